@@ -1,0 +1,80 @@
+"""The `doc-check` command line: one thin click command per subcommand, loaded lazily."""
+
+from __future__ import annotations
+
+import importlib
+import click
+
+from doc_check import __version__
+from doc_check.errors import BadInput
+
+# name -> "module:attribute"; each module holds one thin command. Loaded only when used, so that
+# `doc-check analyze` in a pipeline never imports the TUI (textual-image probes the terminal at import).
+COMMANDS: dict[str, str] = {
+    "mrz": "doc_check.cli.mrz:mrz",
+    "generate": "doc_check.cli.generate:generate",
+    "analyze": "doc_check.cli.analyze:analyze",
+    "exercise": "doc_check.cli.exercise:exercise",
+    "score": "doc_check.cli.score:score",
+    "train": "doc_check.cli.train:train",
+    "author": "doc_check.cli.author:author",
+    "pack": "doc_check.cli.pack:pack",
+    "serve": "doc_check.cli.serve:serve",
+    "results": "doc_check.cli.results:results",
+}
+
+HELP: dict[str, str] = {
+    "mrz": "Check, make, repair and explain ICAO 9303 MRZ lines.",
+    "generate": "Generate synthetic Utopia documents, forgeries and their key.",
+    "analyze": "Run the document reader (MRZ and security-feature checks) on images.",
+    "exercise": "Validate exercises and their keys.",
+    "score": "Score submissions of an exercise; individual and summary reports.",
+    "train": "Take an exercise in the trainee terminal UI.",
+    "author": "Build samples and exercises in the instructor terminal UI.",
+    "pack": "Seal an exercise into an exam pack without its key.",
+    "serve": "Serve the trainee UI to browsers (class mode).",
+    "results": "Live table of a class's progress and scores.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when that subcommand runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None or not _available(cmd_name):
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BadInput as exc:
+            click.echo(f"doc-check: error: {exc}", err=True)
+            ctx.exit(2)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(name: str) -> bool:
+    module_name = COMMANDS[name].split(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="doc-check")
+def cli() -> None:
+    """doc-check: a training simulator for forensic checks of travel documents."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script and of ``python -m doc_check``."""
+    cli.main(args=argv, prog_name="doc-check")
