@@ -1,0 +1,229 @@
+"""Registration: find the document in a scan or photo and map it onto the reference specimen's geometry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_WIDTH = 640
+"""Width (px) at which the document is searched for; the homography is then scaled to full resolution."""
+
+MIN_SCORE = 0.25
+"""Below this correlation with the reference a registration is not trusted."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A homography from an image's pixels to the reference's pixels, with how it was found and how well it fits."""
+
+    homography: np.ndarray
+    """3x3, maps image (x, y) to reference (x, y)."""
+    size: tuple[int, int]
+    """Reference (width, height) in pixels."""
+    method: str
+    """``identity`` | ``quad`` | ``features``, plus ``+ecc`` when refined."""
+    score: float
+    """Correlation of the warped image with the reference at working scale (-1..1)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the warped image fits the reference well enough to run geometry-based checks."""
+        return self.score >= MIN_SCORE
+
+    def warp(self, image: np.ndarray, *, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+        """The image resampled onto the reference geometry."""
+        return cv2.warpPerspective(
+            image, self.homography, self.size, flags=interpolation, borderMode=cv2.BORDER_REPLICATE
+        )
+
+    def to_image(self, region: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """A reference-pixel box mapped back into the image's pixels (its bounding box)."""
+        x, y, w, h = region
+        pts = np.array([[[x, y]], [[x + w, y]], [[x + w, y + h]], [[x, y + h]]], dtype=np.float64)
+        back = cv2.perspectiveTransform(pts, np.linalg.inv(self.homography)).reshape(-1, 2)
+        x0, y0 = np.floor(back.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(back.max(axis=0)).astype(int)
+        return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def _small(gray: np.ndarray, width: int) -> tuple[np.ndarray, float]:
+    """Downscale to ``width`` (never up); returns the image and the factor small/full."""
+    h, w = gray.shape[:2]
+    if w <= width:
+        return gray, 1.0
+    f = width / w
+    return cv2.resize(gray, (width, max(1, round(h * f))), interpolation=cv2.INTER_AREA), f
+
+
+def _scale(f: float) -> np.ndarray:
+    return np.diag([f, f, 1.0])
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Zero-mean normalised correlation of two equally sized grey images."""
+    a = a.astype(np.float32).ravel()
+    b = b.astype(np.float32).ravel()
+    a -= a.mean()
+    b -= b.mean()
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 0 else 0.0
+
+
+def _score(img_s: np.ndarray, ref_s: np.ndarray, h_small: np.ndarray) -> float:
+    rh, rw = ref_s.shape
+    warped = cv2.warpPerspective(img_s, h_small, (rw, rh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    k = (5, 5)
+    return correlation(cv2.GaussianBlur(warped, k, 0), cv2.GaussianBlur(ref_s, k, 0))
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Four points ordered top-left, top-right, bottom-right, bottom-left."""
+    pts = pts.reshape(4, 2).astype(np.float32)
+    c = pts.mean(axis=0)
+    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+    pts = pts[np.argsort(ang)]  # clockwise from the left in image coordinates (y down)
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def find_quad(gray: np.ndarray) -> np.ndarray | None:
+    """Corners (TL, TR, BR, BL) of the largest document-like quadrilateral in a grey image, or None."""
+    h, w = gray.shape
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    candidates: list[np.ndarray] = []
+    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    edges = cv2.dilate(cv2.Canny(blur, 30, 90), np.ones((3, 3), np.uint8))
+    for mask in (otsu, 255 - otsu, edges):
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+            area = cv2.contourArea(cnt)
+            if area < 0.15 * h * w or area > 0.995 * h * w:
+                continue
+            hull = cv2.convexHull(cnt)
+            peri = cv2.arcLength(hull, True)
+            for eps in (0.01, 0.02, 0.03, 0.05):
+                approx = cv2.approxPolyDP(hull, eps * peri, True)
+                if len(approx) == 4:
+                    candidates.append(_order_corners(approx))
+                    break
+            else:
+                rect = cv2.minAreaRect(hull)
+                candidates.append(_order_corners(cv2.boxPoints(rect)))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda q: cv2.contourArea(q.reshape(-1, 1, 2)))
+
+
+_ORB = None
+
+
+def _orb():
+    global _ORB
+    if _ORB is None:
+        _ORB = cv2.ORB_create(nfeatures=1500, fastThreshold=10)
+    return _ORB
+
+
+def _features_homography(img_s: np.ndarray, ref_s: np.ndarray) -> np.ndarray | None:
+    orb = _orb()
+    k1, d1 = orb.detectAndCompute(img_s, None)
+    k2, d2 = orb.detectAndCompute(ref_s, None)
+    if d1 is None or d2 is None or len(k1) < 8 or len(k2) < 8:
+        return None
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    good = []
+    for pair in matcher.knnMatch(d1, d2, k=2):
+        if len(pair) == 2 and pair[0].distance < 0.8 * pair[1].distance:
+            good.append(pair[0])
+    if len(good) < 12:
+        return None
+    src = np.float32([k1[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
+    dst = np.float32([k2[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+    hom, inliers = cv2.findHomography(src, dst, cv2.RANSAC, 4.0)
+    if hom is None or inliers is None or int(inliers.sum()) < 10:
+        return None
+    return hom
+
+
+def _plausible(h_small: np.ndarray, img_shape: tuple[int, int], ref_shape: tuple[int, int]) -> bool:
+    """The reference's outline, mapped into the image, is a convex quad of sensible size."""
+    try:
+        inv = np.linalg.inv(h_small)
+    except np.linalg.LinAlgError:
+        return False
+    rh, rw = ref_shape
+    pts = np.array([[[0, 0]], [[rw, 0]], [[rw, rh]], [[0, rh]]], dtype=np.float64)
+    quad = cv2.perspectiveTransform(pts, inv).astype(np.float32)
+    if not cv2.isContourConvex(quad):
+        return False
+    area = cv2.contourArea(quad)
+    ih, iw = img_shape
+    return 0.05 * ih * iw < area < 4.0 * ih * iw
+
+
+def _refine_ecc(img_s: np.ndarray, ref_s: np.ndarray, h_small: np.ndarray) -> np.ndarray | None:
+    """Refine an image->reference homography with ECC (OpenCV's warp maps reference -> image)."""
+    warp = np.linalg.inv(h_small).astype(np.float32)
+    warp /= warp[2, 2]
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
+    try:
+        _, warp = cv2.findTransformECC(
+            ref_s.astype(np.float32), img_s.astype(np.float32), warp, cv2.MOTION_HOMOGRAPHY, criteria, None, 5
+        )
+    except cv2.error:
+        return None
+    try:
+        return np.linalg.inv(warp.astype(np.float64))
+    except np.linalg.LinAlgError:
+        return None
+
+
+def register(image: np.ndarray, reference: np.ndarray, *, refine: bool = True) -> Registration:
+    """Map a document image onto a reference image: identity, outline quad or ORB features, refined by ECC."""
+    gray, ref = _gray(image), _gray(reference)
+    rh, rw = ref.shape
+    ref_s, fr = _small(ref, WORK_WIDTH)
+    # The image is brought to roughly the reference's working scale so features are comparable.
+    fi = WORK_WIDTH / max(gray.shape[1], 1) if gray.shape[1] > WORK_WIDTH else 1.0
+    if abs(gray.shape[1] - rw) <= 0.02 * rw and abs(gray.shape[0] - rh) <= 0.02 * rh:
+        fi = fr
+    img_s = cv2.resize(gray, None, fx=fi, fy=fi, interpolation=cv2.INTER_AREA) if fi != 1.0 else gray
+    to_full = lambda hs: np.linalg.inv(_scale(fr)) @ hs @ _scale(fi)  # noqa: E731
+
+    candidates: list[tuple[float, str, np.ndarray]] = []
+    if abs(gray.shape[1] - rw) <= 0.02 * rw and abs(gray.shape[0] - rh) <= 0.02 * rh:
+        hs = _scale(fr) @ np.diag([rw / gray.shape[1], rh / gray.shape[0], 1.0]) @ np.linalg.inv(_scale(fi))
+        candidates.append((_score(img_s, ref_s, hs), "identity", hs))
+    if not candidates or candidates[0][0] < 0.6:
+        quad = find_quad(img_s)
+        if quad is not None:
+            rs_h, rs_w = ref_s.shape
+            dst = np.float32([[0, 0], [rs_w - 1, 0], [rs_w - 1, rs_h - 1], [0, rs_h - 1]])
+            hs = cv2.getPerspectiveTransform(quad, dst).astype(np.float64)
+            if _plausible(hs, img_s.shape, ref_s.shape):
+                candidates.append((_score(img_s, ref_s, hs), "quad", hs))
+            # A document turned upside down is the same quad with corners rolled by two.
+            hs180 = cv2.getPerspectiveTransform(np.roll(quad, 2, axis=0), dst).astype(np.float64)
+            if _plausible(hs180, img_s.shape, ref_s.shape):
+                candidates.append((_score(img_s, ref_s, hs180), "quad", hs180))
+    if not candidates or max(c[0] for c in candidates) < 0.5:
+        hs = _features_homography(img_s, ref_s)
+        if hs is not None and _plausible(hs, img_s.shape, ref_s.shape):
+            candidates.append((_score(img_s, ref_s, hs), "features", hs))
+    if not candidates:
+        return Registration(np.eye(3), (rw, rh), "none", -1.0)
+    score, method, hs = max(candidates, key=lambda c: c[0])
+    if refine:
+        he = _refine_ecc(img_s, ref_s, hs)
+        if he is not None and _plausible(he, img_s.shape, ref_s.shape):
+            s2 = _score(img_s, ref_s, he)
+            if s2 >= score:
+                score, method, hs = s2, method + "+ecc", he
+    return Registration(to_full(hs), (rw, rh), method, float(score))

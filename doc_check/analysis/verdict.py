@@ -1,0 +1,86 @@
+"""The suggested verdict: which kind of fraud the failing findings point to, with the reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from doc_check.analysis.findings import Finding
+from doc_check.indicators import get
+
+PSEUDO_SIGNS: frozenset[str] = frozenset({"doc.issuer_unknown"})
+"""A document of no real issuer: a fantasy (pseudo) document whatever else it shows."""
+
+COUNTERFEIT_SIGNS: frozenset[str] = frozenset(
+    {
+        "print.microprint",
+        "print.background",
+        "uv.paper_bright",
+        "uv.emblem",
+        "uv.fibres",
+        "ir.background",
+        "ir.mark",
+        "ir.mrz",
+    }
+)
+"""Substrate and security printing that a genuine blank always has: failing one means a reproduction."""
+
+# Everything else that fails (photo, data page vs MRZ, font, alignment, erasure, personalisation, MRZ
+# check digits) is an alteration of personal data: evidence of a forged document when the substrate is sound.
+
+
+def _area_of(indicator: str) -> str:
+    try:
+        return get(indicator).area
+    except KeyError:
+        return indicator.split(".", 1)[0]
+
+
+def _is_fraud_sign(indicator: str) -> bool:
+    try:
+        return get(indicator).fraud_sign
+    except KeyError:
+        return True
+
+
+def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tuple[str, tuple[str, ...]]:
+    """Suggested verdict (genuine|counterfeit|forged|pseudo|unknown) and its reasons, from a document's findings.
+
+    ``analysed`` is False when the document could not be examined properly (not registered, no MRZ read):
+    then a clean set of findings gives ``unknown`` rather than ``genuine``.
+    """
+    findings = list(findings)
+    fails = [f for f in findings if f.status == "fail" and _is_fraud_sign(f.indicator)]
+    notes = [f for f in findings if f.status == "fail" and not _is_fraud_sign(f.indicator)]
+    warns = [f for f in findings if f.status == "warn"]
+    ran = [f for f in findings if f.status != "skip"]
+
+    def reason(f: Finding) -> str:
+        return f"{f.indicator}: {f.message}"
+
+    reasons: list[str] = []
+    failed_ids = {f.indicator for f in fails}
+    if failed_ids & PSEUDO_SIGNS:
+        verdict = "pseudo"
+        reasons += [reason(f) for f in fails if f.indicator in PSEUDO_SIGNS]
+        reasons += [reason(f) for f in fails if f.indicator not in PSEUDO_SIGNS]
+    elif failed_ids & COUNTERFEIT_SIGNS:
+        verdict = "counterfeit"
+        reasons += [reason(f) for f in fails if f.indicator in COUNTERFEIT_SIGNS]
+        reasons += [reason(f) for f in fails if f.indicator not in COUNTERFEIT_SIGNS]
+    elif fails:
+        verdict = "forged"
+        reasons += [reason(f) for f in fails]
+    elif not ran or not analysed:
+        verdict = "unknown"
+        reasons.append("too few checks could run to judge the document" if ran else "no check could run")
+    else:
+        verdict = "genuine"
+        reasons.append(f"all {len(ran)} checks that ran passed" + (" (with warnings)" if warns else ""))
+    reasons += [reason(f) for f in notes]
+    reasons += [f"warning: {reason(f)}" for f in warns]
+    return verdict, tuple(reasons)
+
+
+def areas_failed(findings: Iterable[Finding]) -> tuple[str, ...]:
+    """The checklist areas (mrz, viz, photo, ...) with at least one failing finding, in first-seen order."""
+    return tuple(dict.fromkeys(_area_of(f.indicator) for f in findings if f.status == "fail"))
