@@ -1,0 +1,241 @@
+"""Submissions as JSON: writing them (atomically) and reading them back with file/line/field errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from doc_check.errors import BadInput
+from doc_check.exercise.load import ID_RE
+from doc_check.exercise.model import SUBMISSION_FORMAT, Answer, Exercise, Submission
+from doc_check.exercise.textpos import text_line, where
+from doc_check.indicators import VERDICTS, is_known
+
+MAX_SUBMISSION_BYTES = 2_000_000
+"""Submission files larger than this are refused."""
+
+_TOP_FIELDS = {"format", "exercise_id", "exercise_version", "exercise_sha256", "participant", "started",
+               "submitted", "answers"}
+_ANSWER_FIELDS = {"sample_id", "verdict", "indicators", "confidence", "seconds", "note"}
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def new_submission(exercise: Exercise, participant: str, started: str | None = None) -> Submission:
+    """An empty submission of ``participant`` for ``exercise`` (no answers yet, not yet submitted)."""
+    if not ID_RE.match(participant):
+        raise BadInput(f"participant code {participant!r}: letters, digits, '.', '_', '-' only (at most 64)")
+    return Submission(exercise.id, exercise.version, exercise.sha256, participant, started or now_iso(), "", ())
+
+
+def submission_to_dict(sub: Submission) -> dict[str, Any]:
+    """The JSON-ready dict of a submission."""
+    return {
+        "format": SUBMISSION_FORMAT,
+        "exercise_id": sub.exercise_id,
+        "exercise_version": sub.exercise_version,
+        "exercise_sha256": sub.exercise_sha256,
+        "participant": sub.participant,
+        "started": sub.started,
+        "submitted": sub.submitted,
+        "answers": [
+            {
+                "sample_id": a.sample_id,
+                "verdict": a.verdict,
+                "indicators": list(a.indicators),
+                "confidence": a.confidence,
+                "seconds": a.seconds,
+                "note": a.note,
+            }
+            for a in sub.answers
+        ],
+    }
+
+
+def submission_to_json(sub: Submission) -> str:
+    """A submission as pretty-printed JSON text (one answer field per line, editable by hand)."""
+    return json.dumps(submission_to_dict(sub), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_submission(path: str | Path, sub: Submission) -> Path:
+    """Write a submission file atomically (temp file + rename): never a half-written file."""
+    path = Path(path)
+    atomic_write_text(path, submission_to_json(sub))
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text to ``path`` via a temporary file in the same folder and os.replace."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes to ``path`` via a temporary file in the same folder and os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_submission(path: str | Path) -> Submission:
+    """Read and check a submission file: types, ranges, verdicts, indicator ids, duplicated answers."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise BadInput(f"{path}: not a file")
+        if size > MAX_SUBMISSION_BYTES:
+            raise BadInput(f"{path}: file too large ({size} bytes, at most {MAX_SUBMISSION_BYTES})")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{path}: file not found") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return parse_submission(text, path)
+
+
+def parse_submission(text: str, source: str | Path = "<submission>") -> Submission:
+    """Parse submission JSON text; errors name ``source``, the line and the field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{source}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise BadInput(f"{source}: invalid JSON: nested too deeply") from None
+
+    def err(field_path: str, problem: str, needle: str | None = None) -> BadInput:
+        line = text_line(text, needle) if needle else None
+        if line is None:
+            name = field_path.rsplit(".", 1)[-1].split("[")[0]
+            line = text_line(text, f'"{name}"')
+        return BadInput(f"{where(source, line, field_path)}: {problem}")
+
+    if not isinstance(data, dict):
+        raise BadInput(f"{source}: a submission must be a JSON object")
+    fmt = data.get("format", SUBMISSION_FORMAT)
+    if fmt != SUBMISSION_FORMAT:
+        raise err("format", f"unsupported format {fmt!r} (expected {SUBMISSION_FORMAT!r})")
+    for name in data:
+        if name not in _TOP_FIELDS:
+            raise err(name, "unknown field")
+    for name in ("exercise_id", "exercise_version", "exercise_sha256", "participant", "answers"):
+        if name not in data:
+            raise BadInput(f"{source}: {name}: missing required field")
+    strings: dict[str, str] = {}
+    for name in ("exercise_id", "exercise_version", "exercise_sha256", "participant", "started", "submitted"):
+        value = data.get(name, "")
+        if name == "exercise_version" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise err(name, f"must be a string, not {type(value).__name__}")
+        strings[name] = value
+    if not ID_RE.match(strings["participant"]):
+        raise err("participant", f"{strings['participant']!r} is not a valid participant code")
+    for name in ("started", "submitted"):
+        if strings[name]:
+            try:
+                datetime.fromisoformat(strings[name])
+            except ValueError:
+                raise err(name, f"{strings[name]!r} is not an ISO 8601 time") from None
+
+    raw_answers = data["answers"]
+    if not isinstance(raw_answers, list):
+        raise err("answers", "must be a list of answers")
+    answers: list[Answer] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw_answers):
+        base = f"answers[{i}]"
+        if not isinstance(item, dict):
+            raise err(base, "must be an object")
+        sid = item.get("sample_id")
+        if not isinstance(sid, str) or not sid:
+            raise err(f"{base}.sample_id", "missing or not a string")
+        anchor = f'"{sid}"'
+        if sid in seen:
+            # find the second occurrence for the line number
+            first = text.find(anchor)
+            pos = text.find(anchor, first + 1)
+            line = text.count("\n", 0, pos) + 1 if pos >= 0 else None
+            raise BadInput(f"{where(source, line, base + '.sample_id')}: duplicated answer for sample {sid!r} "
+                           f"(also answers[{seen[sid]}])")
+        seen[sid] = i
+        for name in item:
+            if name not in _ANSWER_FIELDS:
+                raise err(f"{base}.{name}", "unknown field", anchor)
+        verdict = item.get("verdict")
+        if verdict is not None and verdict not in VERDICTS:
+            raise err(f"{base}.verdict", f"unknown verdict {verdict!r} (known: {', '.join(VERDICTS)})", anchor)
+        indicators = item.get("indicators", [])
+        if not isinstance(indicators, list) or not all(isinstance(x, str) for x in indicators):
+            raise err(f"{base}.indicators", "must be a list of strings", anchor)
+        for ind in indicators:
+            if not is_known(ind):
+                raise err(f"{base}.indicators", f"unknown indicator id {ind!r}", anchor)
+        confidence = item.get("confidence")
+        if confidence is not None:
+            if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
+                math.isfinite(confidence) and 0 <= confidence <= 100 and confidence == int(confidence)
+            ):
+                raise err(f"{base}.confidence", f"must be a whole number 0-100 or null, not {confidence!r}", anchor)
+            confidence = int(confidence)
+        seconds = item.get("seconds", 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
+            math.isfinite(seconds) and seconds >= 0
+        ):
+            raise err(f"{base}.seconds", f"must be a number of seconds >= 0, not {seconds!r}", anchor)
+        note = item.get("note", "")
+        if not isinstance(note, str):
+            raise err(f"{base}.note", "must be a string", anchor)
+        answers.append(Answer(sid, verdict, tuple(dict.fromkeys(indicators)), confidence, float(seconds), note))
+    return Submission(
+        exercise_id=strings["exercise_id"],
+        exercise_version=strings["exercise_version"],
+        exercise_sha256=strings["exercise_sha256"],
+        participant=strings["participant"],
+        started=strings["started"],
+        submitted=strings["submitted"],
+        answers=tuple(answers),
+        source=Path(source) if not isinstance(source, Path) else source,
+    )
+
+
+def check_submission(exercise: Exercise, sub: Submission) -> None:
+    """Raise BadInput unless the submission is for this exact exercise file and answers only its samples."""
+    src = sub.source or "<submission>"
+    if sub.exercise_id != exercise.id:
+        raise BadInput(f"{src}: exercise_id: submission is for exercise {sub.exercise_id!r}, not {exercise.id!r}")
+    if sub.exercise_version != exercise.version:
+        raise BadInput(
+            f"{src}: exercise_version: submission is for version {sub.exercise_version!r} of {exercise.id!r}, "
+            f"but {exercise.path} is version {exercise.version!r}"
+        )
+    if sub.exercise_sha256 != exercise.sha256:
+        raise BadInput(
+            f"{src}: exercise_sha256: submission was made on a different exercise file "
+            f"(hash {sub.exercise_sha256[:12] or 'missing'}..., {exercise.path} has {exercise.sha256[:12]}...)"
+        )
+    known = set(exercise.sample_ids)
+    for i, a in enumerate(sub.answers):
+        if a.sample_id not in known:
+            raise BadInput(f"{src}: answers[{i}].sample_id: unknown sample id {a.sample_id!r} "
+                           f"(not in exercise {exercise.id!r})")
