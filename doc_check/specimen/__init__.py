@@ -1,0 +1,1 @@
+"""Synthetic Utopia documents: reference specimens, genuine samples, forgeries and their captures."""
