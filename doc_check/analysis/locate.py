@@ -1,0 +1,372 @@
+"""Find the machine readable zone in a document image: 2-3 long parallel lines of monospaced glyphs, any rotation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: Longest side (pixels) of the working copy used to find the zone; bigger images are shrunk for this step.
+WORK_SIDE = 1200
+#: Height in pixels that a zone's capital letters get in the normalised (upright, deskewed) crop.
+NORM_HEIGHT = 24.0
+#: Characters per line of each MRZ layout: TD1 has 3 lines, TD2/MRV-B 2x36, TD3/MRV-A 2x44.
+LINE_LENGTHS = (30, 36, 44)
+
+
+@dataclass(frozen=True)
+class LineGrid:
+    """One MRZ line in the normalised crop: character centres along x, and the band [top, bottom] of capitals."""
+
+    centers: tuple[float, ...]
+    top: float
+    bottom: float
+    pitch: float
+
+
+@dataclass(frozen=True)
+class MrzZone:
+    """A candidate MRZ: an upright, deskewed crop of it, the per-line character grid, and where it came from."""
+
+    crop: np.ndarray  # grayscale uint8, upright, capitals NORM_HEIGHT pixels tall
+    lines: tuple[LineGrid, ...]
+    rotation: int  # quarter turns (degrees, counter-clockwise) applied to the input to make the crop upright
+    angle: float  # residual skew in degrees that was removed
+    region: tuple[int, int, int, int]  # (x, y, w, h) of the zone in the input image's pixels
+    score: float
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A run of glyph-sized blobs along a straight line, in the frame of one orientation of the work image."""
+
+    idx: np.ndarray  # component indices, left to right
+    slope: float
+    intercept: float
+    height: float
+    left: float
+    right: float
+
+
+def find_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> list[MrzZone]:
+    """Return MRZ candidates, best first, each as an upright normalised crop in the orientation 0 or 90 degrees.
+
+    The crop of a candidate may still be upside down: the reader also tries it turned by 180 degrees.
+    """
+    if gray.ndim != 2:
+        raise ValueError("find_mrz_zones expects a grayscale image")
+    h0, w0 = gray.shape
+    scale = min(1.0, WORK_SIDE / max(h0, w0))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1.0 else gray
+    stats, centers, dark = _components(small)
+    if len(stats) < 20:
+        return []
+    zones: list[tuple[float, int, list[_Chain], np.ndarray, np.ndarray]] = []
+    sh, sw = small.shape
+    for quarter in (0, 1):
+        boxes, cxy = _frame(stats, centers, quarter, sw, sh)
+        chains = _chains(boxes, cxy)
+        for group, score in _groups(chains):
+            zones.append((score, quarter, group, boxes, cxy))
+    zones.sort(key=lambda z: -z[0])
+    out: list[MrzZone] = []
+    for score, quarter, group, boxes, cxy in zones[:max_zones]:
+        zone = _normalise(gray, scale, quarter, group, boxes, cxy, dark, score, (sw, sh))
+        if zone is not None:
+            out.append(zone)
+    return out
+
+
+def _components(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Binarise dark ink locally and return connected components (x, y, w, h, area) of glyph size, and centroids."""
+    block = max(15, (min(small.shape) // 24) | 1)
+    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    n, labels, stats, cent = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    # contrast of each blob: how much darker it is than its neighbourhood (local mean)
+    local = cv2.blur(small, (block, block)).astype(np.float64) - small
+    contrast = np.bincount(labels.ravel(), weights=local.ravel(), minlength=n)[1:] / np.maximum(stats[1:, 4], 1)
+    stats, cent = stats[1:], cent[1:]
+    longest = max(small.shape)
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    big = np.maximum(w, h)
+    keep = (big >= 5) & (big <= longest / 12) & (area >= 8) & (area <= 0.9 * w * h + 1)
+    return stats[keep].astype(np.float64), cent[keep].astype(np.float64), contrast[keep]
+
+
+def _frame(stats: np.ndarray, cent: np.ndarray, quarter: int, sw: int, sh: int) -> tuple[np.ndarray, np.ndarray]:
+    """Express boxes (x, y, w, h) and centres in the frame of the work image turned by `quarter` x 90 deg CCW."""
+    if quarter == 0:
+        return stats[:, :4].copy(), cent.copy()
+    x, y, w, h = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    # np.rot90 (counter-clockwise): new_x = y, new_y = (W - 1) - x
+    boxes = np.stack([y, (sw - 1) - (x + w - 1), h, w], axis=1)
+    cxy = np.stack([cent[:, 1], (sw - 1) - cent[:, 0]], axis=1)
+    return boxes, cxy
+
+
+def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
+    """Link each blob to its nearest right-hand neighbour of similar height on the same text line."""
+    n = len(boxes)
+    order = np.argsort(boxes[:, 0], kind="stable")
+    xs = boxes[order, 0]
+    x, w, h = boxes[:, 0], boxes[:, 2], boxes[:, 3]
+    right = x + w
+    lo = np.searchsorted(xs, x + 0.3 * w)
+    hi = np.searchsorted(xs, right + 5.8 * h + 1)
+    counts = np.maximum(hi - lo, 0)
+    total = int(counts.sum())
+    succ = np.full(n, -1)
+    if total:
+        ii = np.repeat(np.arange(n), counts)
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        jj = order[np.repeat(lo, counts) + offsets]
+        hi_, hj = h[ii], h[jj]
+        ref = np.maximum(hi_, hj)
+        dy = np.abs(cxy[jj, 1] - cxy[ii, 1])
+        gap = x[jj] - right[ii]
+        ok = (dy < 0.45 * ref) & (hj < 2.6 * hi_) & (hi_ < 2.6 * hj) & (gap < 2.2 * ref) & (jj != ii)
+        ii, jj = ii[ok], jj[ok]
+        cost = gap[ok] / ref[ok] + 2.0 * dy[ok] / ref[ok]
+        # best successor per blob
+        srt = np.lexsort((cost, ii))
+        ii, jj, cost = ii[srt], jj[srt], cost[srt]
+        first = np.r_[True, ii[1:] != ii[:-1]]
+        ii, jj, cost = ii[first], jj[first], cost[first]
+        # each blob keeps at most one predecessor: the cheapest claim wins
+        srt = np.argsort(cost, kind="stable")
+        ii, jj = ii[srt], jj[srt]
+        _, keep = np.unique(jj, return_index=True)
+        succ[ii[keep]] = jj[keep]
+    has_pred = np.zeros(n, bool)
+    has_pred[succ[succ >= 0]] = True
+    chains: list[_Chain] = []
+    for start in np.flatnonzero(~has_pred & (succ >= 0)):
+        idx = [int(start)]
+        while succ[idx[-1]] >= 0 and len(idx) < 200:
+            idx.append(int(succ[idx[-1]]))
+        if len(idx) < 12:
+            continue
+        chain = _fit_chain(np.array(idx), boxes, cxy)
+        if chain is not None:
+            chains.append(chain)
+    return chains
+
+
+def _fit_chain(idx: np.ndarray, boxes: np.ndarray, cxy: np.ndarray) -> _Chain | None:
+    """Fit a straight line through a chain's tall blobs; reject chains that are not a long thin line of glyphs."""
+    h = boxes[idx, 3]
+    height = float(np.percentile(h, 75))
+    tall = idx[h >= 0.7 * height]
+    if len(tall) < 6:
+        return None
+    x, y = cxy[tall, 0], cxy[tall, 1]
+    slope, intercept = np.polyfit(x, y, 1)
+    resid = y - (slope * x + intercept)
+    good = np.abs(resid) < max(1.5, 0.2 * height)
+    if good.sum() >= 6:
+        slope, intercept = np.polyfit(x[good], y[good], 1)
+    if abs(slope) > 0.15:  # more than ~8.5 degrees of skew: not what we handle
+        return None
+    left = float(boxes[idx, 0].min())
+    right = float((boxes[idx, 0] + boxes[idx, 2]).max())
+    if right - left < 12 * height:
+        return None
+    return _Chain(idx, float(slope), float(intercept), height, left, right)
+
+
+def _groups(chains: list[_Chain]) -> list[tuple[list[_Chain], float]]:
+    """Group 2-3 parallel, overlapping chains stacked at MRZ line spacing; score each group."""
+    chains = sorted(chains, key=lambda c: c.intercept + c.slope * (c.left + c.right) / 2)
+    out: list[tuple[list[_Chain], float]] = []
+
+    def companion(a: _Chain, b: _Chain) -> bool:
+        h = max(a.height, b.height)
+        mid = (max(a.left, b.left) + min(a.right, b.right)) / 2
+        dy = (b.intercept + b.slope * mid) - (a.intercept + a.slope * mid)
+        overlap = min(a.right, b.right) - max(a.left, b.left)
+        shorter = min(a.right - a.left, b.right - b.left)
+        return (
+            1.1 * h < dy < 3.6 * h
+            and abs(a.slope - b.slope) < 0.035
+            and overlap > 0.5 * shorter
+            and 0.7 < a.height / b.height < 1.4
+        )
+
+    n = len(chains)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if not companion(chains[i], chains[j]):
+                continue
+            pair = [chains[i], chains[j]]
+            third = next((chains[k] for k in range(j + 1, n) if companion(chains[j], chains[k])), None)
+            if third is not None:
+                out.append((pair + [third], _score(pair + [third])))
+            out.append((pair, _score(pair) * (0.7 if third is not None else 1.0)))
+    return out
+
+
+def _score(group: list[_Chain]) -> float:
+    """Prefer zones whose lines are long (in glyphs), many and mutually consistent."""
+    glyphs = sum(len(c.idx) for c in group)
+    lengths = [c.right - c.left for c in group]
+    return glyphs * (min(lengths) / max(lengths)) ** 0.5
+
+
+def _normalise(
+    gray: np.ndarray,
+    scale: float,
+    quarter: int,
+    group: list[_Chain],
+    boxes: np.ndarray,
+    cxy: np.ndarray,
+    dark: np.ndarray,
+    score: float,
+    small_size: tuple[int, int],
+) -> MrzZone | None:
+    """Warp the zone from the full-resolution input into an upright, deskewed crop and grid its characters."""
+    sw, sh = small_size
+    height = float(np.median([c.height for c in group]))
+    slope = float(np.median([c.slope for c in group]))
+    angle = math.degrees(math.atan(slope))
+    k = NORM_HEIGHT / height  # work-frame pixels -> crop pixels
+    left = min(c.left for c in group)
+    right = max(c.right for c in group)
+    ys = [c.intercept + c.slope * (left + right) / 2 for c in group]
+    cx, cy = (left + right) / 2, (ys[0] + ys[-1]) / 2
+    margin_x, margin_y = 1.5 * height, 1.4 * height
+    half_w = (right - left) / 2 / math.cos(math.atan(slope)) + margin_x
+    half_h = (ys[-1] - ys[0]) / 2 + 0.5 * height + margin_y
+    out_w, out_h = int(round(2 * half_w * k)), int(round(2 * half_h * k))
+    if out_w * out_h > 4_000_000 or out_w < 50:
+        return None
+    ca, sa = math.cos(-math.atan(slope)), math.sin(-math.atan(slope))
+    # a maps a frame point p to the crop: k * R(-angle) (p - c) + (out_w/2, out_h/2)
+    a = np.array([[k * ca, -k * sa, 0.0], [k * sa, k * ca, 0.0]])
+    a[:, 2] = np.array([out_w / 2, out_h / 2]) - a[:, :2] @ np.array([cx, cy])
+    # input (full resolution) -> work image (scale) -> frame (quarter turn)
+    if quarter == 0:
+        f = np.array([[scale, 0.0, 0.0], [0.0, scale, 0.0]])
+    else:
+        f = np.array([[0.0, scale, 0.0], [-scale, 0.0, sw - 1.0]])
+    direct = _compose(a, f)
+    grids = _grids(group, boxes, cxy, dark, a, k)
+    if grids is None:
+        return None
+    zoom = k * scale
+    src, total = gray, direct
+    if zoom < 0.7:  # shrink with area averaging first, then warp the rest of the way
+        pre = zoom / 0.9
+        src = cv2.resize(gray, None, fx=pre, fy=pre, interpolation=cv2.INTER_AREA)
+        total = _compose(direct, np.array([[1 / pre, 0.0, 0.0], [0.0, 1 / pre, 0.0]]))
+    interp = cv2.INTER_CUBIC if zoom > 1.2 else cv2.INTER_LINEAR
+    crop = cv2.warpAffine(src, total, (out_w, out_h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
+    region = _region(cv2.invertAffineTransform(direct), out_w, out_h, gray.shape)
+    return MrzZone(crop, grids, quarter * 90, angle, region, score)
+
+
+def _grids(
+    group: list[_Chain], boxes: np.ndarray, cxy: np.ndarray, dark: np.ndarray, a: np.ndarray, k: float
+) -> tuple[LineGrid, ...] | None:
+    """Fit one monospaced grid shared by all lines (same pitch, left-aligned) from the blobs in crop coordinates."""
+    nh = NORM_HEIGHT
+    per_line = []
+    for chain in group:
+        idx = chain.idx
+        pts = cxy[idx] @ a[:, :2].T + a[:, 2]
+        w, h = boxes[idx, 2] * k, boxes[idx, 3] * k
+        d = dark[idx]
+        tall = h >= 0.7 * nh
+        ref = np.median(d[tall]) if tall.any() else np.median(d)
+        keep = d >= 0.4 * ref  # blobs much fainter than the line's glyphs are background print
+        order = np.argsort(pts[keep, 0])
+        per_line.append((pts[keep][order], w[keep][order], h[keep][order]))
+    diffs = []
+    for pts, w, h in per_line:
+        single = (w < 1.15 * nh) & (h > 0.25 * nh)
+        xs = pts[single, 0]
+        if len(xs) > 1:
+            diffs.append(np.diff(xs))
+    if not diffs:
+        return None
+    d = np.concatenate(diffs)
+    med = float(np.median(d))
+    sel = d[(d > 0.6 * med) & (d < 1.4 * med)]
+    pitch = float(np.median(sel)) if len(sel) else med
+    if not 0.5 * nh < pitch < 2.0 * nh:
+        return None
+    fits = []
+    for pts, w, h in per_line:
+        single = (w < 1.15 * nh) & (h > 0.25 * nh)
+        xs = pts[single, 0]
+        if len(xs) < 4:
+            fits.append(None)
+            continue
+        # keep the longest run without a gap of several characters (drops background blobs at the ends)
+        cuts = np.flatnonzero(np.diff(xs) > 2.6 * pitch) + 1
+        runs = np.split(xs, cuts)
+        xs = max(runs, key=len)
+        p, first = pitch, float(xs[0])
+        for _ in range(3):
+            kk = np.round((xs - first) / p)
+            if len(np.unique(kk)) < 4:
+                break
+            p_new, first_new = np.polyfit(kk, xs, 1)
+            if not 0.9 * pitch < p_new < 1.1 * pitch:
+                break
+            p, first = float(p_new), float(first_new)
+        first = first + np.round((xs[0] - first) / p) * p
+        tall = h >= 0.7 * nh
+        tops = pts[tall, 1] - h[tall] / 2
+        bottoms = pts[tall, 1] + h[tall] / 2
+        if tall.any():
+            top, bottom = float(np.median(tops)), float(np.median(bottoms))
+        else:
+            mid = float(np.median(pts[:, 1]))
+            top, bottom = mid - nh / 2, mid + nh / 2
+        fits.append((p, float(first), float(xs[-1]), top, bottom))
+    valid = [f for f in fits if f is not None]
+    if len(valid) < 2:
+        return None
+    pitch = float(np.median([f[0] for f in valid]))
+    start = min(f[1] for f in valid)
+    span = max((f[2] - start) / pitch + 1 for f in valid)
+    n_lines = len(group)
+    if n_lines == 3:
+        n = 30
+    else:
+        n = 44 if span > 39.5 else 36
+    lines = []
+    for f in fits:
+        if f is None:
+            ref = valid[0]
+            top, bottom, first = ref[3], ref[4], start
+        else:
+            _, first, _, top, bottom = f
+            first = first + round((start - first) / pitch) * pitch
+        lines.append(LineGrid(tuple(first + i * pitch for i in range(n)), top, bottom, pitch))
+    return tuple(lines)
+
+
+def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Affine a after b (2x3 matrices)."""
+    a3 = np.vstack([a, [0, 0, 1]])
+    b3 = np.vstack([b, [0, 0, 1]])
+    return (a3 @ b3)[:2]
+
+
+
+    """Inverse of a 2x3 affine matrix."""
+    return cv2.invertAffineTransform(m)
+
+
+def _region(total_inverse: np.ndarray, w: int, h: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """Axis-aligned box, in input pixels, of the crop's corners mapped back; clipped to the image."""
+    corners = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64)
+    pts = corners @ total_inverse[:, :2].T + total_inverse[:, 2]
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    x0, y0 = max(0, x0), max(0, y0)
+    x1, y1 = min(shape[1], x1), min(shape[0], y1)
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
