@@ -1,0 +1,105 @@
+"""UV checks: the paper stays dull, the UV emblem glows, security fibres are present."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from doc_check.analysis.findings import Finding
+from doc_check.analysis.page import Page, masked_correlation
+
+PAPER_DELTA = 35.0
+"""Grey levels the paper may be brighter than the reference's under UV before it counts as fluorescent."""
+EMBLEM_MIN_CONTRAST = 0.4
+"""The UV emblem's contrast, relative to the reference's, below which it counts as missing."""
+EMBLEM_MIN_CORRELATION = 0.35
+"""Shape agreement with the reference emblem below which the emblem counts as wrong."""
+FIBRES_MIN_SHARE = 0.3
+"""Share of the reference's fibre count below which fibres count as missing."""
+
+
+def _v(img: np.ndarray) -> np.ndarray:
+    """Brightness as the maximum over colour channels (fluorescence is saturated colour)."""
+    return img.max(axis=2) if img.ndim == 3 else img
+
+
+def paper_level(page: Page, *, reference: bool = False) -> float:
+    """Median UV brightness of the plain paper (design areas without emblem, portrait or data)."""
+    v = _v((page.references if reference else page.images)["uv"])
+    mask = page.background_mask()
+    return float(np.median(v[mask > 0])) if mask.any() else float(np.median(v))
+
+
+def check_paper(page: Page) -> Finding:
+    """uv.paper_bright: the paper's UV brightness against the reference's."""
+    s, r = paper_level(page), paper_level(page, reference=True)
+    region = (0, 0, *page.size)
+    if s > r + PAPER_DELTA:
+        return Finding("uv.paper_bright", "fail", f"paper fluoresces: UV level {s:.0f} vs {r:.0f} on the reference", region, page.side, "uv")
+    return Finding("uv.paper_bright", "pass", f"paper UV-dull: level {s:.0f} vs {r:.0f} on the reference", region, page.side, "uv")
+
+
+def emblem_measures(page: Page) -> tuple[float, float]:
+    """(contrast relative to the reference, shape correlation) of the UV emblem."""
+    box = page.box("uv_emblem", grow_mm=1.0)
+    x, y, w, h = box
+    vs = _v(page.images["uv"][y : y + h, x : x + w]).astype(np.float32)
+    vr = _v(page.references["uv"][y : y + h, x : x + w]).astype(np.float32)
+    blur = max(1.0, page.px_per_mm * 0.3)
+    vs = cv2.GaussianBlur(vs, (0, 0), blur)
+    vr = cv2.GaussianBlur(vr, (0, 0), blur)
+    thr = (float(vr.max()) + float(np.median(vr))) / 2
+    glow = vr > thr
+    if glow.sum() < 10 or (~glow).sum() < 10:
+        return 1.0, 1.0
+    c_ref = float(vr[glow].mean() - vr[~glow].mean())
+    c_s = float(vs[glow].mean() - vs[~glow].mean())
+    return (c_s / c_ref if c_ref > 0 else 1.0), masked_correlation(vs, vr)
+
+
+def check_emblem(page: Page) -> Finding:
+    """uv.emblem: the UV emblem glows where and as on the reference."""
+    region = page.box("uv_emblem")
+    contrast, corr = emblem_measures(page)
+    if contrast < EMBLEM_MIN_CONTRAST:
+        return Finding("uv.emblem", "fail", f"UV emblem missing: contrast {contrast:.0%} of the reference's", region, page.side, "uv")
+    if corr < EMBLEM_MIN_CORRELATION:
+        return Finding("uv.emblem", "fail", f"UV emblem differs from the reference (shape match {corr:.2f})", region, page.side, "uv")
+    return Finding("uv.emblem", "pass", f"UV emblem present (contrast {contrast:.0%}, shape match {corr:.2f})", region, page.side, "uv")
+
+
+def count_fibres(page: Page, *, reference: bool = False) -> int:
+    """Thin bright specks and strands under UV on the plain paper, counted as connected components."""
+    img = (page.references if reference else page.images)["uv"]
+    v = _v(img)
+    k = page.mm(1.5) | 1
+    tophat = cv2.morphologyEx(v, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    thr = max(25.0, float(np.percentile(tophat, 99.0)) * 0.5)
+    mask = (tophat > thr).astype(np.uint8) * 255
+    mask = cv2.bitwise_and(mask, page.background_mask())
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_area = max(3, int(page.px_per_mm**2 * 0.05))
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    return int((areas >= min_area).sum())
+
+
+def check_fibres(page: Page) -> Finding:
+    """uv.fibres: fluorescent fibres in the paper, counted against the reference."""
+    s, r = count_fibres(page), count_fibres(page, reference=True)
+    region = (0, 0, *page.size)
+    if r == 0:
+        return Finding("uv.fibres", "skip", "the reference shows no fibres to compare with", region, page.side, "uv")
+    if s < FIBRES_MIN_SHARE * r:
+        return Finding("uv.fibres", "fail", f"security fibres missing: {s} found vs {r} on the reference", region, page.side, "uv")
+    return Finding("uv.fibres", "pass", f"security fibres present: {s} found ({r} on the reference)", region, page.side, "uv")
+
+
+def uv_findings(page: Page) -> list[Finding]:
+    """Every UV check of one side (empty when the side has no UV image)."""
+    if "uv" not in page.images or "uv" not in page.references:
+        return []
+    out = [check_paper(page)]
+    if page.has("uv_emblem"):
+        out.append(check_emblem(page))
+    out.append(check_fibres(page))
+    return out
