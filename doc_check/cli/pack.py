@@ -1,0 +1,88 @@
+"""`doc-check pack`: seal an exercise into an exam pack without its key, or verify a pack."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from doc_check.errors import BadInput
+from doc_check.exercise.pack import build_pack, verify_pack
+
+
+def resolve_exercise(value: str) -> Path:
+    """An exercise given as a folder, an exercise.toml, or an id under ./exercises/."""
+    path = Path(value)
+    if path.exists():
+        return path
+    candidate = Path("exercises") / value
+    if (candidate / "exercise.toml").is_file():
+        return candidate
+    raise BadInput(f"{value}: no such exercise (not a folder, not an exercise.toml, not an id under ./exercises/)")
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool) -> Iterator:
+    """A rich progress bar on a terminal's stderr, else a no-op callback."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@click.command("pack")
+@click.argument("exercise", required=False)
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="The pack file to write (.zip).")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
+              help="The exercise's key (default: key.toml next to exercise.toml); only read to check for leaks.")
+@click.option("--verify", "verify", type=click.Path(dir_okay=False, path_type=Path),
+              help="Check a pack's manifest and every file's SHA-256 instead of building one.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path | None, as_json: bool) -> None:
+    """Seal EXERCISE (folder, exercise.toml or id) into an exam pack: exercise.toml, the samples' public files,
+    the reference specimens and a SHA-256 manifest, never the key.
+
+    \b
+    Exit codes: 0 done, 2 bad input (unknown exercise, a file that would reveal the truth, tampered pack).
+    """
+    if verify is not None:
+        if exercise or out:
+            raise click.UsageError("--verify takes only the pack file")
+        with progress_bar("verifying", not as_json) as cb:
+            manifest = verify_pack(verify, progress=cb)
+        info = {"pack": str(verify), "ok": True, "exercise_id": manifest.exercise_id,
+                "exercise_version": manifest.exercise_version, "exercise_sha256": manifest.exercise_sha256,
+                "files": len(manifest.files), "bytes": manifest.total_bytes}
+        if as_json:
+            click.echo(json.dumps(info, indent=2))
+        else:
+            click.echo(f"{verify}: OK, exercise {manifest.exercise_id} version {manifest.exercise_version} "
+                       f"(exercise.toml sha256 {manifest.exercise_sha256[:16]}...), {len(manifest.files)} files verified")
+        return
+    if not exercise or out is None:
+        raise click.UsageError("give EXERCISE and --out FILE (or --verify PACK)")
+    with progress_bar("packing", not as_json) as cb:
+        opened = build_pack(resolve_exercise(exercise), out, key_path=key, progress=cb)
+    m = opened.manifest
+    info = {"pack": str(out), "sha256": opened.sha256, "exercise_id": m.exercise_id,
+            "exercise_version": m.exercise_version, "exercise_sha256": m.exercise_sha256,
+            "samples": len(opened.exercise.samples), "files": len(m.files), "bytes": m.total_bytes}
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+    else:
+        click.echo(f"wrote {out}: exercise {m.exercise_id} version {m.exercise_version}, "
+                   f"{len(opened.exercise.samples)} samples, {len(m.files)} files, no key")
+        click.echo(f"pack sha256 {opened.sha256}")
