@@ -311,7 +311,7 @@ def _read_member(pack: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: 
                     break
                 n += len(block)
                 if n > limit:
-                    raise BadInput(f"{pack}: {info.filename} is larger than the manifest says (refused)")
+                    raise BadInput(f"{pack}: {info.filename}: larger than the manifest says (tampered pack refused)")
                 h.update(block)
                 if sink is not None:
                     sink.write(block)
