@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from doc_check.errors import BadInput
+from doc_check.exercise.load import ID_RE
+from doc_check.exercise.model import Answer, Submission
 
 DB_ENV = "DOC_CHECK_DB"
 SCHEMA_VERSION = 1
@@ -279,10 +281,11 @@ class Store:
         return self.get_setting("participant")
 
     def ensure_participant(self, code: str, remember: bool = True) -> str:
-        """Register a participant code (letters, digits, ``-``, ``_``, ``.``; 1-40 chars) and optionally remember it."""
+        """Register a participant code (a letter or digit, then letters, digits, ``.``, ``_``, ``-``; at most 64)
+        and optionally remember it as this database's default."""
         code = code.strip()
-        if not (1 <= len(code) <= 40) or not all(c.isalnum() or c in "-_." for c in code):
-            raise BadInput(f"participant code {code!r}: use 1-40 letters, digits, '-', '_' or '.'")
+        if not ID_RE.match(code):
+            raise BadInput(f"participant code {code!r}: letters, digits, '.', '_', '-' only (at most 64)")
         with self._write() as db:
             db.execute("INSERT OR IGNORE INTO participants(code, created) VALUES (?, ?)", (code, _now()))
             if remember:
@@ -456,6 +459,20 @@ class Store:
                 ),
             )
         return self.attempt(attempt_id)
+
+    def submission(self, attempt_id: int, submitted: str = "") -> Submission:
+        """The attempt's answers as a Submission (every sample in exercise order; untouched ones unanswered)."""
+        a = self.attempt(attempt_id)
+        stored = self.answers(attempt_id)
+        answers = []
+        for sid in a.sample_ids:
+            ans = stored.get(sid, StoredAnswer(sid))
+            answers.append(
+                Answer(sid, ans.verdict, ans.indicators, ans.confidence, round(ans.seconds, 1), ans.note)
+            )
+        return Submission(
+            a.exercise_id, a.exercise_version, a.exercise_sha256, a.participant, a.started, submitted, tuple(answers)
+        )
 
     def submission_json(self, attempt_id: int) -> str | None:
         """The submission JSON stored with a submitted attempt."""

@@ -1,0 +1,71 @@
+"""`doc-check train`: take an exercise in the trainee terminal UI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from doc_check.errors import BadInput
+
+EXERCISES_ENV = "DOC_CHECK_EXERCISES"
+
+
+def builtin_exercises_dir() -> Path:
+    """`$DOC_CHECK_EXERCISES`, else the project's `exercises/` folder (next to the package), else `./exercises`."""
+    env = os.environ.get(EXERCISES_ENV)
+    if env:
+        return Path(env).expanduser()
+    here = Path(__file__).resolve().parents[2] / "exercises"
+    return here if here.is_dir() else Path.cwd() / "exercises"
+
+
+def resolve_exercise(spec: str, root: Path):
+    """An exercise by path (folder or exercise.toml) or by id among the built-in exercises."""
+    from doc_check.exercise import load_exercise
+
+    path = Path(spec).expanduser()
+    if path.exists():
+        return load_exercise(path)
+    if root.is_dir():
+        if (root / spec / "exercise.toml").is_file():
+            return load_exercise(root / spec)
+        from doc_check.tui.app import find_exercises
+
+        for ex in find_exercises(root)[0]:
+            if ex.id == spec:
+                return ex
+    raise BadInput(f"{spec}: no such exercise (not a path, and no exercise with that id in {root})")
+
+
+def launch(start=None, participant: str | None = None, db: str | None = None, image: str | None = None) -> None:
+    """Open the trainee UI (the picker; straight into ``start`` when given). Extended by `train --pack`."""
+    from doc_check.store import Store
+    from doc_check.tui.app import TrainApp, find_exercises
+
+    store = Store(db)
+    if participant is not None:
+        participant = store.ensure_participant(participant)
+    exercises, errors = find_exercises(builtin_exercises_dir())
+    app = TrainApp(store, exercises, start=start, participant=participant, image_mode=image, exercise_errors=errors)
+    try:
+        app.run()
+    finally:
+        store.close()
+
+
+@click.command()
+@click.option("--exercise", "-e", "exercise", metavar="ID|PATH", help="Open this exercise (else a picker lists them).")
+@click.option("--as", "participant", metavar="CODE", help="Participant code (asked once and remembered if omitted).")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite database [$DOC_CHECK_DB or "
+              "$XDG_DATA_HOME/doc-check/doc-check.sqlite].")
+@click.option("--image", type=click.Choice(["auto", "halfcell", "sixel", "tgp"]), default=None,
+              help="Image renderer [$DOC_CHECK_IMAGE or auto].")
+def train(exercise: str | None, participant: str | None, db: str | None, image: str | None) -> None:
+    """Take an exercise in the trainee terminal UI: examine each document, judge it, get feedback.
+
+    Answers are saved as they change; quitting and running again resumes the attempt.
+    """
+    start = resolve_exercise(exercise, builtin_exercises_dir()) if exercise else None
+    launch(start, participant, db, image)

@@ -1,0 +1,159 @@
+"""The trainee app: participant code, exercise picker, examine, feedback, history and help screens."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from textual.app import App
+from textual.binding import Binding
+
+from doc_check.errors import BadInput
+from doc_check.exercise import Exercise, load_exercise_key, parse_submission
+from doc_check.exercise.score import score_submission
+from doc_check.samples import KEY_FILE
+from doc_check.store import Store
+from doc_check.tui.images import image_mode as choose_image_mode
+from doc_check.tui.screens.examine import ExamineScreen
+from doc_check.tui.screens.feedback import FeedbackScreen
+from doc_check.tui.screens.help import HelpScreen
+from doc_check.tui.screens.history import HistoryScreen
+from doc_check.tui.screens.participant import ParticipantScreen
+from doc_check.tui.screens.picker import PickerScreen
+from doc_check.tui.session import AttemptSession
+
+
+class TrainApp(App):
+    """`doc-check train`: take exercises, examine documents, get feedback."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "doc-check train"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        exercises: Sequence[Exercise],
+        *,
+        start: Exercise | None = None,
+        participant: str | None = None,
+        image_mode: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        exercise_errors: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.exercises = list(exercises)
+        if start is not None and all(e.path != start.path for e in self.exercises):
+            self.exercises.insert(0, start)
+        self.start = start
+        self.participant = participant or ""
+        self.image_mode = choose_image_mode(image_mode)
+        self.clock = clock
+        self.exercise_errors = list(exercise_errors)
+        self.session: AttemptSession | None = None
+        self.last_saved_view: Path | None = None
+        self.last_result = None
+
+    def on_mount(self) -> None:
+        if self.participant:
+            self.participant = self.store.ensure_participant(self.participant)
+            self._begin()
+            return
+        remembered = self.store.remembered_participant()
+        if remembered:
+            self.participant = remembered
+            self._begin()
+        else:
+            self.push_screen(ParticipantScreen(), self._participant_given)
+
+    def _participant_given(self, code: str | None) -> None:
+        if code:
+            self.participant = code
+            self._begin()
+
+    def _begin(self) -> None:
+        self.push_screen(PickerScreen())
+        if self.start is not None:
+            self.open_exercise(self.start)
+
+    # -- navigation ---------------------------------------------------------------------------------------------
+
+    def open_exercise(self, exercise: Exercise) -> None:
+        """Start or resume the participant's attempt at an exercise on the examine screen."""
+        self.session = AttemptSession(self.store, exercise, self.participant, self.clock)
+        self.push_screen(ExamineScreen(self.session))
+
+    def back_to_picker(self) -> None:
+        """Close every screen above the picker."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, PickerScreen):
+            self.pop_screen()
+
+    def submit_attempt(self, session: AttemptSession) -> None:
+        """Submit, score when the key is at hand, and show the feedback screen instead of the examine screen."""
+        try:
+            result = session.submit()
+        except BadInput as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.last_result = result
+        self.switch_screen(FeedbackScreen(session.exercise, result.report, result.path, result.key_error or ""))
+
+    def show_history(self) -> None:
+        """The participant's attempts over time."""
+        self.push_screen(HistoryScreen())
+
+    def open_attempt_report(self, attempt_id: int) -> None:
+        """Re-score a submitted attempt from its stored submission (if its exercise file is at hand)."""
+        attempt = self.store.attempt(attempt_id)
+        if attempt.is_open:
+            ex = next((e for e in self.exercises if e.sha256 == attempt.exercise_sha256), None)
+            if ex is not None:
+                self.pop_screen()
+                self.open_exercise(ex)
+            return
+        ex = next((e for e in self.exercises if e.sha256 == attempt.exercise_sha256), None)
+        text = self.store.submission_json(attempt_id)
+        if ex is None or text is None:
+            self.notify("That exercise file is not available (or changed since).", severity="warning")
+            return
+        report, message = None, ""
+        key_path = ex.folder / KEY_FILE
+        try:
+            if key_path.is_file():
+                report = score_submission(ex, load_exercise_key(key_path, ex), parse_submission(text))
+            else:
+                message = "no key with this exercise"
+        except BadInput as exc:
+            message = str(exc)
+        path = Path(attempt.submission_path) if attempt.submission_path else None
+        self.push_screen(FeedbackScreen(ex, report, path, message))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def on_unmount(self) -> None:
+        if self.session is not None and self.session.attempt.is_open:
+            try:
+                self.session.pause()
+            except Exception:  # the database may already be gone at exit; the last tick saved the clocks
+                pass
+
+
+def find_exercises(root: Path) -> tuple[list[Exercise], list[tuple[str, str]]]:
+    """Every exercise folder below ``root`` that loads, and (path, problem) for those that do not."""
+    from doc_check.exercise import load_exercise
+
+    found, errors = [], []
+    if root.is_dir():
+        for folder in sorted(p for p in root.iterdir() if (p / "exercise.toml").is_file()):
+            try:
+                found.append(load_exercise(folder))
+            except BadInput as exc:
+                errors.append((str(folder), str(exc)))
+    return found, errors

@@ -1,0 +1,488 @@
+"""The examine screen: one sample at a time under the allowed lights and tools, with the verdict form and clocks."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+import cv2
+import numpy as np
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from doc_check.analysis.load import load_image
+from doc_check.errors import BadInput
+from doc_check.samples import Sample, load_sample, reference_folder
+from doc_check.store import AttemptClosed
+from doc_check.tui.session import AttemptSession
+from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
+from doc_check.tui.widgets.verdict_form import VerdictForm
+from doc_check.viewport import render_view, view_geometry
+
+CHANNEL_KEYS = {"visible": "w", "uv": "u", "ir": "i"}
+CHANNEL_NAMES = {"visible": "White", "uv": "UV", "ir": "IR"}
+FAIL_COLOUR = (40, 40, 230)
+WARN_COLOUR = (0, 200, 255)
+IMAGE_CACHE = 12
+
+
+def clock_text(seconds: float) -> str:
+    """``mm:ss`` (or ``h:mm:ss``)."""
+    s = int(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
+
+
+class ImageCache:
+    """The last few decoded images, by file path (a channel switch back is instant)."""
+
+    def __init__(self, size: int = IMAGE_CACHE) -> None:
+        self.size = size
+        self._items: OrderedDict[Path, np.ndarray] = OrderedDict()
+
+    def get(self, path: Path) -> np.ndarray:
+        """The decoded image (BadInput for a broken file)."""
+        if path in self._items:
+            self._items.move_to_end(path)
+            return self._items[path]
+        image = load_image(path)
+        self._items[path] = image
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return image
+
+    def __contains__(self, path: Path) -> bool:
+        return path in self._items
+
+
+class ExamineScreen(Screen):
+    """Examine the exercise's samples and record a verdict for each."""
+
+    BINDINGS = [
+        Binding("w", "channel('visible')", "White"),
+        Binding("u", "channel('uv')", "UV"),
+        Binding("i", "channel('ir')", "IR"),
+        Binding("b", "flip", "Other side"),
+        Binding("plus,equals_sign", "zoom_in", "Zoom +", key_display="+"),
+        Binding("minus", "zoom_out", "Zoom -", key_display="-"),
+        Binding("0", "zoom_reset", "Fit"),
+        Binding("r", "reference", "Reference"),
+        Binding("m", "mrz_tool", "MRZ tool"),
+        Binding("d", "reader", "Reader"),
+        Binding("s", "save_view", "Save PNG"),
+        Binding("p,pageup", "move(-1)", "Prev", key_display="p"),
+        Binding("n,pagedown", "move(1)", "Next", key_display="n"),
+        Binding("v", "toggle_form", "Form"),
+        Binding("x", "submit", "Submit"),
+        Binding("escape", "leave", "Exercises"),
+    ]
+
+    def __init__(self, session: AttemptSession) -> None:
+        super().__init__()
+        self.session = session
+        self.exercise = session.exercise
+        self.images = ImageCache()
+        self.side = "front"
+        self.channel = self.exercise.channels[0]
+        self.show_reference = False
+        self.show_findings = False
+        self.reader_results: dict[str, object] = {}
+        self.reader_running: set[str] = set()
+        self.mrz_text: dict[str, str] = {}
+        self._samples: dict[str, Sample] = {}
+
+    # -- layout -----------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        mode = self.app.image_mode
+        magnifier = "magnifier" in self.exercise.tools
+        yield Static(id="status")
+        with Horizontal(id="main"):
+            with Vertical(id="viewer"):
+                with Horizontal(id="images"):
+                    yield DocumentView(mode, magnifier, id="doc")
+                    yield DocumentView(mode, magnifier, id="ref", classes="hidden")
+                yield Static(id="caption")
+                yield DataTable(id="findings", classes="hidden", cursor_type="row", zebra_stripes=True)
+            yield VerdictForm(id="form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#findings", DataTable)
+        table.add_columns("status", "indicator", "side/light", "message")
+        self.load_sample()
+        self.set_interval(1.0, self.tick)
+        self.query_one("#doc", DocumentView).focus()
+
+    def on_screen_suspend(self) -> None:
+        if self.session.attempt.is_open:
+            self.session.pause()
+
+    def on_screen_resume(self) -> None:
+        if self.session.attempt.is_open:
+            self.session.resume()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tools = self.exercise.tools
+        if action == "channel":
+            return parameters[0] in self.exercise.channels and parameters[0] in self.sample.channels
+        if action == "flip":
+            return len(self.sample.sides) > 1
+        if action in ("zoom_in", "zoom_out", "zoom_reset"):
+            return "magnifier" in tools
+        if action == "reference":
+            return "reference" in tools
+        if action == "mrz_tool":
+            return "mrz_tool" in tools
+        if action == "reader":
+            return "reader" in tools
+        return True
+
+    # -- the sample on screen -----------------------------------------------------------------------------------
+
+    @property
+    def sample_id(self) -> str:
+        return self.session.sample_id
+
+    @property
+    def sample(self) -> Sample:
+        sid = self.sample_id
+        if sid not in self._samples:
+            self._samples[sid] = load_sample(self.exercise.sample(sid).folder)
+        return self._samples[sid]
+
+    def available_channels(self) -> list[str]:
+        """Channels allowed by the exercise and present in the sample."""
+        return [c for c in self.exercise.channels if c in self.sample.channels]
+
+    def load_sample(self) -> None:
+        """Show the current sample: its answer in the form, its first side under the current light."""
+        try:
+            sample = self.sample
+        except BadInput as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        channels = self.available_channels()
+        if self.channel not in channels and channels:
+            self.channel = channels[0]
+        if self.side not in sample.sides:
+            self.side = sample.sides[0]
+        self.query_one(VerdictForm).load(self.session.answer(self.sample_id))
+        self.show_image(keep_view=False)
+        self.refresh_findings()
+        self.refresh_bindings()
+        self.prefetch()
+
+    def image_path(self, sample: Sample, side: str, channel: str) -> Path | None:
+        key = f"{side}.{channel}"
+        return sample.path / sample.images[key] if key in sample.images else None
+
+    def reference_sample(self) -> Sample | None:
+        """The reference specimen of the current sample's document type, if the set has one."""
+        folder = reference_folder(self.exercise.sample(self.sample_id).folder.parent, self.sample.document_type)
+        if not (folder / "sample.toml").is_file():
+            folder = self.exercise.reference_root / self.sample.document_type
+        key = f"ref:{folder}"
+        if key not in self._samples:
+            try:
+                self._samples[key] = load_sample(folder)
+            except BadInput:
+                return None
+        return self._samples[key]
+
+    def show_image(self, keep_view: bool = True) -> None:
+        """Put the current side and channel on screen (and the reference beside it when shown)."""
+        doc = self.query_one("#doc", DocumentView)
+        path = self.image_path(self.sample, self.side, self.channel)
+        image = None
+        if path is not None:
+            try:
+                image = self.images.get(path)
+            except BadInput as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+        doc.boxes = self.finding_boxes()
+        doc.show(image, keep_view=keep_view)
+        ref_view = self.query_one("#ref", DocumentView)
+        ref_view.set_class(not self.show_reference, "hidden")
+        if self.show_reference:
+            ref = self.reference_sample()
+            ref_image = None
+            if ref is not None:
+                ref_path = self.image_path(ref, self.side, self.channel)
+                if ref_path is not None:
+                    try:
+                        ref_image = self.images.get(ref_path)
+                    except BadInput as exc:
+                        self.notify(str(exc), severity="error")
+            ref_view.show(ref_image, keep_view=False)
+            ref_view.set_view(doc.zoom, doc.rel_center())
+        self.update_caption()
+        self.update_status()
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def prefetch(self) -> None:
+        """Decode the sample's other images in the background so a channel switch is immediate."""
+        sample = self.sample
+        worker = get_current_worker()
+        for key in sample.images:
+            if worker.is_cancelled:
+                return
+            side, channel = key.split(".", 1)
+            if channel in self.exercise.channels:
+                path = sample.path / sample.images[key]
+                if path not in self.images:
+                    try:
+                        image = load_image(path)
+                    except BadInput:
+                        continue
+                    self.app.call_from_thread(self._cache_put, path, image)
+
+    def _cache_put(self, path: Path, image: np.ndarray) -> None:
+        if path not in self.images:
+            self.images._items[path] = image
+            while len(self.images._items) > self.images.size:
+                self.images._items.popitem(last=False)
+
+    # -- status lines -------------------------------------------------------------------------------------------
+
+    def update_caption(self) -> None:
+        doc = self.query_one("#doc", DocumentView)
+        parts = [f"[b]{self.sample_id}[/b] {self.sample.document_type.upper()}", f"{self.side}",
+                 f"[b]{CHANNEL_NAMES.get(self.channel, self.channel)}[/b]"]
+        if "magnifier" in self.exercise.tools:
+            parts.append(f"zoom {doc.zoom:.1f}x")
+        if self.show_reference:
+            parts.append("right: reference specimen")
+        if self.sample_id in self.reader_results:
+            parts.append("[red]▭[/red] reader findings")
+        self.query_one("#caption", Static).update(" · ".join(parts))
+
+    def update_status(self) -> None:
+        s = self.session
+        ex = self.exercise
+        n = len(ex.samples)
+        sample_clock = clock_text(s.sample_seconds())
+        if ex.time_limit_sample:
+            sample_clock += f" / {clock_text(ex.time_limit_sample)}"
+        if s.over_sample_limit():
+            sample_clock = f"[reverse red]{sample_clock} over[/]"
+        total_clock = clock_text(s.total_seconds())
+        if ex.time_limit_total:
+            total_clock += f" / {clock_text(ex.time_limit_total)}"
+        if s.over_total_limit():
+            total_clock = f"[reverse red]{total_clock} over[/]"
+        answered = s.answered_count()
+        mark = "✔" if s.answer(self.sample_id).answered else "·"
+        self.query_one("#status", Static).update(
+            f"[b]{ex.title}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
+            f"  │ sample {sample_clock}  │ exercise {total_clock}  │ {s.attempt.participant}"
+        )
+
+    def tick(self) -> None:
+        """Every second: save the clocks, refresh the status line."""
+        if self.session.attempt.is_open and self.session.running:
+            self.session.save_time()
+            self.update_status()
+
+    # -- answer -------------------------------------------------------------------------------------------------
+
+    def on_verdict_form_changed(self, event: VerdictForm.Changed) -> None:
+        if event.answer.sample_id != self.sample_id:
+            return
+        try:
+            self.session.save_answer(event.answer)
+        except AttemptClosed:
+            self.notify("This attempt is submitted and cannot change.", severity="error")
+        self.update_status()
+
+    # -- actions ------------------------------------------------------------------------------------------------
+
+    def action_channel(self, channel: str) -> None:
+        if channel not in self.available_channels():
+            return
+        self.channel = channel
+        self.show_image(keep_view=True)
+
+    def action_flip(self) -> None:
+        sides = self.sample.sides
+        if len(sides) > 1:
+            self.side = sides[(sides.index(self.side) + 1) % len(sides)]
+            self.show_image(keep_view=False)
+
+    def action_zoom_in(self) -> None:
+        self.query_one("#doc", DocumentView).zoom_by(ZOOM_STEP)
+
+    def action_zoom_out(self) -> None:
+        self.query_one("#doc", DocumentView).zoom_by(1 / ZOOM_STEP)
+
+    def action_zoom_reset(self) -> None:
+        self.query_one("#doc", DocumentView).reset()
+
+    def on_document_view_view_changed(self, event: DocumentView.ViewChanged) -> None:
+        if event.view.id == "doc":
+            if self.show_reference:
+                self.query_one("#ref", DocumentView).set_view(event.view.zoom, event.view.rel_center())
+            self.update_caption()
+        elif event.view.id == "ref":
+            doc = self.query_one("#doc", DocumentView)
+            doc.set_view(event.view.zoom, event.view.rel_center())
+            self.update_caption()
+
+    def action_reference(self) -> None:
+        if "reference" not in self.exercise.tools:
+            return
+        self.show_reference = not self.show_reference
+        if self.show_reference and self.reference_sample() is None:
+            self.notify("No reference specimen for this document type in the sample set.", severity="warning")
+        self.query_one("#ref", DocumentView).set_class(not self.show_reference, "hidden")
+        self.call_after_refresh(self.show_image)
+
+    def action_toggle_form(self) -> None:
+        form = self.query_one(VerdictForm)
+        form.set_class(not form.has_class("hidden"), "hidden")
+
+    def action_move(self, step: int) -> None:
+        self.go_to(self.session.index + step)
+
+    def go_to(self, index: int) -> None:
+        """Show another sample of the exercise."""
+        if index == self.session.index or not 0 <= index < len(self.exercise.samples):
+            return
+        self.session.go_to(index)
+        self.load_sample()
+
+    def action_save_view(self) -> None:
+        """Write the current view to a PNG (at up to 2000 px wide) and show its path."""
+        doc = self.query_one("#doc", DocumentView)
+        if doc.image is None or doc.geometry is None:
+            return
+        h, w = doc.image.shape[:2]
+        _, _, vw, vh = doc.geometry.visible
+        vw, vh = min(vw, w), min(vh, h)
+        scale = min(2000 / vw, 4.0)
+        out_w, out_h = max(1, int(vw * scale)), max(1, int(vh * scale))
+        view = render_view(doc.image, doc.zoom, doc.center, out_w, out_h)
+        g = view_geometry(w, h, doc.zoom, doc.center, out_w, out_h)
+        for (x, y, bw, bh), colour in doc.boxes:
+            (u1, v1), (u2, v2) = g.to_view(x, y), g.to_view(x + bw, y + bh)
+            cv2.rectangle(view, (int(u1), int(v1)), (int(u2), int(v2)), colour, 3)
+        ok, data = cv2.imencode(".png", view)
+        if not ok:
+            self.notify("Could not encode the view as PNG.", severity="error")
+            return
+        folder = self.session.store.path.parent / "views"
+        name = f"{self.sample_id}-{self.side}-{self.channel}-z{doc.zoom:.1f}.png"
+        from doc_check.exercise.submission import atomic_write_bytes
+
+        path = folder / name
+        atomic_write_bytes(path, data.tobytes())
+        self.app.last_saved_view = path
+        self.notify(f"View saved: {path}", timeout=8)
+
+    def action_mrz_tool(self) -> None:
+        if "mrz_tool" not in self.exercise.tools:
+            return
+        from doc_check.tui.screens.mrz_tool import MrzToolScreen
+
+        initial = self.mrz_text.get(self.sample_id)
+        if initial is None:
+            report = self.reader_results.get(self.sample_id)
+            mrz = getattr(report, "mrz", None) or {}
+            initial = "\n".join(mrz.get("lines", []))
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.mrz_text[self.sample_id] = text
+
+        self.app.push_screen(MrzToolScreen(initial, self.sample_id), done)
+
+    # -- document reader ----------------------------------------------------------------------------------------
+
+    def action_reader(self) -> None:
+        if "reader" not in self.exercise.tools:
+            return
+        sid = self.sample_id
+        if sid in self.reader_results:
+            self.show_findings = not self.show_findings
+            self.refresh_findings()
+            return
+        if sid in self.reader_running:
+            return
+        self.reader_running.add(sid)
+        self.show_findings = True
+        self.refresh_findings()
+        self.run_reader(sid, self.exercise.sample(sid).folder)
+
+    @work(thread=True, group="reader")
+    def run_reader(self, sample_id: str, folder: Path) -> None:
+        """Run the document reader on a sample in a worker thread."""
+        from doc_check.analysis.analyze import analyze_sample
+
+        try:
+            report = analyze_sample(folder)
+        except BadInput as exc:
+            self.app.call_from_thread(self._reader_failed, sample_id, str(exc))
+            return
+        self.app.call_from_thread(self._reader_done, sample_id, report)
+
+    def _reader_failed(self, sample_id: str, message: str) -> None:
+        self.reader_running.discard(sample_id)
+        self.notify(f"Reader: {message}", severity="error", timeout=10)
+        self.refresh_findings()
+
+    def _reader_done(self, sample_id: str, report: object) -> None:
+        self.reader_running.discard(sample_id)
+        self.reader_results[sample_id] = report
+        if sample_id == self.sample_id:
+            self.refresh_findings()
+            self.show_image()
+
+    def finding_boxes(self) -> list[tuple[tuple[int, int, int, int], tuple[int, int, int]]]:
+        """Regions of the reader's failing and doubtful findings on the side on screen."""
+        report = self.reader_results.get(self.sample_id)
+        if report is None or not self.show_findings:
+            return []
+        boxes = []
+        for f in report.findings:
+            if f.region is not None and f.side == self.side and f.status in ("fail", "warn"):
+                boxes.append((f.region, FAIL_COLOUR if f.status == "fail" else WARN_COLOUR))
+        return boxes
+
+    def refresh_findings(self) -> None:
+        table = self.query_one("#findings", DataTable)
+        table.set_class(not self.show_findings, "hidden")
+        table.clear()
+        sid = self.sample_id
+        if sid in self.reader_running:
+            table.add_row("…", "reader running", "", "")
+        report = self.reader_results.get(sid)
+        if report is not None:
+            if report.error:
+                table.add_row("error", "", "", report.error)
+            order = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
+            for f in sorted(report.findings, key=lambda f: order.get(f.status, 9)):
+                style = {"fail": "[red]fail[/]", "warn": "[yellow]warn[/]"}.get(f.status, f.status)
+                table.add_row(style, f.indicator, f"{f.side}/{f.channel}", f.message)
+            table.add_row("", f"suggests: {report.verdict}", "", "; ".join(report.reasons))
+        doc = self.query_one("#doc", DocumentView)
+        doc.set_boxes(self.finding_boxes())
+        self.update_caption()
+
+    # -- leave / submit -----------------------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        self.session.pause()
+        self.app.pop_screen()
+
+    def action_submit(self) -> None:
+        from doc_check.tui.screens.confirm import ConfirmSubmitScreen
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.app.submit_attempt(self.session)
+
+        self.app.push_screen(ConfirmSubmitScreen(self.session), done)

@@ -1,0 +1,120 @@
+"""The MRZ tool: the MRZ as read or typed, each check digit computed step by step, problems marked in place."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static, TextArea
+
+from doc_check.mrz import parse
+from doc_check.mrz.explain import CheckExplanation, explain
+
+
+def marked_lines(lines: list[str], problems: list, checks: tuple[CheckExplanation, ...]) -> Text:
+    """The MRZ lines with problem characters in red and check digits green (right) or red (wrong)."""
+    text = Text()
+    styles: dict[tuple[int, int], str] = {}
+    for e in checks:
+        styles[(e.line - 1, e.column - 1)] = "bold black on green" if e.ok else "bold white on red"
+    for p in problems:
+        for k in range(max(1, p.length)):
+            styles[(p.line - 1, p.column - 1 + k)] = "bold white on red"
+    for i, line in enumerate(lines):
+        for j, ch in enumerate(line):
+            text.append(ch, style=styles.get((i, j), ""))
+        text.append("\n")
+        carets = "".join("^" if (i, j) in styles and styles[(i, j)].endswith("red") else " " for j in range(len(line)))
+        if carets.strip():
+            text.append(carets.rstrip() + "\n", style="red")
+    return text
+
+
+def explanation_text(e: CheckExplanation) -> str:
+    """One check digit's computation as aligned rows: characters, values, weights, products, then the sum."""
+    w = max(3, *(len(str(p)) + 1 for p in e.products)) if e.products else 3
+    row = lambda items: "".join(str(x).rjust(w) for x in items)  # noqa: E731
+    status = "[green]✔ matches[/]" if e.ok else f"[red]✘ printed {escape(e.printed)}, should be {e.expected}[/]"
+    lines = [
+        f"[b]{e.field.replace('_', ' ')}[/b]  (digit at line {e.line}, column {e.column})  {status}",
+        f"  char    {escape(row(e.chars))}",
+        f"  value   {row(e.values)}",
+        f"  weight  {row(e.weights)}",
+        f"  product {row(e.products)}",
+        f"  sum {e.sum}  →  {e.sum} mod 10 = [b]{e.mod10}[/b]",
+    ]
+    blind = [f"{c}→{'/'.join(subs)}" for c, subs in e.undetectable if subs]
+    if blind:
+        lines.append(f"  [dim]not caught by this digit: {escape(', '.join(blind[:8]))}[/dim]")
+    return "\n".join(lines)
+
+
+class MrzToolScreen(ModalScreen[str]):
+    """Type or correct the MRZ; every change re-checks it."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, initial: str, sample_id: str) -> None:
+        super().__init__()
+        self.initial = initial
+        self.sample_id = sample_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="mrz-dialog"):
+            yield Label(
+                f"[b]MRZ tool[/b] · sample {self.sample_id} · type the MRZ as you read it (one line per row; "
+                "'<' for fillers)"
+            )
+            yield TextArea(self.initial, id="mrz-input", soft_wrap=False, show_line_numbers=False)
+            with VerticalScroll(id="mrz-output"):
+                yield Static(id="mrz-marked")
+                yield Static(id="mrz-problems")
+                yield Static(id="mrz-steps")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#mrz-input", TextArea).focus()
+        self.check()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Parse and explain what is typed."""
+        raw = self.query_one("#mrz-input", TextArea).text
+        lines = [ln.strip().upper() for ln in raw.splitlines() if ln.strip()]
+        marked = self.query_one("#mrz-marked", Static)
+        problems_view = self.query_one("#mrz-problems", Static)
+        steps = self.query_one("#mrz-steps", Static)
+        if not lines:
+            marked.update("[dim]No MRZ yet.[/dim]")
+            problems_view.update("")
+            steps.update("")
+            return
+        try:
+            result = parse(lines)
+            checks = explain(lines)
+        except (ValueError, TypeError) as exc:
+            marked.update(Text("\n".join(lines)))
+            problems_view.update(f"[red]{escape(str(exc))}[/]")
+            steps.update("")
+            return
+        problems = list(result.errors) + list(result.warnings)
+        marked.update(marked_lines(lines, problems, checks))
+        if result.format is None:
+            problems_view.update("[yellow]Not a known MRZ layout yet (TD1 3x30, TD2 2x36, TD3 2x44, MRV-A/B).[/]")
+        else:
+            listing = [f"[b]{result.format}[/b] · " + ("[green]valid[/]" if result.valid else "[red]not valid[/]")]
+            for p in result.errors:
+                listing.append(f"[red]error[/] line {p.line} col {p.column}: {escape(p.message)} [dim]({p.code})[/dim]")
+            for p in result.warnings:
+                listing.append(f"[yellow]warning[/] line {p.line} col {p.column}: {escape(p.message)} "
+                               f"[dim]({p.code})[/dim]")
+            problems_view.update("\n".join(listing))
+        steps.update("\n\n".join(explanation_text(e) for e in checks) if checks else "")
+
+    def action_close(self) -> None:
+        self.dismiss(self.query_one("#mrz-input", TextArea).text)

@@ -1,0 +1,172 @@
+"""One running attempt as the UI sees it: the exercise, stored answers, the clocks, submit and score."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from doc_check.errors import BadInput
+from doc_check.exercise import Exercise, load_exercise_key, submission_to_json
+from doc_check.exercise.score import IndividualReport, score_submission
+from doc_check.exercise.submission import now_iso
+from doc_check.samples import KEY_FILE
+from doc_check.store import Attempt, Store, StoredAnswer
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What submitting gave: the closed attempt, the submission file and, when the key is at hand, the report."""
+
+    attempt: Attempt
+    path: Path
+    report: IndividualReport | None
+    key_error: str | None = None
+
+
+class AttemptSession:
+    """Keeps the attempt's answers and clocks in step with the store; every change is saved at once."""
+
+    def __init__(self, store: Store, exercise: Exercise, participant: str, clock: Clock = time.monotonic) -> None:
+        self.store = store
+        self.exercise = exercise
+        self.clock = clock
+        self.attempt = store.start_attempt(
+            participant, exercise.id, exercise.version, exercise.sha256, str(exercise.path), exercise.sample_ids
+        )
+        self.answers: dict[str, StoredAnswer] = store.answers(self.attempt.id)
+        ids = exercise.sample_ids
+        self.index = ids.index(self.attempt.current_sample) if self.attempt.current_sample in ids else 0
+        self._total_base = self.attempt.total_seconds
+        self._sample_base = self.answer(self.sample_id).seconds
+        self._since = self.clock()
+        self.running = True
+        self.attempt_total_saved = self._total_base
+
+    # -- samples and answers ----------------------------------------------------------------------------------
+
+    @property
+    def sample_id(self) -> str:
+        """The sample on screen."""
+        return self.exercise.sample_ids[self.index]
+
+    def answer(self, sample_id: str) -> StoredAnswer:
+        """The stored answer to a sample (an empty one if never touched)."""
+        return self.answers.get(sample_id, StoredAnswer(sample_id))
+
+    def answered_count(self) -> int:
+        """How many samples have a verdict."""
+        return sum(1 for sid in self.exercise.sample_ids if self.answer(sid).answered)
+
+    def unanswered(self) -> list[str]:
+        """Sample ids without a verdict, in exercise order."""
+        return [sid for sid in self.exercise.sample_ids if not self.answer(sid).answered]
+
+    def go_to(self, index: int) -> None:
+        """Show another sample: the current sample's clock is saved and the new one's resumes."""
+        index = max(0, min(len(self.exercise.samples) - 1, index))
+        if index == self.index:
+            return
+        self.save_time()
+        self.index = index
+        self._sample_base = self.answer(self.sample_id).seconds
+        self._since = self.clock()
+        self._total_base = self.attempt_total_saved
+        self.store.set_current_sample(self.attempt.id, self.sample_id)
+
+    def save_answer(self, answer: StoredAnswer) -> StoredAnswer:
+        """Store a changed answer to the sample on screen, with its clock."""
+        answer = StoredAnswer(
+            self.sample_id, answer.verdict, answer.indicators, answer.confidence, answer.note, self.sample_seconds()
+        )
+        self.store.save_answer(self.attempt.id, answer)
+        self.answers[self.sample_id] = answer
+        return answer
+
+    # -- clocks ---------------------------------------------------------------------------------------------
+
+    def _running_for(self) -> float:
+        return max(0.0, self.clock() - self._since) if self.running else 0.0
+
+    def sample_seconds(self) -> float:
+        """Time on the sample on screen, all visits."""
+        return self._sample_base + self._running_for()
+
+    def total_seconds(self) -> float:
+        """Time on the exercise, all sessions."""
+        return self._total_base + self._running_for()
+
+    def save_time(self) -> None:
+        """Write both clocks to the store (called every second and on every move)."""
+        sample, total = self.sample_seconds(), self.total_seconds()
+        self.store.record_time(self.attempt.id, total, self.sample_id, sample)
+        old = self.answer(self.sample_id)
+        self.answers[self.sample_id] = StoredAnswer(
+            old.sample_id, old.verdict, old.indicators, old.confidence, old.note, sample
+        )
+        self.attempt_total_saved = total
+
+    def pause(self) -> None:
+        """Stop the clocks (leaving the examine screen)."""
+        if self.running:
+            self.save_time()
+            self._sample_base, self._total_base = self.sample_seconds(), self.total_seconds()
+            self.running = False
+
+    def resume(self) -> None:
+        """Start the clocks again."""
+        if not self.running:
+            self._since = self.clock()
+            self.running = True
+
+    def over_sample_limit(self) -> bool:
+        """True when the sample on screen is over the per-sample limit."""
+        limit = self.exercise.time_limit_sample
+        return limit is not None and self.sample_seconds() > limit
+
+    def over_total_limit(self) -> bool:
+        """True when the exercise is over its time limit."""
+        limit = self.exercise.time_limit_total
+        return limit is not None and self.total_seconds() > limit
+
+    def over_time_samples(self) -> list[str]:
+        """Samples whose clock is past the per-sample limit."""
+        limit = self.exercise.time_limit_sample
+        if limit is None:
+            return []
+        return [sid for sid in self.exercise.sample_ids if self.answer(sid).seconds > limit]
+
+    # -- submit -----------------------------------------------------------------------------------------------
+
+    def submission_path(self) -> Path:
+        """Where the submission file goes: `submissions/<exercise>-<participant>-<attempt>.json` by the DB."""
+        a = self.attempt
+        return self.store.submission_dir() / f"{a.exercise_id}-{a.participant}-{a.id}.json"
+
+    def submit(self) -> SubmitResult:
+        """Close the attempt: save the clocks, write the submission file, score it when the key is at hand."""
+        self.pause()
+        submission = self.store.submission(self.attempt.id, submitted=now_iso())
+        report, key_error = None, None
+        key_path = self.exercise.folder / KEY_FILE
+        if key_path.is_file():
+            try:
+                key = load_exercise_key(key_path, self.exercise)
+                report = score_submission(self.exercise, key, submission)
+            except BadInput as exc:
+                key_error = str(exc)
+        else:
+            key_error = "no key with this exercise: your instructor scores the submission"
+        attempt = self.store.submit(
+            self.attempt.id,
+            submission_to_json(submission),
+            self.submission_path(),
+            score=None if report is None else report.total,
+            max_score=None if report is None else report.max_total,
+            passed=None if report is None else report.passed,
+        )
+        self.attempt = attempt
+        return SubmitResult(attempt, Path(attempt.submission_path or ""), report, key_error)
