@@ -1,0 +1,163 @@
+"""`doc-check results`: the live table of a class (participants, progress, scores, z-scores) and its summary report."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from doc_check.errors import BadInput
+from doc_check.exercise import load_exercise_key
+from doc_check.exercise.live import ClassResults, class_results, exercise_ids
+from doc_check.exercise.model import Exercise, ExerciseKey
+from doc_check.samples import KEY_FILE
+from doc_check.store import Store
+
+Z_STYLE = {"satisfactory": "green", "questionable": "yellow", "unsatisfactory": "bold red", "n/a": "dim"}
+
+
+def _find_exercise(spec: str) -> tuple[str, Exercise | None, ExerciseKey | None]:
+    """The exercise id to look up, and the exercise and key when ``spec`` names an exercise on disk."""
+    from doc_check.cli.train import builtin_exercises_dir, resolve_exercise
+
+    try:
+        exercise = resolve_exercise(spec, builtin_exercises_dir())
+    except BadInput:
+        if Path(spec).exists():
+            raise
+        return spec, None, None  # an id only known to the database: stored scores are shown
+    key_path = exercise.folder / KEY_FILE
+    key = load_exercise_key(key_path, exercise) if key_path.is_file() else None
+    return exercise.id, exercise, key
+
+
+def _mmss(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def render_table(res: ClassResults, title: str = "") -> Table:
+    """The rich table of one exercise's class results."""
+    max_points = next((r.max_score for r in res.rows if r.max_score), None)
+    out_of = f", points out of {max_points:.0f}" if max_points else ""
+    table = Table(title=title or f"{res.exercise_id}: {len(res.rows)} participants, {res.submitted} submitted{out_of}",
+                  title_justify="left")
+    for name, right in (("participant", False), ("state", False), ("answered", True), ("time", True),
+                        ("now on", False), ("points", True), ("%", True), ("pass", False), ("z", True)):
+        table.add_column(name, justify="right" if right else "left")
+    for r in res.rows:
+        bar_len = 5
+        filled = int(round(bar_len * r.answered / r.total)) if r.total else 0
+        progress = Text(f"{r.answered}/{r.total} ") + Text("█" * filled, "cyan") + Text("░" * (bar_len - filled), "dim")
+        progress.no_wrap = True
+        state = Text(r.state, "green" if r.state == "submitted" else "yellow")
+        if r.problem:
+            state = Text("unscored", "red")
+        table.add_row(
+            r.participant,
+            state,
+            progress,
+            _mmss(r.seconds),
+            "" if r.state == "submitted" else (r.current_sample or ""),
+            "" if r.score is None else f"{r.score:.1f}",
+            "" if r.pct is None else f"{r.pct:.0f}",
+            "" if r.passed is None else ("yes" if r.passed else Text("no", "red")),
+            "" if r.z is None else Text(f"{r.z:+.2f}", Z_STYLE.get(r.z_class, "")),
+        )
+    if res.stats is not None and res.stats.n >= 2:
+        table.caption = (f"z: green |z|<=2, yellow <3, red >=3; assigned value {res.stats.assigned:.2f} points, robust SD {res.stats.sigma:.2f} "
+                         f"({res.stats.method}); " + ("rescored with the key" if res.scored_with_key
+                                                      else "scores stored at submission"))
+    return table
+
+
+def _to_json(res: ClassResults) -> dict:
+    return {
+        "exercise_id": res.exercise_id,
+        "participants": [
+            {k: getattr(r, k) for k in ("participant", "state", "answered", "total", "seconds", "current_sample",
+                                        "score", "max_score", "pct", "passed", "z", "z_class", "updated", "problem")}
+            for r in res.rows
+        ],
+        "assigned": None if res.stats is None else res.stats.assigned,
+        "sigma": None if res.stats is None else res.stats.sigma,
+        "scored_with_key": res.scored_with_key,
+    }
+
+
+@click.command("results")
+@click.option("--exercise", "-e", "spec", metavar="ID|PATH",
+              help="The exercise (id or folder); its key, when present, rescores submissions. Default: every "
+                   "exercise in the database.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite database [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].")
+@click.option("--watch", is_flag=True, help="Keep the table live, refreshing until Ctrl+C.")
+@click.option("--interval", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
+              help="Seconds between refreshes with --watch.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the summary and individual reports (md, html, csv, json) of the submitted "
+                   "attempts into this folder (needs the exercise's key).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (no table).")
+def results(spec: str | None, db: Path | None, watch: bool, interval: float, report_dir: Path | None,
+            as_json: bool) -> None:
+    """Show the class's participants, progress, scores and robust z-scores, read live from the database the
+    trainees write (`doc-check serve`, `doc-check train --db`).
+
+    \b
+    Exit codes: 0 done, 2 bad input (unknown exercise, no key for --report, unusable database).
+    """
+    if db is not None and not db.exists():
+        raise BadInput(f"{db}: database not found")
+    targets: list[tuple[str, Exercise | None, ExerciseKey | None]] = []
+    if spec:
+        targets.append(_find_exercise(spec))
+    if report_dir is not None and (not targets or targets[0][2] is None):
+        raise BadInput("--report needs --exercise naming an exercise folder with its key.toml")
+    if watch and as_json:
+        raise click.UsageError("--watch and --json do not go together")
+    store = Store(db)
+    try:
+        def snapshot() -> list[ClassResults]:
+            todo = targets or [(eid, None, None) for eid in exercise_ids(store)]
+            return [class_results(store, eid, ex, key) for eid, ex, key in todo]
+
+        if report_dir is not None:
+            eid, exercise, key = targets[0]
+            res = snapshot()[0]
+            from doc_check.exercise.report import write_reports
+
+            assert exercise is not None and key is not None
+            written = write_reports(report_dir, res.reports, res.summary(exercise, key))
+            click.echo(f"wrote {len(written)} report files for {len(res.reports)} submissions into {report_dir}",
+                       err=True)
+        if as_json:
+            click.echo(json.dumps([_to_json(r) for r in snapshot()], indent=2))
+            return
+        console = Console()
+
+        def view() -> Group:
+            shots = snapshot()
+            if not shots:
+                return Group(Text("no attempts in the database yet", "dim"))
+            return Group(*(render_table(r) for r in shots),
+                         Text(time.strftime("updated %H:%M:%S") + ("  (Ctrl+C to stop)" if watch else ""), "dim"))
+
+        if not watch:
+            console.print(view())
+            return
+        from rich.live import Live
+
+        with Live(view(), console=console, refresh_per_second=4, screen=False) as live:
+            try:
+                while True:
+                    time.sleep(interval)
+                    live.update(view())
+            except KeyboardInterrupt:
+                pass
+    finally:
+        store.close()
