@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import click
 
 from doc_check.errors import BadInput
-from doc_check.exercise.pack import build_pack, verify_pack
+from doc_check.exercise.model import Exercise
+from doc_check.exercise.pack import build_pack, open_pack, verify_pack
 
 
 def resolve_exercise(value: str) -> Path:
@@ -86,3 +88,11 @@ def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path 
         click.echo(f"wrote {out}: exercise {m.exercise_id} version {m.exercise_version}, "
                    f"{len(opened.exercise.samples)} samples, {len(m.files)} files, no key")
         click.echo(f"pack sha256 {opened.sha256}")
+
+
+def train_from_pack(pack_file: Path, launch: Callable[[Exercise], None]) -> None:
+    """`doc-check train --pack`: verify and unpack the pack into a private temporary folder, run the trainee UI
+    on its exercise, and remove the folder afterwards (answers live in the database and the submission file)."""
+    with tempfile.TemporaryDirectory(prefix="doc-check-pack-") as tmp:
+        opened = open_pack(pack_file, Path(tmp) / "exam")
+        launch(opened.exercise)

@@ -39,11 +39,14 @@ def resolve_exercise(spec: str, root: Path):
     raise BadInput(f"{spec}: no such exercise (not a path, and no exercise with that id in {root})")
 
 
-def launch(start=None, participant: str | None = None, db: str | None = None, image: str | None = None) -> None:
+def launch(start=None, participant: str | None = None, db: str | None = None, image: str | None = None,
+           class_mode: bool = False) -> None:
     """Open the trainee UI (the picker; straight into ``start`` when given). Extended by `train --pack`."""
     from doc_check.store import Store
     from doc_check.tui.app import TrainApp, find_exercises
 
+    if class_mode:  # `doc-check serve`: many trainees share one database, so no code is remembered
+        from doc_check.cli.serve import ClassStore as Store  # noqa: F811
     store = Store(db)
     if participant is not None:
         participant = store.ensure_participant(participant)
@@ -62,10 +65,20 @@ def launch(start=None, participant: str | None = None, db: str | None = None, im
               "$XDG_DATA_HOME/doc-check/doc-check.sqlite].")
 @click.option("--image", type=click.Choice(["auto", "halfcell", "sixel", "tgp"]), default=None,
               help="Image renderer [$DOC_CHECK_IMAGE or auto].")
-def train(exercise: str | None, participant: str | None, db: str | None, image: str | None) -> None:
+@click.option("--pack", "pack_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Take the exam sealed in this pack (`doc-check pack`); its hashes are verified first.")
+@click.option("--class-mode", is_flag=True, hidden=True, help="Ask every trainee's code (set by `doc-check serve`).")
+def train(exercise: str | None, participant: str | None, db: str | None, image: str | None,
+          pack_file: Path | None = None, class_mode: bool = False) -> None:
     """Take an exercise in the trainee terminal UI: examine each document, judge it, get feedback.
 
     Answers are saved as they change; quitting and running again resumes the attempt.
     """
+    if pack_file is not None:
+        from doc_check.cli.pack import train_from_pack
+
+        if exercise:
+            raise click.UsageError("--pack and --exercise do not go together")
+        return train_from_pack(pack_file, lambda start: launch(start, participant, db, image, class_mode))
     start = resolve_exercise(exercise, builtin_exercises_dir()) if exercise else None
-    launch(start, participant, db, image)
+    launch(start, participant, db, image, class_mode)

@@ -1,0 +1,97 @@
+"""`doc-check serve`: class mode — the trainee UI in browsers via textual-serve, every trainee in one database."""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from doc_check.errors import BadInput
+from doc_check.store import Store, default_db_path
+
+IMAGE_ENV = "DOC_CHECK_IMAGE"
+
+
+class ClassStore(Store):
+    """The shared class database: participant codes are asked of every trainee, never remembered as a default
+    (the next browser would otherwise start as the previous trainee)."""
+
+    def remembered_participant(self) -> str | None:
+        """Always None: in class mode each trainee gives a code."""
+        return None
+
+    def ensure_participant(self, code: str, remember: bool = True) -> str:
+        """Register a participant code without making it the database's default."""
+        return super().ensure_participant(code, remember=False)
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback IP addresses."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def child_command(db: Path, exercise: Path | None = None, pack: Path | None = None) -> str:
+    """The shell command textual-serve runs once per browser: `doc-check train` in class mode on the shared
+    database, with the half-cell image renderer (Kitty graphics would break textual-serve's stream)."""
+    args = [sys.executable, "-m", "doc_check", "train", "--db", str(db), "--class-mode"]
+    if pack is not None:
+        args += ["--pack", str(pack)]
+    elif exercise is not None:
+        args += ["--exercise", str(exercise)]
+    return f"{IMAGE_ENV}=halfcell exec " + shlex.join(args)
+
+
+@click.command("serve")
+@click.option("--exercise", "-e", "spec", metavar="ID|PATH", help="The exercise every trainee takes.")
+@click.option("--pack", "pack_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Serve a sealed exam pack instead (no key on the server's side: no instant feedback).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs --allow-remote.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="The class database every trainee writes [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/...].")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a non-loopback --host (a classroom LAN). There is no login: trust the network.")
+@click.option("--title", default=None, help="Browser tab title [the exercise's title].")
+def serve(spec: str | None, pack_file: Path | None, host: str, port: int, db: Path | None, allow_remote: bool,
+          title: str | None) -> None:
+    """Serve the trainee UI to browsers (class mode). Each browser tab runs its own `doc-check train`
+    process; every trainee gives a participant code and all answers go into one SQLite database (WAL, one
+    transaction per answer), so a closed tab loses nothing: reopening and giving the same code resumes.
+    Follow the class with `doc-check results --exercise ID --watch --db PATH`.
+
+    \b
+    Exit codes: 0 stopped with Ctrl+C, 2 bad input (unknown exercise, bad pack, refused address).
+    """
+    if (spec is None) == (pack_file is None):
+        raise click.UsageError("give exactly one of --exercise or --pack")
+    if not is_loopback(host) and not allow_remote:
+        raise BadInput(f"--host {host}: not a loopback address; add --allow-remote to serve a classroom network")
+    db_path = (db or default_db_path()).expanduser().resolve()
+    if pack_file is not None:
+        from doc_check.exercise.pack import verify_pack
+
+        manifest = verify_pack(pack_file)
+        label = f"{manifest.exercise_id} (pack {pack_file.name})"
+        command = child_command(db_path, pack=pack_file.resolve())
+    else:
+        from doc_check.cli.train import builtin_exercises_dir, resolve_exercise
+
+        exercise = resolve_exercise(spec or "", builtin_exercises_dir())
+        label = f"{exercise.id}: {exercise.title}"
+        command = child_command(db_path, exercise=exercise.path.resolve().parent)
+    Store(db_path).close()  # create the database (WAL) once, before the first trainee connects
+    from textual_serve.server import Server
+
+    click.echo(f"doc-check serve: {label}; database {db_path}", err=True)
+    click.echo(f"results: doc-check results --exercise {spec or manifest.exercise_id} --watch --db {db_path}",
+               err=True)
+    Server(command, host=host, port=port, title=title or f"doc-check: {label}").serve()
