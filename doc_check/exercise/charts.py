@@ -101,11 +101,14 @@ def _samples_chart(plt: Any, s: SummaryReport) -> str:
     detected = [100 * x_.share_detected for x_ in s.samples]
     ax.bar(x - 0.2, correct, width=0.4, label="verdict correct", color="#1f4e79")
     ax.bar(x + 0.2, detected, width=0.4, label="fraud detected / genuine accepted", color="#7fa7d1")
-    ax.set_xticks(x, [f"{x_.position}\n{x_.truth.replace('_', ' ')}" for x_ in s.samples], fontsize=7)
+    ax.set_xticks(x, [f"{x_.position}. {x_.truth.replace('_', ' ')}" for x_ in s.samples], fontsize=8,
+                  rotation=45, ha="right", rotation_mode="anchor")
     ax.set_ylim(0, 100)
     ax.set_ylabel("% of participants")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title("Per-sample accuracy", fontsize=9)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    ax.set_title("Per-sample accuracy (sample number and key verdict)", fontsize=9, pad=22)
     return _svg(plt, fig)
 
 
