@@ -67,8 +67,11 @@ def _read_input(lines: tuple[str, ...]) -> list[list[str]]:
         if len(mrz_lines) not in (2, 3):
             raise click.UsageError(f"an MRZ has 2 or 3 lines, {len(mrz_lines)} given")
         return [mrz_lines]
-    stream = click.get_binary_stream("stdin")
-    data = stream.read(MAX_STDIN_BYTES + 1)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        data = sys.stdin.read(MAX_STDIN_BYTES + 1).encode("utf-8", "surrogateescape")
+    else:
+        data = stream.read(MAX_STDIN_BYTES + 1)
     if len(data) > MAX_STDIN_BYTES:
         raise BadInput(f"standard input: more than {MAX_STDIN_BYTES // 2**20} MiB")
     if b"\x00" in data:
