@@ -29,6 +29,7 @@ class TrainApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "doc-check train"
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", priority=True),

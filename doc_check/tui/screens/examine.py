@@ -66,19 +66,19 @@ class ExamineScreen(Screen):
         Binding("w", "channel('visible')", "White"),
         Binding("u", "channel('uv')", "UV"),
         Binding("i", "channel('ir')", "IR"),
-        Binding("b", "flip", "Other side"),
-        Binding("plus,equals_sign", "zoom_in", "Zoom +", key_display="+"),
-        Binding("minus", "zoom_out", "Zoom -", key_display="-"),
+        Binding("b", "flip", "Side"),
+        Binding("plus,equals_sign", "zoom_in", "Zoom", key_display="+"),
+        Binding("minus", "zoom_out", "Zoom", key_display="-"),
         Binding("0", "zoom_reset", "Fit"),
-        Binding("r", "reference", "Reference"),
-        Binding("m", "mrz_tool", "MRZ tool"),
+        Binding("r", "reference", "Ref"),
+        Binding("m", "mrz_tool", "MRZ"),
         Binding("d", "reader", "Reader"),
-        Binding("s", "save_view", "Save PNG"),
+        Binding("s", "save_view", "PNG"),
         Binding("p,pageup", "move(-1)", "Prev", key_display="p"),
         Binding("n,pagedown", "move(1)", "Next", key_display="n"),
         Binding("v", "toggle_form", "Form"),
         Binding("x", "submit", "Submit"),
-        Binding("escape", "leave", "Exercises"),
+        Binding("escape", "leave", "List", key_display="esc"),
     ]
 
     def __init__(self, session: AttemptSession) -> None:
@@ -109,7 +109,7 @@ class ExamineScreen(Screen):
                 yield Static(id="caption")
                 yield DataTable(id="findings", classes="hidden", cursor_type="row", zebra_stripes=True)
             yield VerdictForm(id="form")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", DataTable)

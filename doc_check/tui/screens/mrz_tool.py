@@ -14,15 +14,16 @@ from doc_check.mrz import parse
 from doc_check.mrz.explain import CheckExplanation, explain
 
 
-def marked_lines(lines: list[str], problems: list, checks: tuple[CheckExplanation, ...]) -> Text:
-    """The MRZ lines with problem characters in red and check digits green (right) or red (wrong)."""
+def marked_lines(lines: list[str], errors: list, warnings: list, checks: tuple[CheckExplanation, ...]) -> Text:
+    """The MRZ lines with errors in red, warnings in yellow and check digits green (right) or red (wrong)."""
     text = Text()
     styles: dict[tuple[int, int], str] = {}
     for e in checks:
         styles[(e.line - 1, e.column - 1)] = "bold black on green" if e.ok else "bold white on red"
-    for p in problems:
-        for k in range(max(1, p.length)):
-            styles[(p.line - 1, p.column - 1 + k)] = "bold white on red"
+    for problems, style in ((warnings, "bold black on yellow"), (errors, "bold white on red")):
+        for p in problems:
+            for k in range(max(1, p.length)):
+                styles[(p.line - 1, p.column - 1 + k)] = style
     for i, line in enumerate(lines):
         for j, ch in enumerate(line):
             text.append(ch, style=styles.get((i, j), ""))
@@ -102,8 +103,7 @@ class MrzToolScreen(ModalScreen[str]):
             problems_view.update(f"[red]{escape(str(exc))}[/]")
             steps.update("")
             return
-        problems = list(result.errors) + list(result.warnings)
-        marked.update(marked_lines(lines, problems, checks))
+        marked.update(marked_lines(lines, list(result.errors), list(result.warnings), checks))
         if result.format is None:
             problems_view.update("[yellow]Not a known MRZ layout yet (TD1 3x30, TD2 2x36, TD3 2x44, MRV-A/B).[/]")
         else:

@@ -24,7 +24,7 @@ class DocumentView(Widget, can_focus=True):
     """Shows one image at the widget's size; with the magnifier, zoom and pan by keys and mouse."""
 
     BINDINGS = [
-        Binding("left", "pan(-1, 0)", "Pan", show=False),
+        Binding("left", "pan(-1, 0)", "Pan", key_display="←↑↓→"),
         Binding("right", "pan(1, 0)", "Pan", show=False),
         Binding("up", "pan(0, -1)", "Pan", show=False),
         Binding("down", "pan(0, 1)", "Pan", show=False),

@@ -71,6 +71,7 @@ class VerdictForm(VerticalScroll):
                     value = sel.get_option_at_index(index).value
                     if value in chosen:
                         sel.select(value)
+                sel.highlighted = None
             self.query_one("#confidence", Input).value = "" if answer.confidence is None else str(answer.confidence)
             self.query_one("#note", Input).value = answer.note
 

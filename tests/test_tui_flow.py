@@ -1,0 +1,211 @@
+"""Pilot-driven end-to-end runs of `doc-check train`: examine, tools, answer, submit, feedback, stored score."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from doc_check.exercise import load_exercise, load_submission
+from doc_check.store import Store
+from doc_check.tui.app import TrainApp
+from doc_check.tui.screens.examine import ExamineScreen
+from doc_check.tui.screens.feedback import FeedbackScreen
+from doc_check.tui.screens.mrz_tool import MrzToolScreen
+from doc_check.tui.screens.picker import PickerScreen
+from doc_check.tui.widgets.document_view import DocumentView
+from doc_check.tui.widgets.verdict_form import VerdictForm
+from tui_helpers import MRZ, TRUTH, make_project
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    ex_dir = make_project(tmp_path / "proj")
+    return load_exercise(ex_dir), Store(tmp_path / "db.sqlite")
+
+
+async def test_take_an_exercise_end_to_end(project) -> None:
+    exercise, store = project
+    clock = FakeClock()
+    app = TrainApp(store, [exercise], participant="T01", image_mode="halfcell", clock=clock)
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamineScreen)
+        doc = screen.query_one("#doc", DocumentView)
+        white = doc.last_render.copy()
+        assert doc.last_render.shape[1] == doc.size.width  # rendered at the size shown (half-cells: 1x2 px)
+        assert doc.last_render.shape[0] == 2 * doc.size.height
+
+        # Channels switch the picture at once.
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.channel == "uv"
+        assert not np.array_equal(doc.last_render, white)
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.channel == "ir"
+
+        # Magnifier: zoom in shows fewer image pixels per view; pan moves; 0 fits again.
+        fit_visible = doc.geometry.visible[2]
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        assert doc.zoom == pytest.approx(2.25)
+        assert doc.geometry.visible[2] == pytest.approx(fit_visible / 2.25)
+        center = doc.geometry.center
+        doc.focus()
+        await pilot.press("right")
+        await pilot.pause()
+        assert doc.geometry.center[0] > center[0]
+        await pilot.press("0")
+        await pilot.pause()
+        assert doc.zoom == 1.0
+
+        # Reference side by side.
+        await pilot.press("r")
+        await pilot.pause()
+        ref = screen.query_one("#ref", DocumentView)
+        assert ref.display and ref.image is not None
+
+        # Save the view as PNG.
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.last_saved_view is not None and app.last_saved_view.is_file()
+
+        # MRZ tool: a wrong birth-date digit is explained and marked.
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MrzToolScreen)
+        wrong = MRZ[1][:19] + "3" + MRZ[1][20:]
+        app.screen.query_one("#mrz-input").text = MRZ[0] + "\n" + wrong
+        await pilot.pause()
+        steps = str(app.screen.query_one("#mrz-steps").render())
+        assert "birth date" in steps and "should be 2" in steps
+        assert "not valid" in str(app.screen.query_one("#mrz-problems").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+        # Answer every sample; time passes on each.
+        answers = {"A1": ("genuine", []), "B2": ("forged", ["viz.mrz_mismatch.birth_date"]), "C3": ("counterfeit", [])}
+        form = screen.query_one(VerdictForm)
+        for i, sid in enumerate(exercise.sample_ids):
+            assert screen.sample_id == sid
+            verdict, inds = answers[sid]
+            form.set_verdict(verdict)
+            for ind in inds:
+                form.toggle_indicator(ind)
+            await pilot.pause()
+            clock.now += 20 + i
+            if i < 2:
+                await pilot.press("n")
+                await pilot.pause()
+        # Going back shows the stored answer again.
+        await pilot.press("p")
+        await pilot.pause()
+        assert form.current().verdict == "forged"
+        assert form.current().indicators == ("viz.mrz_mismatch.birth_date",)
+
+        await pilot.press("x")
+        await pilot.pause()
+        assert "All 3 samples answered" in str(app.screen.query_one("#unanswered").render())
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "PASS" in summary or "FAIL" in summary
+
+    result = app.last_result
+    assert result.report is not None
+    assert result.report.correct == 3
+    attempt = store.attempt(result.attempt.id)
+    assert attempt.state == "submitted" and attempt.score == pytest.approx(result.report.total)
+    sub = load_submission(attempt.submission_path)
+    assert [a.verdict for a in sub.answers] == ["genuine", "forged", "counterfeit"]
+    assert sub.answers[0].seconds == pytest.approx(20, abs=1)
+    assert sub.exercise_sha256 == exercise.sha256
+    assert json.loads(store.submission_json(attempt.id))["participant"] == "T01"
+
+
+async def test_unanswered_samples_are_listed_before_submit(project) -> None:
+    exercise, store = project
+    app = TrainApp(store, [exercise], start=exercise, participant="T02", image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExamineScreen)
+        app.screen.query_one(VerdictForm).set_verdict("genuine")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        text = str(app.screen.query_one("#unanswered").render())
+        assert "Unanswered (2)" in text and "B2" in text and "C3" in text
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamineScreen)
+        assert app.session.attempt.is_open
+
+
+async def test_tools_not_allowed_are_not_offered(tmp_path: Path) -> None:
+    ex = load_exercise(make_project(tmp_path / "p", ex_id="naked", tools=()))
+    store = Store(tmp_path / "db.sqlite")
+    app = TrainApp(store, [ex], start=ex, participant="T03", image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("plus", "m", "r")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#doc", DocumentView).zoom == 1.0
+        assert not screen.show_reference
+        assert screen.check_action("mrz_tool", ()) is False
+
+
+async def test_participant_code_is_asked_once_and_remembered(project) -> None:
+    exercise, store = project
+    app = TrainApp(store, [exercise], image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"bad code!")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "letters, digits" in str(app.screen.query_one("#problem").render())
+        app.screen.query_one("#code").value = ""
+        await pilot.press(*"K9", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert store.remembered_participant() == "K9"
+    app2 = TrainApp(store, [exercise], image_mode="halfcell", clock=FakeClock())
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app2.screen, PickerScreen) and app2.participant == "K9"
+
+
+async def test_over_time_is_recorded_not_a_crash(project) -> None:
+    exercise, store = project
+    clock = FakeClock()
+    app = TrainApp(store, [exercise], start=exercise, participant="T04", image_mode="halfcell", clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        clock.now += 700  # past the 60 s sample and the 600 s exercise limits
+        app.screen.tick()
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert status.count("over") == 2
+    attempt = store.history("T04")[0]
+    assert attempt.total_seconds == pytest.approx(700)
+    assert store.answers(attempt.id)["A1"].seconds == pytest.approx(700)
