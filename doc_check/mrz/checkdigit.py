@@ -17,6 +17,7 @@ WEIGHTS: tuple[int, int, int] = (7, 3, 1)
 _W7 = {c: (v * 7) % 10 for c, v in VALUES.items()}
 _W3 = {c: (v * 3) % 10 for c, v in VALUES.items()}
 _W1 = {c: v % 10 for c, v in VALUES.items()}
+_G7, _G3, _G1 = _W7.__getitem__, _W3.__getitem__, _W1.__getitem__
 
 
 def char_value(char: str) -> int:
@@ -30,9 +31,7 @@ def char_value(char: str) -> int:
 def check_digit(text: str) -> int:
     """The 7-3-1 check digit of ``text`` (A-Z 0-9 ``<`` only; ValueError otherwise)."""
     try:
-        return (
-            sum(_W7[c] for c in text[0::3]) + sum(_W3[c] for c in text[1::3]) + sum(_W1[c] for c in text[2::3])
-        ) % 10
+        return (sum(map(_G7, text[0::3])) + sum(map(_G3, text[1::3])) + sum(map(_G1, text[2::3]))) % 10
     except KeyError:
         bad = next(c for c in text if c not in VALUES)
         raise ValueError(f"{bad!r} is not an MRZ character (A-Z 0-9 <)") from None
@@ -41,9 +40,7 @@ def check_digit(text: str) -> int:
 def try_check_digit(text: str) -> int | None:
     """Like :func:`check_digit` but None when ``text`` holds a character outside the MRZ set."""
     try:
-        return (
-            sum(_W7[c] for c in text[0::3]) + sum(_W3[c] for c in text[1::3]) + sum(_W1[c] for c in text[2::3])
-        ) % 10
+        return (sum(map(_G7, text[0::3])) + sum(map(_G3, text[1::3])) + sum(map(_G1, text[2::3]))) % 10
     except KeyError:
         return None
 
