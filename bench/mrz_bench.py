@@ -137,6 +137,10 @@ def reason(ours, lines: list[str]) -> str:
         if ours.format == "TD3" and lines[1][42] in "<0" and not lines[1][28:42].strip("<"):
             return ("TD3 empty personal number with check digit '<' or '0': Doc 9303 Part 4 allows both -> "
                     "ours right")  # fmt: skip
+        if ours.birth_date and ours.expiry_date and ours.birth_date.year < 2000 <= ours.birth_date.year + 100 and \
+                date(ours.birth_date.year + 100, ours.birth_date.month, ours.birth_date.day) > ours.expiry_date:
+            return ("birth YY read in the 2000s by `mrz` falls after the expiry date; ours reads the century so that "
+                    "birth precedes expiry (Doc 9303 leaves the century to the reader) -> ours right")  # fmt: skip
         if "name_truncated" in codes or "field_charset" in codes:
             return "name field rules differ (`mrz` checks names more strictly) -> no check-digit issue"
         if "document_code_unexpected" in codes:
@@ -145,6 +149,8 @@ def reason(ours, lines: list[str]) -> str:
             return "unknown birth-date parts as '<': Doc 9303 allows -> ours right"
         return "ours valid, `mrz` invalid: " + ", ".join(sorted(codes) or ["no warning"])
     err = sorted({p.code + ("." + p.field if p.code == "check_digit" else "") for p in ours.errors})
+    if "name_format" in codes:
+        return "a letter after 3+ fillers inside the name: ours and Doc 9303 reject it"
     if "date_invalid" in codes:
         return "impossible calendar date (e.g. month 13): Doc 9303 dates are YYMMDD dates; `mrz` checks only the digit"
     if "document_code_invalid" in codes:

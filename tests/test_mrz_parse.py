@@ -244,3 +244,8 @@ def test_realworld_transcriptions() -> None:
     assert not bcc.checks["document_number"] and not bcc.checks["composite"] and bcc.checks["birth_date"]
     pr = parse(truth["resident_cards__USA_Permanent.png"]["lines"], today=TODAY)
     assert not pr.checks["document_number"] and not pr.checks["composite"] and pr.checks["expiry_date"]
+
+
+def test_stray_letter_after_fillers_in_name() -> None:
+    r = parse(("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<X<<<<<", TD3[1]), today=TODAY)
+    assert "name_format" in codes(r) and "mrz.field" in indicator_ids(r)

@@ -128,6 +128,12 @@ def check_codes(codes: np.ndarray, format: str, *, today: date | None = None) ->
     # letters only in codes and names; the document code starts with a letter
     ok &= _IS_LETTER_OR_FILLER[codes[:, plan.letter_cols]].all(axis=1)
     ok &= codes[:, 0] != ord("<")
+    # names: a run of 3+ fillers may only end the field
+    nspan = _flat(lay, lay.names)
+    filler = codes[:, nspan.start : nspan.stop] == ord("<")
+    triple = filler[:, :-2] & filler[:, 1:-1] & filler[:, 2:]
+    letter_after = np.logical_or.accumulate(~filler[:, ::-1], axis=1)[:, ::-1]  # a letter at or after i
+    ok &= ~(triple[:, :-1] & letter_after[:, 3:]).any(axis=1)
     # dates
     b0 = _flat(lay, lay.birth_date).start
     e0 = _flat(lay, lay.expiry_date).start

@@ -168,6 +168,10 @@ def _names(raw: str, lay: Layout, out: _Collector) -> tuple[str, str]:
     if raw[-1] != "<":
         out.warn("name_truncated", "names", "the name fills its field: it may be truncated", span)
     body = raw.rstrip("<")
+    gap = body.find("<<<")
+    if gap >= 0:
+        out.error("name_format", "names", "three or more fillers inside the name: fillers may only end the field",
+                  Span(span.line, span.start + gap, span.start + len(body)))  # fmt: skip
     primary, _, secondary = body.partition("<<")
     return " ".join(primary.replace("<", " ").split()), " ".join(secondary.replace("<", " ").split())
 
