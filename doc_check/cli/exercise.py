@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -21,7 +22,9 @@ def exercise() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-key", is_flag=True, help="Do not require key.toml (exam packs carry no key).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def validate(paths: tuple[Path, ...], no_key: bool, as_json: bool) -> None:
+@click.option("--deep", is_flag=True, help="Also run the document reader on every sample: warn when a fraudulent "
+              "sample shows none of its indicators under the allowed channels/tools, or a genuine one fails checks.")
+def validate(paths: tuple[Path, ...], no_key: bool, as_json: bool, deep: bool = False) -> None:
     """Check exercise folders (or exercise.toml files, or a folder of exercises): fields, key, samples.
 
     Exit code 0 when all are valid, 2 when any is not (one error line each)."""
@@ -38,6 +41,10 @@ def validate(paths: tuple[Path, ...], no_key: bool, as_json: bool) -> None:
                 click.echo(f"doc-check: error: {exc}", err=True)
             continue
         ex = v.exercise
+        if deep and v.key is not None:  # the reader decides what each sample shows (doc_check.exercise.audit)
+            from doc_check.exercise.audit import audit_exercise, audit_messages
+
+            v = replace(v, warnings=(*v.warnings, *audit_messages(audit_exercise(ex, v.key))))
         verdicts = Counter(v.verdicts)
         results.append({
             "path": str(folder), "ok": True, "id": ex.id, "title": ex.title, "version": ex.version,
