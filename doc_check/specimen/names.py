@@ -30,6 +30,7 @@ NATIONALITY_NAMES: dict[str, str] = {
     "NOR": "NORWEGIAN / NORVÉGIENNE",
     "ARG": "ARGENTINE / ARGENTINE",
     "IND": "INDIAN / INDIENNE",
+    "ARC": "ARCADIAN / ARCADIENNE",
 }
 
 
