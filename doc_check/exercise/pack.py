@@ -108,17 +108,16 @@ def _sample_files(folder: Path) -> list[Path]:
 
 def pack_secrets(exercise: Exercise, key_path: str | Path | None = None) -> tuple[str, ...]:
     """The words a pack of this exercise must not contain: every verdict, every indicator id, and the forgery
-    kinds and variants the key names (from ``key_path``, else the exercise folder's key.toml if present)."""
+    kinds the key names (from ``key_path``, else the exercise folder's key.toml if present)."""
     words = set(VERDICTS) | set(indicator_ids())
     key_file = Path(key_path) if key_path is not None else exercise.folder / KEY_FILE
     if key_file.is_file():
         key = load_exercise_key(key_file)
         for entry in key.entries.values():
             words.update(entry.indicators)
-            for name in ("forgery", "variant"):
-                value = entry.extra.get(name)
-                if isinstance(value, str) and len(value) >= 5:
-                    words.add(value)
+            value = entry.extra.get("forgery")  # the kind (variants are common words: "clean", "offset")
+            if isinstance(value, str) and len(value) >= 6:
+                words.add(value)
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
