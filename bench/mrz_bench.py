@@ -143,18 +143,17 @@ def reason(ours, lines: list[str]) -> str:
                     "birth precedes expiry (Doc 9303 leaves the century to the reader) -> ours right")  # fmt: skip
         if "name_truncated" in codes or "field_charset" in codes:
             return "name field rules differ (`mrz` checks names more strictly) -> no check-digit issue"
-        if "document_code_unexpected" in codes:
-            return "unusual document code letter: ours warns, `mrz` rejects"
         if "birth_date_partial" in codes:
             return "unknown birth-date parts as '<': Doc 9303 allows -> ours right"
         return "ours valid, `mrz` invalid: " + ", ".join(sorted(codes) or ["no warning"])
     err = sorted({p.code + ("." + p.field if p.code == "check_digit" else "") for p in ours.errors})
     if "name_format" in codes:
-        return "a letter after 3+ fillers inside the name: ours and Doc 9303 reject it"
+        return "malformed name field (letters after a filler run, a second '<<'): ours and Doc 9303 reject it"
     if "date_invalid" in codes:
         return "impossible calendar date (e.g. month 13): Doc 9303 dates are YYMMDD dates; `mrz` checks only the digit"
     if "document_code_invalid" in codes:
-        return "document code with a digit: not a Doc 9303 code -> ours right"
+        return ("document code with a digit in its second position: Doc 9303 allows a letter or '<' there; `mrz` "
+                "checks only the first letter -> ours right")  # fmt: skip
     if "field_charset" in codes:
         return "a digit in a name or code field: letters only per Doc 9303 -> ours right"
     if "sex_invalid" in codes:

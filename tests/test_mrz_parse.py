@@ -249,3 +249,14 @@ def test_realworld_transcriptions() -> None:
 def test_stray_letter_after_fillers_in_name() -> None:
     r = parse(("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<X<<<<<", TD3[1]), today=TODAY)
     assert "name_format" in codes(r) and "mrz.field" in indicator_ids(r)
+
+
+def test_second_separator_and_wrong_document_letter() -> None:
+    r = parse(("P<UTOERIKSSON<<ANNA<<MARIA<<<<<<<<<<<<<<<<<<", TD3[1]), today=TODAY)
+    assert "name_format" in codes(r)
+    p = r.errors[0]
+    assert (p.line, p.column, p.length) == (1, 20, 2)
+    r = parse(("Z" + TD3[0][1:], TD3[1]), today=TODAY)
+    assert codes(r) == ["document_code_invalid"]
+    r = parse(("P" + TD1[0][1:], *TD1[1:]), today=TODAY)
+    assert codes(r) == ["document_code_invalid"]

@@ -134,6 +134,14 @@ def check_codes(codes: np.ndarray, format: str, *, today: date | None = None) ->
     triple = filler[:, :-2] & filler[:, 1:-1] & filler[:, 2:]
     letter_after = np.logical_or.accumulate(~filler[:, ::-1], axis=1)[:, ::-1]  # a letter at or after i
     ok &= ~(triple[:, :-1] & letter_after[:, 3:]).any(axis=1)
+    # at most one '<<' separator before the trailing fillers
+    zero = np.zeros((n, 1), dtype=bool)
+    pair_start = filler[:, :-1] & filler[:, 1:] & ~np.concatenate([zero, filler[:, :-2]], axis=1)
+    pair_start &= np.concatenate([letter_after[:, 2:], zero], axis=1)
+    ok &= pair_start.sum(axis=1) <= 1
+    first = codes[:, 0]
+    allowed = {"TD1": "ACI", "TD2": "ACI", "TD3": "P", "MRVA": "V", "MRVB": "V"}[lay.name]
+    ok &= np.isin(first, np.frombuffer(allowed.encode(), dtype=np.uint8))
     # dates
     b0 = _flat(lay, lay.birth_date).start
     e0 = _flat(lay, lay.expiry_date).start

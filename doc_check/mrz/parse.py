@@ -169,9 +169,13 @@ def _names(raw: str, lay: Layout, out: _Collector) -> tuple[str, str]:
         out.warn("name_truncated", "names", "the name fills its field: it may be truncated", span)
     body = raw.rstrip("<")
     gap = body.find("<<<")
+    second = body.find("<<", body.find("<<") + 2) if "<<" in body else -1
     if gap >= 0:
         out.error("name_format", "names", "three or more fillers inside the name: fillers may only end the field",
                   Span(span.line, span.start + gap, span.start + len(body)))  # fmt: skip
+    elif second >= 0:
+        out.error("name_format", "names", "a second '<<' in the name: only one separates surname and given names",
+                  Span(span.line, span.start + second, span.start + second + 2))  # fmt: skip
     primary, _, secondary = body.partition("<<")
     return " ".join(primary.replace("<", " ").split()), " ".join(secondary.replace("<", " ").split())
 
@@ -232,7 +236,7 @@ def parse(lines: Sequence[str] | str, *, today: date | None = None) -> MrzResult
         out.error("document_code_invalid", "document_code",
                   f"document code {code_raw!r} must be a letter then a letter or '<'", lay.document_code)  # fmt: skip
     elif code_raw[0] not in _DOCUMENT_CODES[lay.name]:
-        out.warn("document_code_unexpected", "document_code",
+        out.error("document_code_invalid", "document_code",
                  f"document code {code_raw!r}: {lay.name} documents start with "
                  f"{' or '.join(_DOCUMENT_CODES[lay.name])}", lay.document_code)  # fmt: skip
     issuing = _country(lay.issuing_state.of(fixed), "issuing_state", lay.issuing_state, out)
