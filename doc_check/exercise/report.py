@@ -7,13 +7,12 @@ import html
 import io
 import json
 import math
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from doc_check.errors import BadInput
 from doc_check.exercise.charts import ChartsUnavailable, render_summary_charts
-from doc_check.exercise.score import IndividualReport
+from doc_check.exercise.score import IndividualReport, SampleResult
 from doc_check.exercise.submission import atomic_write_text
 from doc_check.exercise.summary import SummaryReport
 
@@ -37,32 +36,78 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- JSON
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else round(value, 6)
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
+def _r(x: float | None) -> float | None:
+    if x is None or math.isnan(x) or math.isinf(x):
+        return None
+    return round(x, 6)
+
+
+def _result_dict(s: SampleResult) -> dict[str, Any]:
+    i = s.indicators
+    return {
+        "sample_id": s.sample_id, "position": s.position, "truth": s.truth, "verdict": s.verdict,
+        "outcome": s.outcome, "verdict_credit": _r(s.verdict_credit), "key_indicators": list(s.key_indicators),
+        "given_indicators": list(s.given_indicators),
+        "indicators": {"precision": _r(i.precision), "recall": _r(i.recall), "f1": _r(i.f1),
+                       "matched": list(i.matched), "partial": list(i.partial), "missed": list(i.missed),
+                       "extra": list(i.extra)},
+        "confidence": s.confidence, "seconds": _r(s.seconds), "over_time": s.over_time,
+        "confident_wrong": s.confident_wrong, "points": _r(s.points), "max_points": _r(s.max_points),
+        "explanation": s.explanation, "note": s.note,
+    }
 
 
 def individual_to_dict(r: IndividualReport) -> dict[str, Any]:
-    """The JSON-ready dict of an individual report."""
-    d = asdict(r)
-    d["over_time_samples"] = list(r.over_time_samples)
-    return {"format": "doc-check-individual-report/1", **_clean(d)}
+    """The JSON-ready dict of an individual report (same fields as the dataclasses, plus over_time_samples)."""
+    c = r.calibration
+    return {
+        "format": "doc-check-individual-report/1",
+        "exercise_id": r.exercise_id, "exercise_title": r.exercise_title, "exercise_version": r.exercise_version,
+        "participant": r.participant, "started": r.started, "submitted": r.submitted,
+        "results": [_result_dict(s) for s in r.results],
+        "total": _r(r.total), "max_total": _r(r.max_total), "pct": _r(r.pct), "pass_mark": _r(r.pass_mark),
+        "passed": r.passed, "critical_error": r.critical_error, "critical_rule": r.critical_rule,
+        "calibration": {"n": c.n, "brier": _r(c.brier), "mean_confidence": _r(c.mean_confidence),
+                        "accuracy": _r(c.accuracy), "overconfidence": _r(c.overconfidence),
+                        "confident_wrong": c.confident_wrong},
+        "seconds_total": _r(r.seconds_total), "time_limit_total": r.time_limit_total,
+        "time_over_total": r.time_over_total, "unanswered": r.unanswered, "correct": r.correct,
+        "over_time_samples": list(r.over_time_samples),
+    }
 
 
 def summary_to_dict(s: SummaryReport) -> dict[str, Any]:
-    """The JSON-ready dict of a summary report."""
-    d = asdict(s)
-    d["confusion_columns"] = list(s.confusion_columns)
-    return {"format": "doc-check-summary-report/1", **_clean(d)}
+    """The JSON-ready dict of a summary report (same fields as the dataclasses, plus confusion_columns)."""
+    st = s.stats
+    return {
+        "format": "doc-check-summary-report/1",
+        "exercise_id": s.exercise_id, "exercise_title": s.exercise_title, "exercise_version": s.exercise_version,
+        "n_participants": s.n_participants,
+        "stats": {"method": st.method, "assigned": _r(st.assigned), "sigma": _r(st.sigma),
+                  "sigma_source": st.sigma_source, "n": st.n, "iterations": st.iterations},
+        "pass_rate": _r(s.pass_rate), "mean_pct": _r(s.mean_pct), "median_pct": _r(s.median_pct),
+        "confusion_labels": list(s.confusion_labels), "confusion_columns": list(s.confusion_columns),
+        "confusion": [list(row) for row in s.confusion],
+        "samples": [{k: (_r(v) if isinstance(v, float) else v) for k, v in vars(x).items()} for x in s.samples],
+        "indicators": [{k: (_r(v) if isinstance(v, float) else v) for k, v in vars(i).items()}
+                       for i in s.indicators],
+        "participants": [{"participant": p.participant, "total": _r(p.total), "pct": _r(p.pct), "z": _r(p.z),
+                          "z_class": p.z_class, "passed": p.passed, "critical_error": p.critical_error,
+                          "correct": p.correct, "brier": _r(p.brier)} for p in s.participants],
+    }
 
 
-def _json(d: dict[str, Any]) -> str:
-    return json.dumps(d, indent=2, ensure_ascii=False) + "\n"
+def _json_compact(d: dict[str, Any], lists: tuple[str, ...] = ("results",)) -> str:
+    """JSON with one line per item of the named lists: readable, and written by the C encoder (indent= is not)."""
+    parts = []
+    for k, v in d.items():
+        key = json.dumps(k)
+        if k in lists and isinstance(v, list):
+            items = ",\n    ".join(json.dumps(x, ensure_ascii=False) for x in v)
+            parts.append(f"{key}: [\n    {items}\n  ]" if v else f"{key}: []")
+        else:
+            parts.append(f"{key}: {json.dumps(v, ensure_ascii=False)}")
+    return "{\n  " + ",\n  ".join(parts) + "\n}\n"
 
 
 # ---------------------------------------------------------------- helpers
@@ -430,7 +475,8 @@ def write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], s
     done = 0
     if summary is not None:
         if "json" in formats:
-            put(out / "summary.json", _json(summary_to_dict(summary)))
+            put(out / "summary.json", _json_compact(summary_to_dict(summary),
+                                                    ("participants", "samples", "indicators", "confusion")))
         if "md" in formats:
             put(out / "summary.md", summary_markdown(summary))
         if "html" in formats:
@@ -444,7 +490,7 @@ def write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], s
     if progress:
         progress(done, total)
     renderers = {"md": individual_markdown, "html": individual_html,
-                 "json": lambda r: _json(individual_to_dict(r))}
+                 "json": lambda r: _json_compact(individual_to_dict(r))}
     step = max(1, total // 100)
     for r, name in zip(individual, names):
         for f in per_file:
