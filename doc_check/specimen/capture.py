@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -46,21 +47,46 @@ def _geometry(kind: str, size: tuple[int, int], rng: np.random.Generator) -> tup
     return m, out
 
 
-def _surround(kind: str, channel: str, out: tuple[int, int], rng: np.random.Generator, grey: bool) -> np.ndarray:
+def _table(channel: str, out: tuple[int, int], rng: np.random.Generator, grey: bool) -> np.ndarray:
+    """A wooden table top under one light: grain along x, slow colour variation (drawn small, scaled up)."""
     w, h = out
-    if kind == "scan":
-        base = SCAN_BED[channel]
-        return np.full((h, w) if grey else (h, w, 3), base, np.uint8)
-    # a wooden table: grain along x, slow colour variation
-    yy = np.linspace(0, 1, h, dtype=np.float32)[:, None]
-    xx = np.linspace(0, 1, w, dtype=np.float32)[None, :]
+    sw, sh = max(8, w // 4), max(8, h // 4)
+    yy = np.linspace(0, 1, sh, dtype=np.float32)[:, None]
+    xx = np.linspace(0, 1, sw, dtype=np.float32)[None, :]
     phase = rng.uniform(0, 6, size=3)
-    grain = 0.5 + 0.5 * np.sin(60 * yy + 3 * np.sin(4 * xx + phase[0]) + phase[1]) * np.sin(7 * yy + phase[2])
-    grain = grain.astype(np.float32)
+    grain = 0.5 + 0.3 * np.sin(170 * yy + 6 * np.sin(3 * xx + phase[0]) + phase[1]) * np.sin(9 * yy + phase[2]) + 0.2 * np.sin(40 * yy + 2 * np.sin(5 * xx + phase[2]))
+    grain = cv2.resize(grain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     base = np.asarray(TABLE_BASE[channel], np.float32)
     if grey:
         return np.clip(base * (0.8 + 0.3 * grain), 0, 255).astype(np.uint8)
     return np.clip(base[None, None, :] * (0.8 + 0.3 * grain[..., None]), 0, 255).astype(np.uint8)
+
+
+@lru_cache(maxsize=1)
+def _noise_tile() -> np.ndarray:
+    """A fixed tile of unit Gaussian sensor noise (int16, x16), cut at seeded offsets per capture."""
+    return np.round(np.random.default_rng(0x5EED).standard_normal((1024, 1024, 3)) * 16).astype(np.int16)
+
+
+def _noise(shape: tuple[int, ...], sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Seeded Gaussian noise of ``sigma`` grey levels as int16, the shape of an image."""
+    tile = _noise_tile()
+    h, w = shape[:2]
+    reps = (h // 1024 + 2, w // 1024 + 2, 1)
+    oy, ox = (int(v) for v in rng.integers(0, 1024, size=2))
+    big = np.tile(tile, reps) if h + oy > 1024 or w + ox > 1024 else tile
+    cut = big[oy : oy + h, ox : ox + w]
+    cut = cut[..., 0] if len(shape) == 2 else cut[..., : shape[2]]
+    return (cut.astype(np.int32) * int(round(sigma * 16)) // 256).astype(np.int16)
+
+
+def _smooth_field(out: tuple[int, int], fn) -> np.ndarray:
+    """A smooth float32 field computed on a coarse grid and scaled up to ``out`` (width, height)."""
+    w, h = out
+    sw, sh = max(8, w // 8), max(8, h // 8)
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    small = fn(xx * (w / sw), yy * (h / sh)).astype(np.float32)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -72,12 +98,16 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
     m, out = _geometry(kind, (w, h), rng)
     ow, oh = out
     if kind == "photo":
-        yy, xx = np.mgrid[0:oh, 0:ow].astype(np.float32)
         lx, ly = rng.uniform(-0.6, 0.6, size=2)
-        light = 0.82 + 0.18 * (1 - ((xx / ow - 0.5 - lx * 0.5) ** 2 + (yy / oh - 0.5 - ly * 0.5) ** 2) * 2.2)
+        light = _smooth_field(out, lambda x, y: 0.82 + 0.18 * (1 - ((x / ow - 0.5 - lx * 0.5) ** 2 + (y / oh - 0.5 - ly * 0.5) ** 2) * 2.2))
         gx, gy = rng.uniform(0.2, 0.8) * ow, rng.uniform(0.2, 0.8) * oh
         gr = rng.uniform(0.05, 0.1) * ow
-        glare = np.exp(-(((xx - gx) ** 2) / (2 * gr**2) + ((yy - gy) ** 2) / (2 * (gr * 0.6) ** 2))).astype(np.float32)
+        glare = _smooth_field(out, lambda x, y: np.exp(-(((x - gx) ** 2) / (2 * gr**2) + ((y - gy) ** 2) / (2 * (gr * 0.6) ** 2))))
+        # the page's soft shadow on the table, cast down and to the right
+        page = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, out, flags=cv2.INTER_LINEAR)
+        shifted = cv2.warpPerspective(np.full((h, w), 255, np.uint8), np.array([[1, 0, 0.006 * ow], [0, 1, 0.008 * ow], [0, 0, 1]]) @ m, out)
+        shadow = cv2.GaussianBlur(shifted, (0, 0), 0.008 * ow).astype(np.float32) / 255.0 * (1 - page.astype(np.float32) / 255.0)
+        light = light * (1 - 0.45 * shadow)
         blur = float(rng.uniform(0.7, 1.3))
         noise_sigma = float(rng.uniform(3.0, 5.0))
     else:
@@ -87,26 +117,23 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
     out_images: dict[str, np.ndarray] = {}
     for channel, img in images.items():
         grey = img.ndim == 2
-        bg = _surround(kind, channel, out, rng, grey)
-        warped = cv2.warpPerspective(img, m, out, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-        mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, out, flags=cv2.INTER_LINEAR)
-        a = mask.astype(np.float32) / 255.0
-        f = warped.astype(np.float32)
-        b = bg.astype(np.float32)
-        if not grey:
-            a = a[..., None]
-        comp = f * a + b * (1 - a)
-        if kind == "photo":
-            # the page's soft shadow on the table
-            shadow = cv2.GaussianBlur(cv2.warpPerspective(np.full((h, w), 255, np.uint8), m @ np.array([[1, 0, 6], [0, 1, 8], [0, 0, 1]]), out), (0, 0), 0.008 * ow)
-            shadow = shadow.astype(np.float32) / 255.0 * (1 - (a if grey else a[..., 0]))
-            comp = comp * (1 - 0.45 * (shadow if grey else shadow[..., None]))
-            lit = light if grey else light[..., None]
-            comp = comp * lit
+        if kind == "scan":
+            bed = SCAN_BED[channel]
+            comp = cv2.warpPerspective(img, m, out, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                                       borderValue=bed if not grey else (bed,) * 3)
+            comp = cv2.GaussianBlur(comp, (0, 0), blur)
+            out_images[channel] = cv2.add(comp, _noise(comp.shape, noise_sigma, rng), dtype=cv2.CV_8U)
+            continue
+        else:
+            comp = _table(channel, out, rng, grey)
+            cv2.warpPerspective(img, m, out, dst=comp, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
+            comp = cv2.GaussianBlur(comp, (0, 0), blur).astype(np.float32)
             strength = {"visible": 130.0, "uv": 20.0, "ir": 55.0}[channel]
-            gl = glare if grey else glare[..., None]
-            comp = comp + strength * gl * a
-        comp = cv2.GaussianBlur(comp, (0, 0), blur)
-        comp += rng.normal(0, noise_sigma, comp.shape).astype(np.float32)
-        out_images[channel] = np.clip(comp + 0.5, 0, 255).astype(np.uint8)
+            if grey:
+                comp *= light
+                comp += strength * glare
+            else:
+                comp *= light[..., None]
+                comp += strength * glare[..., None]
+        out_images[channel] = cv2.add(comp, _noise(comp.shape, noise_sigma, rng).astype(np.float32), dtype=cv2.CV_8U)
     return out_images
