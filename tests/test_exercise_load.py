@@ -176,7 +176,7 @@ def test_key_missing_and_extra_samples(ex_dir: Path) -> None:
     truth = dict(TRUTH)
     truth["S9"] = ("genuine", [])
     (ex_dir / "key.toml").write_text(key_toml(truth))
-    _bad_key(ex_dir, r"key entries for sample\(s\) S9 not in")
+    _bad_key(ex_dir, r"key\.toml:21: samples\.S9: key entries for sample\(s\) S9 not in")
 
 
 def test_key_without_verdict_and_bad_types(ex_dir: Path) -> None:

@@ -289,4 +289,9 @@ def check_key(exercise: Exercise, key: ExerciseKey) -> None:
         raise BadInput(f"{key.path}: samples: no key entry for sample(s) {', '.join(missing)} of {exercise.path}")
     extra = [s for s in key if s not in set(exercise.sample_ids)]
     if extra:
-        raise BadInput(f"{key.path}: samples: key entries for sample(s) {', '.join(extra)} not in {exercise.path}")
+        try:
+            line = toml_line(key.path.read_text(encoding="utf-8"), f"samples.{extra[0]}")
+        except (OSError, UnicodeDecodeError):
+            line = None
+        raise BadInput(f"{where(key.path, line, f'samples.{extra[0]}')}: key entries for sample(s) "
+                       f"{', '.join(extra)} not in {exercise.path}")
