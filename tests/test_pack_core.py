@@ -227,3 +227,41 @@ def test_pack_cli(project: Path, tmp_path: Path) -> None:
     assert res.output.count("\n") == 1 and "doc-check: error:" in res.output and "tampered" in res.output
     res = runner.invoke(cli, ["pack", str(tmp_path / "nothing"), "--out", str(tmp_path / "x.zip")])
     assert res.exit_code == 2 and not (tmp_path / "x.zip").exists()
+
+
+def test_briefing_may_use_verdict_words_but_samples_may_not(tmp_path: Path) -> None:
+    ex = make_project(tmp_path / "a")
+    text = (ex / "exercise.toml").read_text().replace("Four documents", "Genuine or forged? Four documents")
+    (ex / "exercise.toml").write_text(text)
+    out = tmp_path / "a.zip"
+    build_pack(ex, out)
+    members = _members(out)
+    assert members["exercises/ex1/exercise.toml"] == (ex / "exercise.toml").read_bytes()
+    sample_toml = ex.parent.parent / "samples" / "S2" / "sample.toml"
+    sample_toml.write_text(sample_toml.read_text() + '# forged on purpose\n')
+    with pytest.raises(BadInput, match="S2/sample.toml: would reveal the truth.*forged"):
+        build_pack(ex, tmp_path / "b.zip")
+
+
+READY = Path(__file__).resolve().parents[1] / "exercises" / "first-line"
+
+
+@pytest.mark.skipif(not (READY / "key.toml").is_file(), reason="the ready exercise first-line is not there")
+def test_ready_exercise_pack_holds_no_truth(tmp_path: Path) -> None:
+    out = tmp_path / "first-line.zip"
+    build_pack(READY, out)
+    key = load_exercise_key(READY / "key.toml")
+    words = set(VERDICTS) | {i for e in key.entries.values() for i in e.indicators}
+    words |= {str(e.extra["forgery"]) for e in key.entries.values() if len(str(e.extra.get("forgery", ""))) >= 6}
+    members = _members(out)
+    assert not any(Path(n).name == "key.toml" for n in members)
+    for name, data in members.items():
+        if name.endswith("/exercise.toml"):
+            # the public briefing is packed byte for byte (it may say "genuine"); no indicator id in it
+            assert data == (READY / "exercise.toml").read_bytes()
+            assert not any(i.encode() in data.lower() for i in words if "." in i)
+            continue
+        for w in words:
+            assert w.lower().encode() not in name.lower().encode(), (w, name)
+            assert w.lower().encode() not in (data.lower() if name.endswith((".toml", ".json")) else data), (w, name)
+    assert verify_pack(out).exercise_id == "first-line"

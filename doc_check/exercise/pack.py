@@ -141,8 +141,9 @@ def build_pack(
     progress: Progress | None = None,
 ) -> OpenedPack:
     """Seal an exercise into a zip at ``out``: exercise.toml (byte for byte), its samples' public files and the
-    reference specimens of their document types, with a SHA-256 manifest; no key. Refuses a pack that would
-    name a verdict, an indicator id or the key's forgery kinds anywhere (file names, text, image bytes)."""
+    reference specimens of their document types, with a SHA-256 manifest; no key. Refuses a pack whose sample or
+    reference files would name a verdict, an indicator id or the key's forgery kinds (file and folder names,
+    text, image bytes), or whose exercise.toml names an indicator id."""
     exercise = load_exercise(exercise_path)
     secrets = pack_secrets(exercise, key_path)
     sources: list[Path] = [exercise.path.resolve()]
@@ -176,10 +177,16 @@ def build_pack(
                 data = p.read_bytes()
             except OSError as exc:
                 raise BadInput(f"{p}: cannot read: {exc.strerror}") from None
-            leaks = find_leaks(rel, data, secrets)
+            if p == exercise.path.resolve():
+                # The briefing is public text the trainee reads anyway: verdict words there ("genuine, or which
+                # kind of fraud") tie no truth to a sample, but the answer vocabulary (indicator ids) may not appear.
+                leaks = find_leaks(rel, data, indicator_ids())
+            else:
+                leaks = find_leaks(rel, data, secrets)
             if leaks:
                 raise BadInput(f"{p}: would reveal the truth in the pack: mentions {', '.join(map(repr, leaks[:3]))}"
-                               " (exam packs must not name verdicts, indicator ids or forgery kinds)")
+                               " (sample files must not name verdicts, indicator ids or forgery kinds; the exercise"
+                               " text must not name indicator ids)")
             files[rel] = PackFile(rel, len(data), hashlib.sha256(data).hexdigest())
             _write_member(zf, rel, data)
             if progress:
