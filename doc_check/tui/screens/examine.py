@@ -21,6 +21,7 @@ from doc_check.samples import Sample, load_sample, reference_folder
 from doc_check.store import AttemptClosed
 from doc_check.tui.session import AttemptSession
 from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
+from doc_check.tui.widgets.status_line import StatusLine
 from doc_check.tui.widgets.verdict_form import VerdictForm
 from doc_check.viewport import render_view, view_geometry
 
@@ -94,19 +95,20 @@ class ExamineScreen(Screen):
         self.reader_running: set[str] = set()
         self.mrz_text: dict[str, str] = {}
         self._samples: dict[str, Sample] = {}
+        self._shown: dict[str, str] = {}
 
     # -- layout -----------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         mode = self.app.image_mode
         magnifier = "magnifier" in self.exercise.tools
-        yield Static(id="status")
+        yield StatusLine(id="status")
         with Horizontal(id="main"):
             with Vertical(id="viewer"):
                 with Horizontal(id="images"):
                     yield DocumentView(mode, magnifier, id="doc")
                     yield DocumentView(mode, magnifier, id="ref", classes="hidden")
-                yield Static(id="caption")
+                yield StatusLine(id="caption")
                 yield DataTable(id="findings", classes="hidden", cursor_type="row", zebra_stripes=True)
             yield VerdictForm(id="form")
         yield Footer(compact=True)
@@ -259,7 +261,13 @@ class ExamineScreen(Screen):
             parts.append("right: reference specimen")
         if self.sample_id in self.reader_results:
             parts.append("[red]▭[/red] reader findings")
-        self.query_one("#caption", Static).update(" · ".join(parts))
+        self._update_if_changed("#caption", " · ".join(parts))
+
+    def _update_if_changed(self, selector: str, text: str) -> None:
+        """Update a one-line Static only when its text changed (each update costs a layout pass)."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, StatusLine).text = text
 
     def update_status(self) -> None:
         s = self.session
@@ -277,7 +285,8 @@ class ExamineScreen(Screen):
             total_clock = f"[reverse red]{total_clock} over[/]"
         answered = s.answered_count()
         mark = "✔" if s.answer(self.sample_id).answered else "·"
-        self.query_one("#status", Static).update(
+        self._update_if_changed(
+            "#status",
             f"[b]{ex.title}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
             f"  │ sample {sample_clock}  │ exercise {total_clock}  │ {s.attempt.participant}"
         )

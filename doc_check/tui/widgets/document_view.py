@@ -8,11 +8,13 @@ import numpy as np
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.scalar import Scalar
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from doc_check.tui.images import cell_pixels, image_widget_class, to_pil
+from doc_check.tui.widgets.halfcell import ArrayHalfcellImage
 from doc_check.viewport import ViewGeometry, clamp_zoom, render_view, view_geometry, zoom_about
 
 ZOOM_STEP = 1.5
@@ -52,7 +54,10 @@ class DocumentView(Widget, can_focus=True):
         self._dragged = False
 
     def compose(self) -> ComposeResult:
-        yield image_widget_class(self.mode)(id="picture")
+        if self.mode == "halfcell":
+            yield ArrayHalfcellImage(id="picture")
+        else:
+            yield image_widget_class(self.mode)(id="picture")
 
     # -- state ------------------------------------------------------------------------------------------------
 
@@ -97,7 +102,10 @@ class DocumentView(Widget, can_focus=True):
             return
         picture = self.query_one("#picture")
         if self.image is None or self.size.width < 1 or self.size.height < 1:
-            picture.image = None
+            if isinstance(picture, ArrayHalfcellImage):
+                picture.clear_array()
+            else:
+                picture.image = None
             return
         out_w, out_h = self.out_size()
         h, w = self.image.shape[:2]
@@ -107,9 +115,14 @@ class DocumentView(Widget, can_focus=True):
         for (x, y, bw, bh), colour in self.boxes:
             rendered = _outline(rendered, self.geometry, (x, y, bw, bh), colour)
         self.last_render = rendered
-        picture.styles.width = self.size.width
-        picture.styles.height = self.size.height
-        picture.image = to_pil(rendered)
+        if (picture.styles.width, picture.styles.height) != (Scalar.from_number(self.size.width),
+                                                             Scalar.from_number(self.size.height)):
+            picture.styles.width = self.size.width
+            picture.styles.height = self.size.height
+        if isinstance(picture, ArrayHalfcellImage):
+            picture.set_array(rendered)
+        else:
+            picture.image = to_pil(rendered)
         if notify:
             self.post_message(self.ViewChanged(self))
 

@@ -1,0 +1,178 @@
+"""The sample maker: a genuine document or a forgery from the catalogue, with its parameters, previewed and
+saved into the set (the set's key.toml gets its truth)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Select, Static
+
+from doc_check.errors import BadInput
+from doc_check.samples import CAPTURES, DOCUMENT_TYPES
+from doc_check.tui.author.common import truth_text
+from doc_check.tui.author.viewer import SampleViewer
+
+ANY = "any"
+GENUINE = "genuine"
+
+
+def _catalogue():
+    from doc_check.specimen.forgeries import ALTERABLE_FIELDS, FORGERY_KINDS
+
+    return FORGERY_KINDS, ALTERABLE_FIELDS
+
+
+class MakerPane(Horizontal):
+    """Pick document type, forgery kind, variant, field, difficulty, capture and seed; preview; save."""
+
+    class Saved(Message):
+        """A new sample was written into the set."""
+
+        def __init__(self, sample_id: str) -> None:
+            super().__init__()
+            self.sample_id = sample_id
+
+    def __init__(self, set_dir: Path, mode: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_dir = set_dir
+        self.mode = mode
+        self.generated = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        kinds, fields = _catalogue()
+        with VerticalScroll(id="mk-form"):
+            yield Label("Document type", classes="form-title")
+            yield Select([(t.upper(), t) for t in DOCUMENT_TYPES], value="td3", allow_blank=False, id="mk-type")
+            yield Label("Forgery (catalogue)", classes="form-title")
+            yield Select([("none: genuine", GENUINE), *((k, k) for k in kinds)], value=GENUINE, allow_blank=False,
+                         id="mk-kind")
+            yield Static("", id="mk-kind-text", classes="hint")
+            yield Label("Variant", classes="form-title")
+            yield Select([("any", ANY)], value=ANY, allow_blank=False, id="mk-variant")
+            yield Label("Field (data alteration)", classes="form-title")
+            yield Select([("any", ANY), *((f.replace("_", " "), f) for f in fields)], value=ANY, allow_blank=False,
+                         id="mk-field")
+            yield Label("Difficulty", classes="form-title")
+            yield Select([("any", ANY), ("easy", "easy"), ("medium", "medium"), ("hard", "hard")], value=ANY,
+                         allow_blank=False, id="mk-difficulty")
+            yield Label("Capture", classes="form-title")
+            yield Select([(c, c) for c in CAPTURES], value="scan", allow_blank=False, id="mk-capture")
+            yield Label("Seed", classes="form-title")
+            yield Input("1", type="integer", id="mk-seed")
+            with Horizontal(classes="buttons"):
+                yield Button("Preview", id="mk-preview", variant="primary")
+                yield Button("Save to set", id="mk-save", variant="success", disabled=True)
+        with Vertical(id="mk-right"):
+            yield SampleViewer(self.mode, id="mk-view")
+            yield Static("[dim]Preview a sample to see it here.[/]", id="mk-truth")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "mk-kind":
+            self._kind_changed(str(event.value))
+        self.generated = None
+        self.query_one("#mk-save", Button).disabled = True
+
+    def _kind_changed(self, kind: str) -> None:
+        kinds, _ = _catalogue()
+        variant = self.query_one("#mk-variant", Select)
+        if kind == GENUINE:
+            variant.set_options([("any", ANY)])
+            text = "A genuine document of Utopia."
+        else:
+            k = kinds[kind]
+            variant.set_options([("any", ANY), *((f"{v} ({k.difficulty[v]})", v) for v in k.variants)])
+            text = f"{k.description} Verdict: {k.verdict.replace('_', ' ')}."
+        variant.value = ANY
+        self.query_one("#mk-field", Select).disabled = kind != "data_alteration"
+        self.query_one("#mk-kind-text", Static).update(f"[dim]{text}[/]")
+
+    def spec(self):
+        """The generator spec the form describes."""
+        from doc_check.specimen.sampleset import SampleSpec
+
+        def val(widget_id: str) -> str | None:
+            v = self.query_one(widget_id, Select).value
+            return None if v in (ANY, GENUINE, Select.NULL) else str(v)
+
+        kind = val("#mk-kind")
+        return SampleSpec(
+            document_type=str(self.query_one("#mk-type", Select).value),
+            forgery=kind,
+            variant=val("#mk-variant") if kind else None,
+            field=val("#mk-field") if kind == "data_alteration" else None,
+            difficulty=val("#mk-difficulty") if kind else None,
+            capture=str(self.query_one("#mk-capture", Select).value),
+        )
+
+    def seed(self) -> int:
+        """The seed the form gives (BadInput when it is not a whole number >= 0)."""
+        text = self.query_one("#mk-seed", Input).value.strip()
+        if not text.isdigit():
+            raise BadInput(f"seed {text!r}: a whole number >= 0")
+        return int(text)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "mk-preview":
+            self.preview()
+        elif event.button.id == "mk-save":
+            self.save()
+
+    def preview(self) -> None:
+        """Generate the sample the form describes (in a worker thread) and show it."""
+        if self.busy:
+            return
+        try:
+            spec, seed = self.spec(), self.seed()
+            spec.validate()
+        except BadInput as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.busy = True
+        self.query_one("#mk-truth", Static).update("[dim]generating…[/]")
+        self.generate(spec, seed)
+
+    @work(thread=True, group="maker", exclusive=True)
+    def generate(self, spec, seed: int) -> None:
+        """Render, forge and capture in a worker thread."""
+        from doc_check.exercise.draft import free_sample_index
+        from doc_check.specimen.sampleset import generate_sample
+
+        try:
+            generated = generate_sample(spec, seed, free_sample_index(self.set_dir, seed))
+        except BadInput as exc:
+            self.app.call_from_thread(self._generated, None, str(exc))
+            return
+        self.app.call_from_thread(self._generated, generated, "")
+
+    def _generated(self, generated, problem: str) -> None:
+        self.busy = False
+        self.generated = generated
+        if generated is None:
+            self.query_one("#mk-truth", Static).update(f"[red]{problem}[/]")
+            return
+        pictures = {f"{side}.{c}": img for side, chans in generated.images.items() for c, img in chans.items()}
+        self.query_one(SampleViewer).set_pictures(pictures, tuple(generated.images), f"{generated.id} (preview)")
+        self.query_one("#mk-truth", Static).update(truth_text(generated.truth))
+        self.query_one("#mk-save", Button).disabled = False
+
+    def save(self) -> None:
+        """Write the previewed sample into the set folder and its truth into the set's key.toml."""
+        from doc_check.specimen.sampleset import write_sample
+
+        if self.generated is None:
+            return
+        try:
+            folder = write_sample(self.set_dir, self.generated, update_key=True)
+        except (BadInput, OSError) as exc:
+            self.notify(f"Could not save: {exc}", severity="error", timeout=10)
+            return
+        sid = self.generated.id
+        self.generated = None
+        self.query_one("#mk-save", Button).disabled = True
+        self.notify(f"Saved {sid} into {folder.parent} (key updated)")
+        self.post_message(self.Saved(sid))
