@@ -110,3 +110,18 @@ def test_batch_inputs() -> None:
     assert res.formats == ("TD3", "MRVA") and res.valid.all()
     assert check_codes(codes[:1], "TD3", today=TODAY).checks["composite"][0] == 1
     assert split_mrzs("\n".join(TD3) + "\n\n\n" + "\n".join(TD1)) == [list(TD3), list(TD1)]
+
+
+def test_fast_path_equals_full_path() -> None:
+    from doc_check.mrz.parse import _parse_full, split_lines
+    from doc_check.mrz.formats import detect
+
+    mrzs = _mutations(3000, seed=11) + [list(s) for s in SPECIMENS]
+    fast_used = 0
+    for lines in mrzs:
+        text = split_lines(lines)
+        full = _parse_full(text, detect(text), TODAY)
+        fast = parse(lines, today=TODAY)
+        assert fast == full, lines
+        fast_used += fast.valid
+    assert fast_used > 100

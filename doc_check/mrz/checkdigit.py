@@ -13,11 +13,8 @@ VALUES["<"] = 0
 
 WEIGHTS: tuple[int, int, int] = (7, 3, 1)
 
-# (value * weight) % 10 per character and weight position, so a check digit is a sum of lookups.
-_W7 = {c: (v * 7) % 10 for c, v in VALUES.items()}
-_W3 = {c: (v * 3) % 10 for c, v in VALUES.items()}
-_W1 = {c: v % 10 for c, v in VALUES.items()}
-_G7, _G3, _G1 = _W7.__getitem__, _W3.__getitem__, _W1.__getitem__
+# bytes.translate table: an MRZ character -> its value mod 10 (all a weight of 7, 3 or 1 needs); others -> 200
+_MOD10 = bytes((VALUES[chr(i)] % 10) if chr(i) in VALUES else 200 for i in range(256))
 
 
 def char_value(char: str) -> int:
@@ -30,19 +27,22 @@ def char_value(char: str) -> int:
 
 def check_digit(text: str) -> int:
     """The 7-3-1 check digit of ``text`` (A-Z 0-9 ``<`` only; ValueError otherwise)."""
-    try:
-        return (sum(map(_G7, text[0::3])) + sum(map(_G3, text[1::3])) + sum(map(_G1, text[2::3]))) % 10
-    except KeyError:
+    digit = try_check_digit(text)
+    if digit is None:
         bad = next(c for c in text if c not in VALUES)
-        raise ValueError(f"{bad!r} is not an MRZ character (A-Z 0-9 <)") from None
+        raise ValueError(f"{bad!r} is not an MRZ character (A-Z 0-9 <)")
+    return digit
 
 
 def try_check_digit(text: str) -> int | None:
     """Like :func:`check_digit` but None when ``text`` holds a character outside the MRZ set."""
     try:
-        return (sum(map(_G7, text[0::3])) + sum(map(_G3, text[1::3])) + sum(map(_G1, text[2::3]))) % 10
-    except KeyError:
+        b = text.encode("ascii").translate(_MOD10)
+    except UnicodeEncodeError:
         return None
+    if 200 in b:
+        return None
+    return (7 * sum(b[0::3]) + 3 * sum(b[1::3]) + sum(b[2::3])) % 10
 
 
 def undetectable_substitutions(char: str) -> tuple[str, ...]:

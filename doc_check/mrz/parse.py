@@ -218,11 +218,133 @@ def _document_number(lines: list[str], lay: Layout, out: _Collector) -> tuple[st
     return full, ok, rest
 
 
+def _flat_slices(lay: Layout) -> tuple:
+    def sl(span: Span | None) -> slice | None:
+        if span is None:
+            return None
+        base = span.line * lay.width
+        return slice(base + span.start, base + span.end)
+
+    def ix(span: Span | None) -> int:
+        return -1 if span is None else span.line * lay.width + span.start
+
+    return (
+        sl(lay.document_code), sl(lay.names), sl(lay.document_number), ix(lay.document_number_check),
+        sl(lay.birth_date), ix(lay.birth_date_check), ix(lay.sex), sl(lay.expiry_date), ix(lay.expiry_date_check),
+        sl(lay.optional_data), ix(lay.optional_data_check), sl(lay.optional_data_2), ix(lay.composite),
+        tuple(sl(p) for p in lay.composite_parts), sl(lay.issuing_state), sl(lay.nationality),
+    )  # fmt: skip
+
+
+_FLAT: dict[str, tuple] = {}
+_NAME_OK = re.compile(r"[A-Z<]*")
+
+
+def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
+    """The common case, a well-formed MRZ with no error, in one pass; None sends it to the full path."""
+    width = lay.width
+    for line in text:
+        if len(line) != width:
+            return None
+    flat = "".join(text)
+    if not _MRZ_LINE.fullmatch(flat):
+        return None
+    slices = _FLAT.get(lay.name)
+    if slices is None:
+        slices = _FLAT[lay.name] = _flat_slices(lay)
+    (s_code, s_names, s_num, i_num, s_birth, i_birth, i_sex, s_exp, i_exp, s_opt, i_opt, s_opt2, i_comp, s_parts,
+     s_state, s_nat) = slices  # fmt: skip
+    code = flat[s_code]
+    if code[0] not in _DOCUMENT_CODES[lay.name] or code[1] in _DIGITS:
+        return None
+    number, digit = flat[s_num], flat[i_num]
+    if digit not in _DIGITS or try_check_digit(number) != ord(digit) - 48:
+        return None
+    birth_raw, expiry_raw = flat[s_birth], flat[s_exp]
+    if not (birth_raw.isdigit() and expiry_raw.isdigit()):
+        return None
+    digit = flat[i_birth]
+    if digit not in _DIGITS or try_check_digit(birth_raw) != ord(digit) - 48:
+        return None
+    digit = flat[i_exp]
+    if digit not in _DIGITS or try_check_digit(expiry_raw) != ord(digit) - 48:
+        return None
+    names = flat[s_names]
+    state_raw, nat_raw = flat[s_state], flat[s_nat]
+    if not (_NAME_OK.fullmatch(names) and _NAME_OK.fullmatch(state_raw) and _NAME_OK.fullmatch(nat_raw)):
+        return None
+    body = names.rstrip("<")
+    first = body.find("<<")
+    if "<<<" in body or (first >= 0 and body.find("<<", first + 2) >= 0):
+        return None
+    sex = flat[i_sex]
+    if sex not in ("M", "F", "<", "X"):
+        return None
+    optional = flat[s_opt]
+    optional_ok: bool | None = None
+    if i_opt >= 0:
+        digit = flat[i_opt]
+        if not (digit in ("<", "0") and optional.strip("<") == ""):
+            if digit not in _DIGITS or try_check_digit(optional) != ord(digit) - 48:
+                return None
+        optional_ok = True
+    composite_ok: bool | None = None
+    if i_comp >= 0:
+        digit = flat[i_comp]
+        if digit not in _DIGITS or try_check_digit("".join([flat[p] for p in s_parts])) != ord(digit) - 48:
+            return None
+        composite_ok = True
+    yy, mm, dd = int(expiry_raw[:2]), int(expiry_raw[2:4]), int(expiry_raw[4:])
+    if not (1 <= mm <= 12 and 1 <= dd):
+        return None
+    year = expiry_year(yy, today)
+    if dd > _days_in_month(year, mm):
+        return None
+    expiry = date(year, mm, dd)
+    yy, mm, dd = int(birth_raw[:2]), int(birth_raw[2:4]), int(birth_raw[4:])
+    if not (1 <= mm <= 12 and 1 <= dd):
+        return None
+    year = birth_year(yy, mm, dd, today, expiry)
+    if dd > _days_in_month(year, mm):
+        return None
+    birth = date(year, mm, dd)
+
+    out = _Collector()
+    issuing = _country(state_raw, "issuing_state", lay.issuing_state, out)
+    if names[-1] != "<":
+        out.warn("name_truncated", "names", "the name fills its field: it may be truncated", lay.names)
+    primary, _, secondary = body.partition("<<")
+    nationality = _country(nat_raw, "nationality", lay.nationality, out)
+    if expiry < today:
+        out.warn("expired", "expiry_date", f"expired on {expiry.isoformat()} (checked on {today.isoformat()})",
+                 lay.expiry_date)  # fmt: skip
+    if sex == "X":
+        out.warn("sex_x", "sex", "sex 'X': Doc 9303 allows only M, F or '<' in the MRZ", lay.sex)
+    return MrzResult(
+        lay.name, True, tuple(text), code.rstrip("<"), issuing, number.rstrip("<"), birth, birth_raw, expiry,
+        expiry_raw, sex, nationality, " ".join(primary.replace("<", " ").split()),
+        " ".join(secondary.replace("<", " ").split()), optional.strip("<"),
+        flat[s_opt2].strip("<") if s_opt2 is not None else "",
+        {"document_number": True, "birth_date": True, "expiry_date": True, "optional_data": optional_ok,
+         "composite": composite_ok},
+        (), tuple(out.warnings),
+    )  # fmt: skip
+
+
 def parse(lines: Sequence[str] | str, *, today: date | None = None) -> MrzResult:
     """Parse and check an MRZ given as its lines (or one string with a line per MRZ line)."""
     today = today or date.today()
     text = split_lines(lines)
     lay = detect(text)
+    if lay is not None:
+        fast = _parse_fast(text, lay, today)
+        if fast is not None:
+            return fast
+    return _parse_full(text, lay, today)
+
+
+def _parse_full(text: list[str], lay: Layout | None, today: date) -> MrzResult:
+    """Every check, every problem reported (the path for anything the fast path declines)."""
     out = _Collector()
     if lay is None:
         n = len(text)
