@@ -51,6 +51,7 @@ today_option = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    metavar="YYYY-MM-DD",
     help="Check expiry (and choose date centuries) as of this day, YYYY-MM-DD. Default: today.",
 )
 
@@ -146,7 +147,7 @@ def _show_result(result: MrzResult, index: int | None) -> None:
                 click.echo(text)
 
 
-@mrz.command()
+@mrz.command(short_help="Check MRZs: fields, check digits, problems with their place.")
 @click.argument("lines", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per MRZ, one per line.")
 @today_option
@@ -188,7 +189,7 @@ _MAKE_KEYS = ("format", "document_code", "issuing_state", "surname", "given_name
               "nationality", "birth_date", "sex", "expiry_date", "optional_data", "optional_data_2")  # fmt: skip
 
 
-@mrz.command()
+@mrz.command(short_help="Print valid MRZ lines built from fields.")
 @click.option("--format", "fmt", type=click.Choice(["TD1", "TD2", "TD3", "MRVA", "MRVB"], case_sensitive=False))
 @click.option("--document-code", help="P, I, ID, V, ... (default by format).")
 @click.option("--issuing-state", help="Issuing state code, e.g. UTO or D.")
@@ -235,7 +236,7 @@ def make(json_file: str | None, fmt: str | None, **fields: str | None) -> None:
         click.echo(line)
 
 
-@mrz.command("repair")
+@mrz.command("repair", short_help="Repair OCR look-alikes; print the lines and what changed.")
 @click.argument("lines", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per MRZ: lines, changes, result.")
 @today_option
@@ -285,7 +286,7 @@ def _show_explanation(e: CheckExplanation) -> None:
         click.echo("  not detected by this digit (equal value mod 10): " + "  ".join(subs))
 
 
-@mrz.command("explain")
+@mrz.command("explain", short_help="Show every check digit computed step by step.")
 @click.argument("lines", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per MRZ with every check's steps.")
 def explain_cmd(lines: tuple[str, ...], as_json: bool) -> None:
