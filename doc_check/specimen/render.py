@@ -303,7 +303,10 @@ def _draw_field(mask: Image, lay: SideLayout, name: str, value: str, dpi: int, s
     cap = _field_cap_mm(lay, box if len(lines) == 1 else Box(box.x, box.y, box.w, box.h / len(lines))) * style.size
     for i, line in enumerate(lines):
         base = box.y + (box.h / len(lines)) * (i + 1) - (box.h / len(lines) - cap) / 2
-        g.text(mask, line, (box.x + style.dx_mm) * ppm, (base + style.dy_mm) * ppm, cap * ppm, face=style.face, weight=style.weight)
+        # long values are condensed to fit their box, as an issuer's printer would
+        width = g.text_width(line, cap * ppm, face=style.face, weight=style.weight) / ppm
+        fit = min(1.0, box.w * style.size / width) if width > 0 else 1.0
+        g.text(mask, line, (box.x + style.dx_mm) * ppm, (base + style.dy_mm) * ppm, cap * fit * ppm, face=style.face, weight=style.weight)
 
 
 def _draw_mrz(mask: Image, lay: SideLayout, lines: tuple[str, ...], dpi: int, dx_mm: float = 0.0, dy_mm: float = 0.0) -> None:
