@@ -117,14 +117,13 @@ def main() -> None:
         core_cpu = sum(v for _, _, v in rows)
         t, c = time.perf_counter(), time.process_time()
         write_reports(root / "out_json_csv", reports, summary, ("json", "csv"))
-        lap("write reports json+csv", t, c)
+        lap("write json + csv (summary, individual.jsonl/.csv)", t, c)
         t, c = time.perf_counter(), time.process_time()
-        write_reports(root / "out_md", reports, summary, ("md",))
-        lap("write reports md", t, c)
+        write_reports(root / "out_summary", reports, summary, ("md", "html"), per_participant=False)
+        lap("write summary md + html (3 charts)", t, c)
         t, c = time.perf_counter(), time.process_time()
-        write_reports(root / "out_html", reports, summary, ("html",))
-        lap("write reports html (+ 3 charts)", t, c)
-
+        write_reports(root / "out_md", reports, None, ("md",))
+        lap(f"write {args.participants} individual .md files", t, c)
         exe = Path(sys.executable).with_name("doc-check")
         cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "doc_check"]),
                "score", str(ex_dir), str(subs_dir), "--out", str(root / "cli_out"), "--format", "json,csv"]

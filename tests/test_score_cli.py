@@ -49,15 +49,18 @@ def test_round_trip_score_and_read_reports(tmp_path: Path) -> None:
     key = load_exercise_key(folder, ex)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["n_participants"] == 12 and len(summary["participants"]) == 12
+    individual = {d["participant"]: d for d in map(json.loads, (out / "individual.jsonl").read_text().splitlines())}
+    assert len(individual) == 12
     for sub in subs:
         expected = score_submission(ex, key, sub)
-        back = json.loads((out / "individual" / f"{sub.participant}.json").read_text())
+        back = individual[sub.participant]
         assert back["participant"] == sub.participant
         assert abs(back["total"] - expected.total) < 1e-6 and back["passed"] == expected.passed
         assert [r["outcome"] for r in back["results"]] == [r.outcome for r in expected.results]
     row = {p["participant"]: p for p in summary["participants"]}
     assert all(p["z_class"] in {"satisfactory", "questionable", "unsatisfactory"} for p in row.values())
     assert (out / "individual.csv").read_text().count("\n") == 12 * 4 + 1
+    assert not (out / "individual").exists()  # json,csv: no per-participant files
 
 
 def test_json_to_stdout_and_explicit_key(tmp_path: Path) -> None:
@@ -68,6 +71,13 @@ def test_json_to_stdout_and_explicit_key(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["stats"]["method"] == "mad" and data["n_participants"] == 3
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["score", str(folder), *files, "--out", str(out), "--format", "md",
+                                      "--no-individual"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["summary.md"]
+    result = CliRunner().invoke(cli, ["score", str(folder), *files, "--out", str(out), "--format", "md"])
+    assert sorted(p.name for p in (out / "individual").iterdir()) == ["T000.md", "T001.md", "T002.md"]
 
 
 def test_hash_mismatch_is_refused_and_nothing_written(tmp_path: Path) -> None:

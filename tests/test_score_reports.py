@@ -56,13 +56,15 @@ def test_write_all_formats_and_read_json_back(tmp_path: Path, round_) -> None:
     names = sorted(p.relative_to(out).as_posix() for p in written)
     assert names == sorted([
         "summary.json", "summary.md", "summary_participants.csv", "summary_samples.csv", "summary_confusion.csv",
-        "summary_indicators.csv", "individual.csv", *(f"individual/P{i}.{f}" for i in (1, 2, 3) for f in ("md", "json")),
+        "summary_indicators.csv", "individual.csv", "individual.jsonl", *(f"individual/P{i}.md" for i in (1, 2, 3)),
     ])
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     back = json.loads((out / "summary.json").read_text())
     assert back == json.loads(json.dumps(summary_to_dict(summary)))
     assert back["participants"][0]["participant"] == "P1" and back["participants"][0]["pct"] == 100
-    ind = json.loads((out / "individual" / "P2.json").read_text())
+    lines = (out / "individual.jsonl").read_text().splitlines()
+    assert len(lines) == 3
+    ind = json.loads(lines[1])
     assert ind == json.loads(json.dumps(individual_to_dict(reports[1])))
     assert ind["results"][0]["outcome"] == "false_alarm" and ind["over_time_samples"] == ["S1"]
     rows = list(csv.DictReader((out / "individual.csv").open()))
@@ -73,6 +75,9 @@ def test_write_all_formats_and_read_json_back(tmp_path: Path, round_) -> None:
     assert "| `P1` | 40.0 | 100.0 |" in md and "## Confusion matrix" in md
     imd = (out / "individual" / "P2.md").read_text()
     assert "false alarm" in imd and "ACCEPTED FRAUD" in imd and "Explanation of S4." in imd
+    # without per-participant files: only the aggregate ones
+    written = write_reports(tmp_path / "lean", reports, summary, ("json", "md"), per_participant=False)
+    assert sorted(p.name for p in written) == ["individual.jsonl", "summary.json", "summary.md"]
 
 
 def test_html_is_self_contained_with_charts(round_) -> None:

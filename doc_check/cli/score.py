@@ -63,9 +63,11 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Progress]]:
               help="Report formats, comma-separated: md, html, csv, json.")
 @click.option("--zscore", "method", type=click.Choice(METHODS), default="algorithm_a", show_default=True,
               help="Robust statistics for z-scores (ISO 13528).")
+@click.option("--individual/--no-individual", default=True, show_default=True,
+              help="Also write one md/html report per participant into OUT/individual/.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout (no progress bar).")
 def score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | None, out_dir: Path | None,
-          formats: str, method: str, as_json: bool) -> None:
+          formats: str, method: str, individual: bool, as_json: bool) -> None:
     """Score SUBMISSION files (or folders of *.json) of EXERCISE; print the round and write reports.
 
     A submission made on another version of the exercise file is refused (exit 2), as is any bad file;
@@ -85,7 +87,7 @@ def score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | N
                 load_cb(i, len(files))
         reports = Scorer(ex, key).score_many(subs, phase("scoring"))
         summary = summarize(ex, key, reports, method)
-        written = write_reports(out_dir, reports, summary, fmts, phase("writing")) if out_dir else []
+        written = write_reports(out_dir, reports, summary, fmts, phase("writing"), individual) if out_dir else []
     if as_json:
         click.echo(json.dumps(summary_to_dict(summary), indent=2, ensure_ascii=False))
         return

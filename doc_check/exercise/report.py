@@ -46,13 +46,13 @@ def _result_dict(s: SampleResult) -> dict[str, Any]:
     i = s.indicators
     return {
         "sample_id": s.sample_id, "position": s.position, "truth": s.truth, "verdict": s.verdict,
-        "outcome": s.outcome, "verdict_credit": _r(s.verdict_credit), "key_indicators": list(s.key_indicators),
+        "outcome": s.outcome, "verdict_credit": s.verdict_credit, "key_indicators": list(s.key_indicators),
         "given_indicators": list(s.given_indicators),
-        "indicators": {"precision": _r(i.precision), "recall": _r(i.recall), "f1": _r(i.f1),
+        "indicators": {"precision": round(i.precision, 6), "recall": round(i.recall, 6), "f1": round(i.f1, 6),
                        "matched": list(i.matched), "partial": list(i.partial), "missed": list(i.missed),
                        "extra": list(i.extra)},
-        "confidence": s.confidence, "seconds": _r(s.seconds), "over_time": s.over_time,
-        "confident_wrong": s.confident_wrong, "points": _r(s.points), "max_points": _r(s.max_points),
+        "confidence": s.confidence, "seconds": s.seconds, "over_time": s.over_time,
+        "confident_wrong": s.confident_wrong, "points": round(s.points, 6), "max_points": s.max_points,
         "explanation": s.explanation, "note": s.note,
     }
 
@@ -453,10 +453,18 @@ def _safe_name(participant: str) -> str:
     return participant
 
 
+def individual_jsonl(reports: Sequence[IndividualReport]) -> str:
+    """All individual reports as JSON Lines: one report object per line."""
+    return "".join(json.dumps(individual_to_dict(r), ensure_ascii=False) + "\n" for r in reports)
+
+
 def write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], summary: SummaryReport | None,
-                  formats: Sequence[str] = FORMATS, progress: Progress | None = None) -> list[Path]:
-    """Write the summary (``summary.*``, ``summary_*.csv``) and the individual reports
-    (``individual/<participant>.*``, ``individual.csv``) into ``out_dir``; each file atomically."""
+                  formats: Sequence[str] = FORMATS, progress: Progress | None = None,
+                  per_participant: bool = True) -> list[Path]:
+    """Write the reports into ``out_dir``, each file atomically: the summary (``summary.{md,html,json}``,
+    ``summary_*.csv``), all individual reports in one file per machine format (``individual.jsonl``,
+    ``individual.csv``) and, with ``per_participant``, one confidential report per participant
+    (``individual/<participant>.{md,html}``)."""
     for f in formats:
         if f not in FORMATS:
             raise BadInput(f"unknown report format {f!r} (known: {', '.join(FORMATS)})")
@@ -470,7 +478,7 @@ def write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], s
         atomic_write_text(path, text)
         written.append(path)
 
-    per_file = [f for f in formats if f in ("md", "html", "json")]
+    per_file = [f for f in formats if f in ("md", "html")] if per_participant else []
     total = len(individual) * len(per_file) + 1
     done = 0
     if summary is not None:
@@ -484,13 +492,14 @@ def write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], s
         if "csv" in formats:
             for suffix, text in summary_csv(summary).items():
                 put(out / f"summary_{suffix}.csv", text)
+    if "json" in formats and individual:
+        put(out / "individual.jsonl", individual_jsonl(individual))
     if "csv" in formats and individual:
         put(out / "individual.csv", individual_csv(individual))
     done += 1
     if progress:
         progress(done, total)
-    renderers = {"md": individual_markdown, "html": individual_html,
-                 "json": lambda r: _json_compact(individual_to_dict(r))}
+    renderers = {"md": individual_markdown, "html": individual_html}
     step = max(1, total // 100)
     for r, name in zip(individual, names):
         for f in per_file:

@@ -19,6 +19,9 @@ from doc_check.indicators import VERDICTS, is_known
 MAX_SUBMISSION_BYTES = 2_000_000
 """Submission files larger than this are refused."""
 
+_KNOWN: dict[str, bool] = {}
+"""Memo of indicators.is_known (prefix ids need a scan of the registry)."""
+
 _TOP_FIELDS = {"format", "exercise_id", "exercise_version", "exercise_sha256", "participant", "started",
                "submitted", "answers"}
 _ANSWER_FIELDS = {"sample_id", "verdict", "indicators", "confidence", "seconds", "note"}
@@ -202,7 +205,12 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
         if not isinstance(indicators, list) or not all(isinstance(x, str) for x in indicators):
             raise err(f"{base}.indicators", "must be a list of strings", anchor)
         for ind in indicators:
-            if not is_known(ind):
+            known = _KNOWN.get(ind)
+            if known is None:
+                known = is_known(ind)
+                if len(_KNOWN) < 10_000:
+                    _KNOWN[ind] = known
+            if not known:
                 raise err(f"{base}.indicators", f"unknown indicator id {ind!r}", anchor)
         confidence = item.get("confidence")
         if confidence is not None:
