@@ -125,3 +125,14 @@ def test_fast_path_equals_full_path() -> None:
         assert fast == full, lines
         fast_used += fast.valid
     assert fast_used > 100
+
+
+def test_repair_k_for_fillers_in_code_and_optional_data() -> None:
+    ocr = ("VKUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109K<<<<<<<")
+    rep = repair(ocr, today=TODAY)
+    assert rep.lines == MRVB and rep.result.valid
+    ocr = (TD1[0][:15] + "1234K<<<<<<<<<<", *TD1[1:])
+    assert repair(ocr, today=TODAY).lines[0] == TD1[0][:15] + "1234<<<<<<<<<<<"
+    # a name ending in K before its fillers keeps it
+    novak = ("P<UTONOVAK<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<<<<", TD3[1])
+    assert repair(novak, today=TODAY).lines[0] == novak[0]

@@ -49,14 +49,15 @@ class Repair:
 
 
 def _fix_filler_suffix(chars: list[str], span: Span) -> list[tuple[int, str]]:
-    """In a field's trailing run of ``K`` and ``<``, ``K`` after the first ``<`` are fillers read as K."""
+    """In a field's trailing run of ``K`` and ``<``, ``K`` after the first ``<`` are fillers read as K;
+    so are the leading ones when there are 3 or more (names rarely end in KKK) or they follow a digit."""
     row = chars
     end = span.end
     start = end
     while start > span.start and row[start - 1] in "K<":
         start -= 1
     first = next((i for i in range(start, end) if row[i] == "<"), end)
-    if first - start >= 3:  # a run of 3+ K before the fillers: fillers too (names rarely end in KKK)
+    if first - start >= 3 or (start > span.start and row[start - 1].isdigit()):
         first = start
     return [(i, "<") for i in range(first, end) if row[i] == "K"]
 
@@ -108,6 +109,16 @@ def repair(lines: Sequence[str] | str, *, today: date | None = None) -> Repair:
         if span is not None:
             for col, new in _fix_filler_suffix(rows[span.line], span):
                 set_char(span.line, col, new, "filler '<' read as K")
+    for span in (lay.optional_data, lay.optional_data_2):
+        if span is not None:
+            text = "".join(rows[span.line][span.start : span.end])
+            if "K" in text and not text.replace("K", "<").strip("<"):  # only K and fillers: an empty field
+                for col in range(span.start, span.end):
+                    if rows[span.line][col] == "K":
+                        set_char(span.line, col, "<", "filler '<' read as K (empty field)")
+    code = lay.document_code
+    if rows[code.line][code.start + 1] == "K":
+        set_char(code.line, code.start + 1, "<", "filler '<' read as K (document code)")
     for span in (lay.issuing_state, lay.nationality):
         code = "".join(rows[span.line][span.start : span.end])
         alt = code.replace("K", "<")
