@@ -1,0 +1,132 @@
+"""Glyph classifier for OCR-B MRZ characters: normalised cell patches, PCA, nearest neighbours over rendered glyphs."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from doc_check.analysis.glyphs import ALPHABET, random_text, render_line
+from doc_check.analysis.locate import LineGrid
+
+#: Patch size (width, height) each character cell is resampled to before classification.
+PATCH_W, PATCH_H = 14, 20
+#: Training set: this many synthetic lines of 44 characters, and the PCA dimension kept.
+TRAIN_LINES = 110
+PCA_DIM = 56
+NEIGHBOURS = 5
+
+
+def cell_patches(image: np.ndarray, line: LineGrid) -> np.ndarray:
+    """Cut each character cell of `line` out of a normalised zone image: float32 (n, PATCH_H*PATCH_W), unit norm.
+
+    Ink is normalised to the line's contrast; each cell is re-centred on its ink so small grid errors do not matter.
+    """
+    pitch = line.pitch
+    band = line.bottom - line.top
+    y0 = line.top - 0.18 * band
+    y1 = line.bottom + 0.18 * band
+    x0 = line.centers[0] - pitch
+    x1 = line.centers[-1] + pitch
+    h, w = image.shape
+    yi0, yi1 = max(0, int(np.floor(y0))), min(h, int(np.ceil(y1)) + 1)
+    xi0, xi1 = max(0, int(np.floor(x0))), min(w, int(np.ceil(x1)) + 1)
+    strip = image[yi0:yi1, xi0:xi1].astype(np.float32)
+    if strip.size == 0:
+        return np.zeros((len(line.centers), PATCH_H * PATCH_W), np.float32)
+    bg = float(np.percentile(strip, 92))
+    fg = float(np.percentile(strip, 4))
+    ink = np.clip((bg - image.astype(np.float32)) / max(bg - fg, 12.0), 0.0, 1.0)
+    col_ink = ink[yi0:yi1].sum(axis=0)
+    patch_w = 1.15 * pitch
+    size = (max(4, int(round(patch_w))), max(4, int(round(y1 - y0))))
+    yc = (y0 + y1) / 2
+    out = np.empty((len(line.centers), PATCH_H * PATCH_W), np.float32)
+    for i, c in enumerate(line.centers):
+        a, b = int(round(c - 0.5 * pitch)), int(round(c + 0.5 * pitch)) + 1
+        a, b = max(0, a), min(w, b)
+        shift = 0.0
+        if b > a:
+            prof = col_ink[a:b]
+            mass = float(prof.sum())
+            if mass > 1e-3:
+                centroid = float((prof * np.arange(a, b)).sum() / mass)
+                shift = float(np.clip(centroid - c, -0.22 * pitch, 0.22 * pitch))
+        patch = cv2.getRectSubPix(ink, size, (c + shift, yc))
+        patch = cv2.resize(patch, (PATCH_W, PATCH_H), interpolation=cv2.INTER_AREA)
+        out[i] = patch.ravel()
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-3)
+
+
+@dataclass(frozen=True)
+class GlyphClassifier:
+    """PCA projection of the rendered training patches plus their labels, for k-nearest-neighbour voting."""
+
+    mean: np.ndarray
+    basis: np.ndarray  # (PATCH_H*PATCH_W, PCA_DIM)
+    train: np.ndarray  # (n, PCA_DIM), projected training patches
+    labels: np.ndarray  # (n,) indices into ALPHABET
+    train_sq: np.ndarray  # squared norms of `train`
+
+    def classify(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return, per patch, class probabilities (n, 37) and the best class index (n,)."""
+        if len(patches) == 0:
+            return np.zeros((0, len(ALPHABET)), np.float32), np.zeros(0, int)
+        q = (patches - self.mean) @ self.basis
+        d2 = self.train_sq[None, :] - 2.0 * q @ self.train.T + (q * q).sum(axis=1, keepdims=True)
+        d2 = np.maximum(d2, 0.0)
+        nn = np.argpartition(d2, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+        rows = np.arange(len(q))[:, None]
+        dist = np.sqrt(d2[rows, nn])
+        # per class: the nearest distance among the neighbours; softmax over classes on those distances
+        scale = max(float(np.median(dist[:, 0])), 0.05)
+        probs = np.zeros((len(q), len(ALPHABET)), np.float64)
+        weights = np.exp(-(dist - dist[:, :1]) / (0.35 * scale))
+        np.add.at(probs, (np.repeat(np.arange(len(q)), NEIGHBOURS), self.labels[nn].ravel()), weights.ravel())
+        probs /= probs.sum(axis=1, keepdims=True)
+        return probs.astype(np.float32), probs.argmax(axis=1)
+
+
+def train_classifier(seed: int = 9303, lines: int = TRAIN_LINES) -> GlyphClassifier:
+    """Render `lines` random degraded OCR-B lines, cut them like real zones, and fit the PCA + neighbour model."""
+    rng = np.random.default_rng(seed)
+    feats, labels = [], []
+    index = {ch: i for i, ch in enumerate(ALPHABET)}
+    for _ in range(lines):
+        text = random_text(rng, 44)
+        image, grid = render_line(text, rng)
+        # grid errors as the locator makes them: a little pitch, offset and band jitter
+        jit = rng.normal(0, 0.06 * grid.pitch)
+        pj = grid.pitch * rng.normal(1.0, 0.005)
+        c0 = grid.centers[0] + jit
+        band = grid.bottom - grid.top
+        noisy = LineGrid(
+            tuple(c0 + i * pj for i in range(len(text))),
+            grid.top + rng.normal(0, 0.05 * band),
+            grid.bottom + rng.normal(0, 0.05 * band),
+            pj,
+        )
+        feats.append(cell_patches(image, noisy))
+        labels.extend(index[ch] for ch in text)
+    x = np.concatenate(feats).astype(np.float64)
+    y = np.array(labels)
+    mean = x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
+    basis = vt[:PCA_DIM].T
+    train = (x - mean) @ basis
+    return GlyphClassifier(
+        mean.astype(np.float32),
+        basis.astype(np.float32),
+        train.astype(np.float32),
+        y,
+        (train * train).sum(axis=1).astype(np.float32),
+    )
+
+
+@functools.cache
+def default_classifier() -> GlyphClassifier:
+    """The classifier trained once per process (deterministic seed), cached in memory."""
+    return train_classifier()
