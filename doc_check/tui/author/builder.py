@@ -230,8 +230,8 @@ class BuilderPane(Horizontal):
 
         try:
             report = audit_exercise(exercise, key)
-        except BadInput as exc:
-            self.app.call_from_thread(self._audited, [f"[red]{exc}[/]"], False)
+        except Exception as exc:  # noqa: BLE001 - an analyser failure must not close the app
+            self.app.call_from_thread(self._audited, [f"[red]audit failed: {exc}[/]"], False)
             return
         lines = [f"[yellow]warning:[/] {w.message}" for w in report.warnings]
         self.app.call_from_thread(self._audited, lines, report.ok)

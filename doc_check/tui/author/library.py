@@ -24,7 +24,11 @@ class LibraryPane(Horizontal):
     BINDINGS = [
         Binding("a", "analyse", "Analyse"),
         Binding("e", "add", "Add to exercise"),
-        Binding("ctrl+r", "reload", "Reload"),
+        Binding("w", "channel('visible')", "White"),
+        Binding("u", "channel('uv')", "UV"),
+        Binding("i", "channel('ir')", "IR"),
+        Binding("b", "flip", "Side"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
     class AddSample(Message):
@@ -55,6 +59,7 @@ class LibraryPane(Horizontal):
         table.add_columns("sample", "type", "capture", "truth", "kind", "level")
         self.query_one("#lib-findings", DataTable).add_columns("status", "indicator", "where", "message")
         self.reload()
+        self.query_one("#lib-table", DataTable).focus()
 
     def reload(self) -> None:
         """Read the set folder and its key again."""
@@ -82,6 +87,12 @@ class LibraryPane(Horizontal):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_channel(self, channel: str) -> None:
+        self.query_one(SampleViewer).action_channel(channel)
+
+    def action_flip(self) -> None:
+        self.query_one(SampleViewer).action_flip()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "lib-table" and event.row_key is not None and event.row_key.value:
@@ -135,8 +146,8 @@ class LibraryPane(Horizontal):
         try:
             doc_type = load_sample(folder).document_type
             report = analyze_sample(folder, references=reference_folder(self.set_dir, doc_type))
-        except BadInput as exc:
-            self.app.call_from_thread(self._reader_done, sample_id, None, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a reader failure must not close the app with unsaved work
+            self.app.call_from_thread(self._reader_done, sample_id, None, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self._reader_done, sample_id, report, "")
 

@@ -62,14 +62,20 @@ class MakerPane(Horizontal):
                          allow_blank=False, id="mk-difficulty")
             yield Label("Capture", classes="form-title")
             yield Select([(c, c) for c in CAPTURES], value="scan", allow_blank=False, id="mk-capture")
-            yield Label("Seed", classes="form-title")
-            yield Input("1", type="integer", id="mk-seed")
+            yield Label("Seed / resolution (dpi)", classes="form-title")
+            with Horizontal(classes="pair"):
+                yield Input("1", type="integer", id="mk-seed")
+                yield Input("300", type="integer", id="mk-dpi")
             with Horizontal(classes="buttons"):
                 yield Button("Preview", id="mk-preview", variant="primary")
                 yield Button("Save to set", id="mk-save", variant="success", disabled=True)
         with Vertical(id="mk-right"):
             yield SampleViewer(self.mode, id="mk-view")
             yield Static("[dim]Preview a sample to see it here.[/]", id="mk-truth")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.generated = None
+        self.query_one("#mk-save", Button).disabled = True
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "mk-kind":
@@ -107,14 +113,18 @@ class MakerPane(Horizontal):
             field=val("#mk-field") if kind == "data_alteration" else None,
             difficulty=val("#mk-difficulty") if kind else None,
             capture=str(self.query_one("#mk-capture", Select).value),
+            dpi=self._int("#mk-dpi", "dpi"),
         )
+
+    def _int(self, widget_id: str, name: str) -> int:
+        text = self.query_one(widget_id, Input).value.strip()
+        if not text.isdigit():
+            raise BadInput(f"{name} {text!r}: a whole number >= 0")
+        return int(text)
 
     def seed(self) -> int:
         """The seed the form gives (BadInput when it is not a whole number >= 0)."""
-        text = self.query_one("#mk-seed", Input).value.strip()
-        if not text.isdigit():
-            raise BadInput(f"seed {text!r}: a whole number >= 0")
-        return int(text)
+        return self._int("#mk-seed", "seed")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "mk-preview":
@@ -144,8 +154,8 @@ class MakerPane(Horizontal):
 
         try:
             generated = generate_sample(spec, seed, free_sample_index(self.set_dir, seed))
-        except BadInput as exc:
-            self.app.call_from_thread(self._generated, None, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a generator failure must not close the app
+            self.app.call_from_thread(self._generated, None, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self._generated, generated, "")
 

@@ -112,7 +112,7 @@ class FeedbackScreen(Screen):
             + f"\n{saved}"
         )
         table = self.query_one("#results", DataTable)
-        table.add_columns("#", "sample", "key", "you", "outcome", "indicators", "points")
+        table.add_columns("#", "sample", "key", "you", "outcome", "ind. ✔✘+", "pts")
         for res in r.results:
             table.add_row(
                 str(res.position),
@@ -120,7 +120,7 @@ class FeedbackScreen(Screen):
                 res.truth,
                 res.verdict or "—",
                 OUTCOME_TEXT.get(res.outcome, res.outcome),
-                f"{len(res.indicators.matched)}✔ {len(res.indicators.missed)}✘ {len(res.indicators.extra)}+",
+                f"{len(res.indicators.matched)} {len(res.indicators.missed)} {len(res.indicators.extra)}",
                 f"{res.points:g}/{res.max_points:g}",
                 key=res.sample_id,
             )
