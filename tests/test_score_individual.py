@@ -137,3 +137,38 @@ def test_refuses_a_submission_for_another_exercise_file(tmp_path: Path) -> None:
         score_submission(edited, key, sub)
     with pytest.raises(BadInput, match="unknown sample id 'S7'"):
         score_submission(ex, key, _submit(ex, Answer("S7", "genuine")))
+
+
+def test_property_bounds_and_order_independence(tmp_path: Path) -> None:
+    from hypothesis import given, settings, strategies as st
+
+    from doc_check.indicators import VERDICTS, ids
+
+    ex, key = _setup(tmp_path)
+    pol = ex.policy
+    indicator_ids = list(ids()) + ["mrz", "mrz.check_digit", "viz.mrz_mismatch", "print"]
+    answer = st.builds(
+        Answer,
+        sample_id=st.sampled_from(ex.sample_ids),
+        verdict=st.one_of(st.none(), st.sampled_from(VERDICTS)),
+        indicators=st.lists(st.sampled_from(indicator_ids), max_size=4, unique=True).map(tuple),
+        confidence=st.one_of(st.none(), st.integers(0, 100)),
+        seconds=st.floats(0, 200),
+    )
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(answer, max_size=4, unique_by=lambda a: a.sample_id), st.randoms())
+    def check(answers: list[Answer], rnd) -> None:
+        r = score_submission(ex, key, _submit(ex, *answers))
+        worst = pol.points_per_sample * (pol.verdict_weight * pol.accepted_fraud - pol.overtime_penalty
+                                         - pol.confident_wrong_penalty)
+        for res in r.results:
+            assert worst - 1e-9 <= res.points <= res.max_points + 1e-9
+            assert 0 <= res.indicators.f1 <= 1
+        assert r.total <= r.max_total + 1e-9 and 0 <= r.pct <= 100
+        assert r.critical_error == any(x.outcome == "accepted_fraud" for x in r.results)
+        shuffled = list(answers)
+        rnd.shuffle(shuffled)
+        assert score_submission(ex, key, _submit(ex, *shuffled)).total == pytest.approx(r.total)
+
+    check()
