@@ -1,0 +1,159 @@
+"""The authoring app, driven headless: browse a real generated set, make and save a forgery, build and save an
+exercise that `doc-check exercise validate` accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from textual.widgets import Button, DataTable, Input, Select, SelectionList, TextArea
+
+from doc_check.cli import cli
+from doc_check.exercise import load_exercise, load_exercise_key
+from doc_check.samples import load_key
+from doc_check.specimen.sampleset import SampleSpec, generate_sample, write_references, write_sample
+from doc_check.tui.author.app import AuthorApp
+from doc_check.tui.author.builder import BuilderPane
+from doc_check.tui.author.library import LibraryPane
+from doc_check.tui.author.maker import MakerPane
+from doc_check.tui.author.viewer import SampleViewer
+
+DPI = 100
+
+
+@pytest.fixture(scope="module")
+def sample_set(tmp_path_factory) -> Path:
+    """A small real set: a genuine and a forged TD3 with the set's key and the TD3 reference."""
+    root = tmp_path_factory.mktemp("authorproj")
+    set_dir = root / "samples"
+    for i, spec in enumerate([SampleSpec("td3", None, dpi=DPI), SampleSpec("td3", "counterfeit", "colour_copy",
+                                                                          dpi=DPI)]):
+        write_sample(set_dir, generate_sample(spec, 7, i))
+    write_references(set_dir, dpi=DPI, types=["td3"])
+    return set_dir
+
+
+def _copy_set(sample_set: Path, tmp_path: Path) -> tuple[Path, Path]:
+    import shutil
+
+    project = tmp_path / "proj"
+    shutil.copytree(sample_set, project / "samples")
+    return project / "samples", project / "exercises"
+
+
+async def _until(pilot, predicate, steps: int = 100) -> None:
+    for _ in range(steps):
+        if predicate():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("condition not reached")
+
+
+async def test_library_build_and_save_exercise(sample_set: Path, tmp_path: Path) -> None:
+    set_dir, ex_dir = _copy_set(sample_set, tmp_path)
+    key = load_key(set_dir / "key.toml")
+    app = AuthorApp(set_dir, ex_dir, image_mode="halfcell")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.pause()
+        lib = app.query_one(LibraryPane)
+        table = lib.query_one("#lib-table", DataTable)
+        assert table.row_count == 2
+        first, second = sorted(key)
+        assert lib.current == first
+        truth = str(lib.query_one("#lib-truth").render())
+        assert key[first].verdict.replace("_", " ") in truth
+        # every light of the sample is shown on request, as real pictures
+        viewer = lib.query_one(SampleViewer)
+        white = viewer.view.last_render.copy()
+        await pilot.press("u")
+        await pilot.pause()
+        assert viewer.channel == "uv" and not np.array_equal(viewer.view.last_render, white)
+        await pilot.press("i")
+        await pilot.pause()
+        assert viewer.channel == "ir"
+        # add both samples to the exercise, the second first
+        await pilot.press("down")
+        await pilot.pause()
+        assert lib.current == second
+        await pilot.press("e", "up", "e")
+        await pilot.pause()
+        builder = app.query_one(BuilderPane)
+        assert builder.samples == [second, first]
+        await pilot.press("f4")
+        await pilot.pause()
+        builder.query_one("#ex-id", Input).value = "night-shift"
+        builder.query_one("#ex-title", Input).value = "Night shift at the border"
+        builder.query_one("#ex-briefing", TextArea).text = "Two travellers.\nExamine both documents."
+        builder.query_one("#ex-channels", SelectionList).deselect("ir")
+        builder.query_one("#ex-tls", Input).value = "120"
+        builder.query_one("#ex-pass", Input).value = "65"
+        # reorder: move the highlighted (second row: first) up, then write its feedback text
+        builder.query_one("#ex-samples", DataTable).move_cursor(row=1)
+        builder.move(-1)
+        await pilot.pause()
+        assert builder.samples == [first, second]
+        builder.query_one("#ex-explanation", TextArea).text = "Look at the UV paper."
+        await pilot.pause()
+        builder.query_one("#ex-save", Button).press()
+        await pilot.pause()
+        assert "Saved" in str(builder.query_one("#ex-status").render())
+        saved = (ex_dir / "night-shift" / "exercise.toml").read_bytes()
+        # a draft the loaders refuse is not written, and the saved files stay as they were
+        builder.query_one("#ex-id", Input).value = "../escape"
+        builder.save()
+        await pilot.pause()
+        assert "Not saved" in str(builder.query_one("#ex-status").render())
+        builder.query_one("#ex-id", Input).value = "night-shift"
+        builder.query_one("#ex-pass", Input).value = "250"
+        builder.save()
+        await pilot.pause()
+        status = str(builder.query_one("#ex-status").render())
+        assert "Not saved" in status and "pass_mark" in status
+        assert (ex_dir / "night-shift" / "exercise.toml").read_bytes() == saved
+        assert sorted(p.name for p in ex_dir.iterdir()) == ["night-shift"]  # no staging folder left behind
+
+    folder = ex_dir / "night-shift"
+    ex = load_exercise(folder)
+    assert ex.sample_ids == (first, second)
+    assert ex.channels == ("visible", "uv") and ex.time_limit_sample == 120 and ex.policy.pass_mark == 65
+    assert ex.briefing == "Two travellers.\nExamine both documents."
+    k = load_exercise_key(folder, ex)
+    assert k[first].explanation == "Look at the UV paper."
+    assert k[second].verdict == key[second].verdict and k[second].indicators == key[second].indicators
+    res = CliRunner().invoke(cli, ["exercise", "validate", str(folder)])
+    assert res.exit_code == 0, res.output
+
+
+async def test_make_and_save_a_forgery(sample_set: Path, tmp_path: Path) -> None:
+    set_dir, ex_dir = _copy_set(sample_set, tmp_path)
+    before = set(load_key(set_dir / "key.toml"))
+    app = AuthorApp(set_dir, ex_dir, image_mode="halfcell")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        maker = app.query_one(MakerPane)
+        maker.query_one("#mk-kind", Select).value = "data_alteration"
+        await pilot.pause()
+        variants = maker.query_one("#mk-variant", Select)
+        variants.value = "mrz_unchanged"
+        maker.query_one("#mk-field", Select).value = "surname"
+        maker.query_one("#mk-seed", Input).value = "7"
+        maker.query_one("#mk-dpi", Input).value = str(DPI)
+        await pilot.pause()
+        maker.query_one("#mk-preview", Button).press()
+        await _until(pilot, lambda: maker.generated is not None)
+        generated = maker.generated
+        assert generated.id not in before  # index 0 and 1 of seed 7 are taken: the next free id
+        assert generated.truth.verdict == "forged" and generated.truth.extra["field"] == "surname"
+        assert "forged" in str(maker.query_one("#mk-truth").render())
+        assert maker.query_one(SampleViewer).view.image is not None
+        maker.query_one("#mk-save", Button).press()
+        await pilot.pause()
+        lib = app.query_one(LibraryPane)
+        await _until(pilot, lambda: generated.id in lib.entries)
+    key = load_key(set_dir / "key.toml")
+    assert set(key) == before | {generated.id}
+    assert key[generated.id].indicators == generated.truth.indicators
+    assert (set_dir / generated.id / "sample.toml").is_file()
