@@ -260,3 +260,12 @@ def test_second_separator_and_wrong_document_letter() -> None:
     assert codes(r) == ["document_code_invalid"]
     r = parse(("P" + TD1[0][1:], *TD1[1:]), today=TODAY)
     assert codes(r) == ["document_code_invalid"]
+
+
+def test_results_are_frozen_and_hashable() -> None:
+    import dataclasses
+
+    r = parse(TD3, today=TODAY)
+    assert hash(r) == hash(parse(TD3, today=TODAY))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.valid = False  # type: ignore[misc]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from doc_check.mrz.checkdigit import VALUES, WEIGHTS, undetectable_substitutions
+from doc_check.mrz.checkdigit import VALUES, WEIGHTS, try_check_digit, undetectable_substitutions
 from doc_check.mrz.formats import Span, detect
 from doc_check.mrz.parse import split_lines
 from doc_check.mrz.result import MrzResult
@@ -74,8 +74,11 @@ def check_spans(lines: list[str]) -> list[tuple[str, str, str, Span]]:
         cut = optional.find("<")
         ext = optional if cut < 0 else optional[:cut]
         o = lay.optional_data
-        out.append(("document_number", number + ext[:-1], ext[-1], Span(o.line, o.start + len(ext) - 1,
-                                                                        o.start + len(ext))))  # fmt: skip
+        text = number + ext[:-1]
+        variant = number + "<" + ext[:-1]  # older Belgian/Portuguese practice: the '<' counted too
+        if ext[-1].isdigit() and try_check_digit(text) != int(ext[-1]) and try_check_digit(variant) == int(ext[-1]):
+            text = variant
+        out.append(("document_number", text, ext[-1], Span(o.line, o.start + len(ext) - 1, o.start + len(ext))))
     else:
         out.append(("document_number", number, digit, cspan))
     out.append(("birth_date", lay.birth_date.of(lines), lay.birth_date_check.of(lines), lay.birth_date_check))

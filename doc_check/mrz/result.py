@@ -58,7 +58,7 @@ class MrzResult:
     given_names: str = ""
     optional_data: str = ""
     optional_data_2: str = ""
-    checks: dict[str, bool | None] = field(default_factory=lambda: dict.fromkeys(CHECK_FIELDS))
+    checks: dict[str, bool | None] = field(default_factory=lambda: dict.fromkeys(CHECK_FIELDS), hash=False)
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
 
