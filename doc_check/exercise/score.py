@@ -256,6 +256,7 @@ class Scorer:
                 cal_right += right
                 cal_conf += confidence
                 cal_sq += (p - right) ** 2
+            points = round(points, 9)
             total += points
             results.append(SampleResult(
                 sample_id=sid, position=pos, truth=entry.verdict, verdict=verdict, outcome=outcome,
@@ -267,7 +268,8 @@ class Scorer:
         if time_over_total:
             total -= pps * pol.overtime_penalty
         max_total = pps * len(ex.samples)
-        pct = 100.0 * max(total, 0.0) / max_total
+        total = round(total, 9)
+        pct = round(100.0 * max(total, 0.0) / max_total, 9)
         if cal_n:
             calibration = Calibration(
                 n=cal_n, brier=cal_sq / cal_n, mean_confidence=cal_conf / cal_n, accuracy=cal_right / cal_n,
