@@ -237,6 +237,7 @@ def _flat_slices(lay: Layout) -> tuple:
 
 
 _FLAT: dict[str, tuple] = {}
+_KNOWN = countries.KNOWN_CODES
 _NAME_OK = re.compile(r"[A-Z<]*")
 
 
@@ -309,17 +310,22 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
         return None
     birth = date(year, mm, dd)
 
-    out = _Collector()
-    issuing = _country(state_raw, "issuing_state", lay.issuing_state, out)
-    if names[-1] != "<":
-        out.warn("name_truncated", "names", "the name fills its field: it may be truncated", lay.names)
+    issuing, nationality = state_raw.rstrip("<"), nat_raw.rstrip("<")
     primary, _, secondary = body.partition("<<")
-    nationality = _country(nat_raw, "nationality", lay.nationality, out)
-    if expiry < today:
-        out.warn("expired", "expiry_date", f"expired on {expiry.isoformat()} (checked on {today.isoformat()})",
-                 lay.expiry_date)  # fmt: skip
-    if sex == "X":
-        out.warn("sex_x", "sex", "sex 'X': Doc 9303 allows only M, F or '<' in the MRZ", lay.sex)
+    warnings: tuple[Problem, ...] = ()
+    if (issuing not in _KNOWN or nationality not in _KNOWN or names[-1] != "<" or expiry < today
+            or sex == "X"):  # fmt: skip
+        out = _Collector()
+        _country(state_raw, "issuing_state", lay.issuing_state, out)
+        if names[-1] != "<":
+            out.warn("name_truncated", "names", "the name fills its field: it may be truncated", lay.names)
+        _country(nat_raw, "nationality", lay.nationality, out)
+        if expiry < today:
+            out.warn("expired", "expiry_date", f"expired on {expiry.isoformat()} (checked on {today.isoformat()})",
+                     lay.expiry_date)  # fmt: skip
+        if sex == "X":
+            out.warn("sex_x", "sex", "sex 'X': Doc 9303 allows only M, F or '<' in the MRZ", lay.sex)
+        warnings = tuple(out.warnings)
     return MrzResult(
         lay.name, True, tuple(text), code.rstrip("<"), issuing, number.rstrip("<"), birth, birth_raw, expiry,
         expiry_raw, sex, nationality, " ".join(primary.replace("<", " ").split()),
@@ -327,7 +333,7 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
         flat[s_opt2].strip("<") if s_opt2 is not None else "",
         {"document_number": True, "birth_date": True, "expiry_date": True, "optional_data": optional_ok,
          "composite": composite_ok},
-        (), tuple(out.warnings),
+        (), warnings,
     )  # fmt: skip
 
 
