@@ -20,7 +20,10 @@ FIBRES_MIN_SHARE = 0.3
 
 def _v(img: np.ndarray) -> np.ndarray:
     """Brightness as the maximum over colour channels (fluorescence is saturated colour)."""
-    return img.max(axis=2) if img.ndim == 3 else img
+    if img.ndim == 2:
+        return img
+    b, g, r = cv2.split(img)
+    return cv2.max(cv2.max(b, g), r)
 
 
 def paper_level(page: Page, *, reference: bool = False) -> float:

@@ -9,6 +9,8 @@ import numpy as np
 
 WORK_WIDTH = 640
 """Width (px) at which the document is searched for; the homography is then scaled to full resolution."""
+ECC_WIDTH = 360
+"""Width (px) at which the ECC refinement runs (it costs time in proportion to the pixels)."""
 
 MIN_SCORE = 0.25
 """Below this correlation with the reference a registration is not trusted."""
@@ -122,19 +124,32 @@ def find_quad(gray: np.ndarray) -> np.ndarray | None:
 
 
 _ORB = None
+_REF_FEATURES: dict[int, tuple[np.ndarray, tuple, np.ndarray]] = {}
 
 
 def _orb():
     global _ORB
     if _ORB is None:
-        _ORB = cv2.ORB_create(nfeatures=1500, fastThreshold=10)
+        _ORB = cv2.ORB_create(nfeatures=2000, fastThreshold=10)
     return _ORB
 
 
-def _features_homography(img_s: np.ndarray, ref_s: np.ndarray) -> np.ndarray | None:
-    orb = _orb()
-    k1, d1 = orb.detectAndCompute(img_s, None)
-    k2, d2 = orb.detectAndCompute(ref_s, None)
+def _ref_features(ref_s: np.ndarray) -> tuple[tuple, np.ndarray | None]:
+    """ORB keypoints of a (cached) reference at working scale."""
+    hit = _REF_FEATURES.get(id(ref_s))
+    if hit is not None and hit[0] is ref_s:
+        return hit[1], hit[2]
+    k, d = _orb().detectAndCompute(ref_s, None)
+    if len(_REF_FEATURES) > 16:
+        _REF_FEATURES.clear()
+    _REF_FEATURES[id(ref_s)] = (ref_s, k, d)
+    return k, d
+
+
+def _features_transform(img_s: np.ndarray, ref_s: np.ndarray, model: str) -> np.ndarray | None:
+    """Image->reference transform from ORB matches: a homography, or a similarity for flat scans."""
+    k1, d1 = _orb().detectAndCompute(img_s, None)
+    k2, d2 = _ref_features(ref_s)
     if d1 is None or d2 is None or len(k1) < 8 or len(k2) < 8:
         return None
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
@@ -146,6 +161,11 @@ def _features_homography(img_s: np.ndarray, ref_s: np.ndarray) -> np.ndarray | N
         return None
     src = np.float32([k1[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
     dst = np.float32([k2[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+    if model == "similarity":
+        aff, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0)
+        if aff is None or inliers is None or int(inliers.sum()) < 10:
+            return None
+        return np.vstack([aff, [0, 0, 1]]).astype(np.float64)
     hom, inliers = cv2.findHomography(src, dst, cv2.RANSAC, 4.0)
     if hom is None or inliers is None or int(inliers.sum()) < 10:
         return None
@@ -168,62 +188,117 @@ def _plausible(h_small: np.ndarray, img_shape: tuple[int, int], ref_shape: tuple
     return 0.05 * ih * iw < area < 4.0 * ih * iw
 
 
-def _refine_ecc(img_s: np.ndarray, ref_s: np.ndarray, h_small: np.ndarray) -> np.ndarray | None:
-    """Refine an image->reference homography with ECC (OpenCV's warp maps reference -> image)."""
-    warp = np.linalg.inv(h_small).astype(np.float32)
+def _phase_shift(img_s: np.ndarray, ref_s: np.ndarray) -> np.ndarray:
+    """The translation (image -> reference) that best overlays a flat scan on the reference, by phase correlation."""
+    ih, iw = img_s.shape
+    rh, rw = ref_s.shape
+    h, w = max(ih, rh), max(iw, rw)
+    a = np.zeros((h, w), np.float32)
+    b = np.zeros((h, w), np.float32)
+    a[:ih, :iw] = _highpass(img_s)
+    b[:rh, :rw] = _highpass(ref_s)
+    (dx, dy), _ = cv2.phaseCorrelate(b, a, cv2.createHanningWindow((w, h), cv2.CV_32F))
+    # phaseCorrelate gives the shift of ``a`` relative to ``b``: image = reference + (dx, dy)
+    return np.array([[1, 0, -dx], [0, 1, -dy], [0, 0, 1]], np.float64)
+
+
+def _highpass(gray: np.ndarray) -> np.ndarray:
+    """Detail without lighting: the image minus its blur, lightly smoothed (what ECC aligns)."""
+    g = gray.astype(np.float32)
+    return cv2.GaussianBlur(g, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 6.0)
+
+
+def _refine_ecc(img_s: np.ndarray, ref_s: np.ndarray, h_small: np.ndarray, model: str) -> np.ndarray | None:
+    """Refine an image->reference transform with ECC on high-passed images (OpenCV's warp maps reference -> image)."""
+    warp = np.linalg.inv(h_small)
     warp /= warp[2, 2]
-    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4)
+    motion = cv2.MOTION_EUCLIDEAN if model == "similarity" else cv2.MOTION_HOMOGRAPHY
+    w0 = warp[:2].astype(np.float32) if motion == cv2.MOTION_EUCLIDEAN else warp.astype(np.float32)
     try:
-        _, warp = cv2.findTransformECC(
-            ref_s.astype(np.float32), img_s.astype(np.float32), warp, cv2.MOTION_HOMOGRAPHY, criteria, None, 5
-        )
+        _, w = cv2.findTransformECC(_highpass(ref_s), _highpass(img_s), w0, motion, criteria, None, 3)
     except cv2.error:
         return None
+    if motion == cv2.MOTION_EUCLIDEAN:
+        w = np.vstack([w, [0, 0, 1]])
     try:
-        return np.linalg.inv(warp.astype(np.float64))
+        return np.linalg.inv(w.astype(np.float64))
     except np.linalg.LinAlgError:
         return None
 
 
-def register(image: np.ndarray, reference: np.ndarray, *, refine: bool = True) -> Registration:
-    """Map a document image onto a reference image: identity, outline quad or ORB features, refined by ECC."""
-    gray, ref = _gray(image), _gray(reference)
-    rh, rw = ref.shape
-    ref_s, fr = _small(ref, WORK_WIDTH)
-    # The image is brought to roughly the reference's working scale so features are comparable.
-    fi = WORK_WIDTH / max(gray.shape[1], 1) if gray.shape[1] > WORK_WIDTH else 1.0
-    if abs(gray.shape[1] - rw) <= 0.02 * rw and abs(gray.shape[0] - rh) <= 0.02 * rh:
-        fi = fr
-    img_s = cv2.resize(gray, None, fx=fi, fy=fi, interpolation=cv2.INTER_AREA) if fi != 1.0 else gray
-    to_full = lambda hs: np.linalg.inv(_scale(fr)) @ hs @ _scale(fi)  # noqa: E731
+def register(
+    image: np.ndarray, reference: np.ndarray, *, model: str = "homography", refine: bool = True
+) -> Registration:
+    """Map a document image onto a reference image: outline quad or ORB features, refined by ECC.
+
+    ``model`` is ``homography`` (photos: perspective) or ``similarity`` (flat scans: rotation, shift, scale).
+    """
+    gray = _gray(image)
+    rh, rw = reference.shape[:2]
+    ref_s, fr = _ref_small(reference)
+    # a scan is at the reference's resolution: shrink it alike; a photo is shrunk to the working width
+    fi = fr if model == "similarity" else min(1.0, WORK_WIDTH / gray.shape[1])
+    img_s = cv2.resize(gray, None, fx=fi, fy=fi, interpolation=cv2.INTER_AREA) if fi < 1.0 else gray
+
+    def to_full(hs: np.ndarray) -> np.ndarray:
+        return np.linalg.inv(_scale(fr)) @ hs @ _scale(fi)
 
     candidates: list[tuple[float, str, np.ndarray]] = []
-    if abs(gray.shape[1] - rw) <= 0.02 * rw and abs(gray.shape[0] - rh) <= 0.02 * rh:
-        hs = _scale(fr) @ np.diag([rw / gray.shape[1], rh / gray.shape[0], 1.0]) @ np.linalg.inv(_scale(fi))
-        candidates.append((_score(img_s, ref_s, hs), "identity", hs))
-    if not candidates or candidates[0][0] < 0.6:
+    rs_h, rs_w = ref_s.shape
+    if model == "homography":
         quad = find_quad(img_s)
         if quad is not None:
-            rs_h, rs_w = ref_s.shape
             dst = np.float32([[0, 0], [rs_w - 1, 0], [rs_w - 1, rs_h - 1], [0, rs_h - 1]])
-            hs = cv2.getPerspectiveTransform(quad, dst).astype(np.float64)
-            if _plausible(hs, img_s.shape, ref_s.shape):
-                candidates.append((_score(img_s, ref_s, hs), "quad", hs))
-            # A document turned upside down is the same quad with corners rolled by two.
-            hs180 = cv2.getPerspectiveTransform(np.roll(quad, 2, axis=0), dst).astype(np.float64)
-            if _plausible(hs180, img_s.shape, ref_s.shape):
-                candidates.append((_score(img_s, ref_s, hs180), "quad", hs180))
+            for q in (quad, np.roll(quad, 2, axis=0)):  # upright, or turned by 180 degrees
+                hs = cv2.getPerspectiveTransform(q, dst).astype(np.float64)
+                if _plausible(hs, img_s.shape, ref_s.shape):
+                    candidates.append((_score(img_s, ref_s, hs), "quad", hs))
+    else:
+        # a flat scan at the reference's scale: find the shift by phase correlation
+        hs = _phase_shift(img_s, ref_s)
+        candidates.append((_score(img_s, ref_s, hs), "shift", hs))
     if not candidates or max(c[0] for c in candidates) < 0.5:
-        hs = _features_homography(img_s, ref_s)
+        hs = _features_transform(img_s, ref_s, model)
         if hs is not None and _plausible(hs, img_s.shape, ref_s.shape):
             candidates.append((_score(img_s, ref_s, hs), "features", hs))
     if not candidates:
         return Registration(np.eye(3), (rw, rh), "none", -1.0)
     score, method, hs = max(candidates, key=lambda c: c[0])
     if refine:
-        he = _refine_ecc(img_s, ref_s, hs)
-        if he is not None and _plausible(he, img_s.shape, ref_s.shape):
-            s2 = _score(img_s, ref_s, he)
-            if s2 >= score:
-                score, method, hs = s2, method + "+ecc", he
+        q = min(1.0, ECC_WIDTH / ref_s.shape[1])
+        ref_e = _ecc_small(ref_s, q)
+        img_e = cv2.resize(img_s, None, fx=q, fy=q, interpolation=cv2.INTER_AREA) if q < 1 else img_s
+        he = _refine_ecc(img_e, ref_e, _scale(q) @ hs @ np.linalg.inv(_scale(q)), model)
+        if he is not None:
+            he = np.linalg.inv(_scale(q)) @ he @ _scale(q)
+            if _plausible(he, img_s.shape, ref_s.shape):
+                s2 = _score(img_s, ref_s, he)
+                if s2 >= score - 0.01:
+                    score, method, hs = s2, method + "+ecc", he
     return Registration(to_full(hs), (rw, rh), method, float(score))
+
+
+_SMALL: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+
+
+def _ref_small(ref: np.ndarray) -> tuple[np.ndarray, float]:
+    """The reference in grey at working width (cached per reference array)."""
+    hit = _SMALL.get(id(ref))
+    if hit is not None and hit[0] is ref:
+        return hit[1], hit[2]
+    small, f = _small(_gray(ref), WORK_WIDTH)
+    if len(_SMALL) > 16:
+        _SMALL.clear()
+    _SMALL[id(ref)] = (ref, small, f)
+    return small, f
+
+
+def _ecc_small(ref_s: np.ndarray, q: float) -> np.ndarray:
+    key = -id(ref_s)
+    hit = _SMALL.get(key)
+    if hit is not None and hit[0] is ref_s:
+        return hit[1]
+    small = cv2.resize(ref_s, None, fx=q, fy=q, interpolation=cv2.INTER_AREA) if q < 1 else ref_s
+    _SMALL[key] = (ref_s, small, q)
+    return small

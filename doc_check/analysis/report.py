@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from doc_check.analysis.checks_ir import ir_findings
@@ -25,7 +26,11 @@ from doc_check.samples import SAMPLE_FILE, Sample, load_sample
 from doc_check.specimen.layout import layout as side_layout
 from doc_check.specimen.layout import mrz_side
 
+WORK_PX_PER_MM = 6.0
+"""Resolution of the grid the checks run on (about 150 dpi): fine enough for microprint, fast to compute."""
 MRZ_MARGIN_MM = 4.0
+MRZ_PX_PER_MM = 11.0
+"""Resolution at which the MRZ band is cut out for the reader."""
 """Margin around the layout's MRZ box cut out for the MRZ reader."""
 
 _REFERENCE_CACHE: dict[tuple[str, str, str], np.ndarray] = {}
@@ -50,42 +55,77 @@ def _wants(prefix: str, only: Collection[str] | None) -> bool:
     return any(s == prefix or s.startswith(prefix + ".") or prefix.startswith(s + ".") for s in only)
 
 
+def _shrunk(image: np.ndarray, f: float) -> np.ndarray:
+    return cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 0.999 else image
+
+
+def _work_reference(path: Path, max_pixels: int | None, f: float) -> np.ndarray:
+    key = (str(path), "work", f"{f:.5f}")
+    if key not in _REFERENCE_CACHE:
+        _REFERENCE_CACHE[key] = _shrunk(_reference_image(path, max_pixels), f)
+    return _REFERENCE_CACHE[key]
+
+
 def register_side(
     sample: Sample, reference: Sample | None, side: str, max_pixels: int | None
 ) -> tuple[dict[str, np.ndarray], Page | None]:
-    """Load one side's images and, with a reference, warp them onto its geometry (None without reference)."""
+    """Load one side's images and, with a reference, warp them onto its geometry at the working scale.
+
+    Returns the original images (channel -> array) and the Page (None without a reference image).
+    """
     originals: dict[str, np.ndarray] = {}
     for channel in sample.channels:
         if f"{side}.{channel}" in sample.images:
             originals[channel] = _load(sample.image_path(side, channel), max_pixels)
     if reference is None or "visible" not in originals or f"{side}.visible" not in reference.images:
         return originals, None
+    lay = side_layout(sample.document_type, side)
+    ref_full = _reference_image(reference.image_path(side, "visible"), max_pixels)
+    f = min(1.0, WORK_PX_PER_MM * lay.width_mm / ref_full.shape[1])
     refs: dict[str, np.ndarray] = {}
     for channel in originals:
         if f"{side}.{channel}" in reference.images:
-            refs[channel] = _reference_image(reference.image_path(side, channel), max_pixels)
-    reg = register(originals["visible"], refs["visible"])
-    regs: dict[str, Registration] = {"visible": reg}
-    warped: dict[str, np.ndarray] = {"visible": reg.warp(originals["visible"])}
+            refs[channel] = _work_reference(reference.image_path(side, channel), max_pixels, f)
+    model = "similarity" if sample.capture == "scan" else "homography"
+    reg_full = register(originals["visible"], ref_full, model=model)
+    work_size = (refs["visible"].shape[1], refs["visible"].shape[0])
+    # the image is shrunk by q before warping (anti-aliasing), so the work homography is S(f) H S(1/q)
+    q = min(1.0, f * _scale_of(reg_full.homography) ** -1)
+    to_work = np.diag([f, f, 1.0]) @ reg_full.homography
+    reg = Registration(to_work, work_size, reg_full.method, reg_full.score)
+    from_shrunk = to_work @ np.diag([1 / q, 1 / q, 1.0])
+    regs: dict[str, Registration] = {}
+    warped: dict[str, np.ndarray] = {}
     for channel, img in originals.items():
-        if channel == "visible" or channel not in refs:
+        if channel not in refs:
             continue
         # Channels of one capture are pixel-aligned: the visible registration carries over when sizes agree.
         if img.shape[:2] == originals["visible"].shape[:2]:
             regs[channel] = reg
+            h = from_shrunk
+            src = _shrunk(img, q)
         else:
-            regs[channel] = register(img, refs[channel])
-        warped[channel] = regs[channel].warp(img)
+            other = register(img, _reference_image(reference.image_path(side, channel), max_pixels), model=model)
+            regs[channel] = Registration(np.diag([f, f, 1.0]) @ other.homography, work_size, other.method, other.score)
+            h = regs[channel].homography
+            src = img
+        warped[channel] = cv2.warpPerspective(src, h, work_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     page = Page(
         document_type=sample.document_type,
         side=side,
-        layout=side_layout(sample.document_type, side),
+        layout=lay,
         images=warped,
         references=refs,
         registrations=regs,
         capture=sample.capture,
     )
     return originals, page
+
+
+def _scale_of(h: np.ndarray) -> float:
+    """The mean linear scale of a homography's affine part (reference pixels per image pixel)."""
+    a = h[:2, :2] / h[2, 2]
+    return float(np.sqrt(abs(np.linalg.det(a)))) or 1.0
 
 
 def _to_image(f: Finding, page: Page | None) -> Finding:
@@ -99,15 +139,24 @@ def _to_image(f: Finding, page: Page | None) -> Finding:
 
 
 def _read_mrz_on_page(page: Page | None, original: np.ndarray, today: date | None) -> tuple[Any, Any]:
-    """Read the MRZ from the registered page's MRZ band (fast), else from the whole original image."""
+    """Read the MRZ from the page's MRZ band, warped from the original at a finer scale (fast), else from the
+    whole original image. Returns the reading and, for a band, the function mapping band boxes to work pixels."""
     from doc_check.analysis.mrz_read import read_mrz
 
     if page is not None and page.has("mrz") and page.registrations["visible"].ok:
         x, y, w, h = page.box("mrz", grow_mm=MRZ_MARGIN_MM)
-        crop = page.images["visible"][y : y + h, x : x + w]
-        reading = read_mrz(crop, today=today)
+        k = MRZ_PX_PER_MM / page.px_per_mm
+        band_h = np.diag([k, k, 1.0]) @ np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1]], float)
+        band_h = band_h @ page.registrations["visible"].homography
+        band = cv2.warpPerspective(original, band_h, (int(w * k), int(h * k)), flags=cv2.INTER_AREA,
+                                   borderMode=cv2.BORDER_REPLICATE)
+        reading = read_mrz(band, today=today)
         if reading is not None:
-            return reading, (x, y)
+
+            def to_work(r: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+                return (int(x + r[0] / k), int(y + r[1] / k), int(np.ceil(r[2] / k)), int(np.ceil(r[3] / k)))
+
+            return reading, to_work
     return read_mrz(original, today=today), None
 
 
@@ -154,13 +203,12 @@ def examine_sample(
             if _wants("photo", only):
                 side_findings += photo_findings(page)
         if want_mrz and side == mrz_side(sample.document_type) and "visible" in originals:
-            reading, offset = _read_mrz_on_page(page, originals["visible"], today)
+            reading, to_work = _read_mrz_on_page(page, originals["visible"], today)
+            offset = to_work
             span = _span_region(page, offset) if offset is not None else None
             side_mrz = mrz_findings(reading, today=today, region_of_image=offset is None, span_region=span, side=side)
-            if offset is not None and reading is not None:
-                ox, oy = offset
-                rx, ry, rw, rh = reading.region
-                zone = (rx + ox, ry + oy, rw, rh)
+            if to_work is not None and reading is not None:
+                zone = to_work(tuple(reading.region))
                 side_mrz = [replace(f, region=zone) if f.region is None else f for f in side_mrz]
                 side_findings += side_mrz
             else:
