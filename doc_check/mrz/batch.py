@@ -15,7 +15,7 @@ from doc_check.mrz.formats import LAYOUTS, Layout, Span
 from doc_check.mrz.parse import parse, split_lines
 from doc_check.mrz.result import CHECK_FIELDS
 
-_VALUE = np.full(256, -1, dtype=np.int64)
+_VALUE = np.full(256, -1, dtype=np.float32)  # float32 is exact here (sums < 2**24) and takes the BLAS path
 for _c, _v in VALUES.items():
     _VALUE[ord(_c)] = _v
 _IS_LETTER_OR_FILLER = np.zeros(256, dtype=bool)
@@ -67,7 +67,7 @@ def _plan(lay: Layout) -> _Plan:
     if lay.composite is not None:
         cols = [c for s in lay.composite_parts for c in _flat(lay, s)]
         checks.append(("composite", cols, _flat(lay, lay.composite)[0]))
-    weights = np.zeros((total, len(checks)), dtype=np.int64)
+    weights = np.zeros((total, len(checks)), dtype=np.float32)
     for j, (_, cols, _) in enumerate(checks):
         for i, col in enumerate(cols):
             weights[col, j] = (7, 3, 1)[i % 3]
@@ -106,8 +106,9 @@ def check_codes(codes: np.ndarray, format: str, *, today: date | None = None) ->
     n = codes.shape[0]
     vals = _VALUE[codes]
     ok = (vals >= 0).all(axis=1)
-    vals = np.where(vals >= 0, vals, 0)
-    computed = (vals @ plan.weights) % 10
+    if not ok.all():
+        vals = np.where(vals >= 0, vals, 0)
+    computed = (vals @ plan.weights).astype(np.int64) % 10
     printed = codes[:, plan.digit_cols].astype(np.int64) - 48
     checks_ok = computed == printed
     checks: dict[str, np.ndarray] = {name: np.full(n, -1, dtype=np.int8) for name in CHECK_FIELDS}
@@ -194,7 +195,7 @@ def check_batch(mrzs: np.ndarray | Sequence[Sequence[str] | str], *, today: date
     groups: dict[str, tuple[list[int], list[str]]] = {}
     slow: list[int] = []
     for i, item in enumerate(items):
-        lines = item.split("\n") if isinstance(item, str) else list(item)
+        lines = item.split("\n") if isinstance(item, str) else item
         k = len(lines)
         if k == 3:
             name = "TD1"
