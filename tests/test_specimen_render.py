@@ -102,9 +102,8 @@ def test_same_seed_same_pixels_other_seed_differs() -> None:
     assert not np.array_equal(a.images["front"]["visible"], c.images["front"]["visible"][: a.images["front"]["visible"].shape[0]])
 
 
-@pytest.mark.parametrize("capture", ["scan", "photo"])
-def test_channels_pixel_aligned(capture: str) -> None:
-    gen = generate_sample(SampleSpec("td3", capture=capture, dpi=DPI), 11, 0)
+def test_channels_pixel_aligned() -> None:
+    gen = generate_sample(SampleSpec("td3", capture="scan", dpi=DPI), 11, 0)
     imgs = gen.images["front"]
     shapes = {im.shape[:2] for im in imgs.values()}
     assert len(shapes) == 1
@@ -115,3 +114,25 @@ def test_channels_pixel_aligned(capture: str) -> None:
     dark_i = (ir < 90).astype(np.float32)
     shift, response = cv2.phaseCorrelate(cv2.GaussianBlur(dark_v, (0, 0), 1.5), cv2.GaussianBlur(dark_i, (0, 0), 1.5))
     assert abs(shift[0]) < 1.0 and abs(shift[1]) < 1.0
+
+
+@pytest.mark.parametrize("capture", ["scan", "photo"])
+def test_capture_moves_every_channel_the_same_way(capture: str) -> None:
+    from doc_check.specimen.capture import capture_side
+
+    marks = np.zeros((300, 420), np.uint8)
+    for x, y in ((60, 50), (350, 80), (200, 240)):
+        cv2.circle(marks, (x, y), 6, 255, -1)
+    images = {"visible": cv2.cvtColor(marks, cv2.COLOR_GRAY2BGR), "uv": cv2.cvtColor(marks, cv2.COLOR_GRAY2BGR), "ir": marks}
+    out = capture_side(images, capture, np.random.default_rng(9))
+
+    def centroids(img: np.ndarray) -> np.ndarray:
+        g = img if img.ndim == 2 else img.max(axis=2)
+        _, labels, stats, cents = cv2.connectedComponentsWithStats((g > 200).astype(np.uint8))
+        big = [c for c, s in zip(cents[1:], stats[1:]) if 30 < s[cv2.CC_STAT_AREA] < 400]
+        return np.array(sorted(map(tuple, big)))
+
+    ref = centroids(out["visible"])
+    assert len(ref) == 3
+    for ch in ("uv", "ir"):
+        assert np.abs(centroids(out[ch]) - ref).max() < 0.5

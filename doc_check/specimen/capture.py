@@ -47,37 +47,48 @@ def _geometry(kind: str, size: tuple[int, int], rng: np.random.Generator) -> tup
     return m, out
 
 
-def _table(channel: str, out: tuple[int, int], rng: np.random.Generator, grey: bool) -> np.ndarray:
-    """A wooden table top under one light: grain along x, slow colour variation (drawn small, scaled up)."""
+def _grain(out: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A wooden table's grain as a 0..1 float32 field (drawn small, scaled up)."""
     w, h = out
     sw, sh = max(8, w // 4), max(8, h // 4)
     yy = np.linspace(0, 1, sh, dtype=np.float32)[:, None]
     xx = np.linspace(0, 1, sw, dtype=np.float32)[None, :]
     phase = rng.uniform(0, 6, size=3)
     grain = 0.5 + 0.3 * np.sin(170 * yy + 6 * np.sin(3 * xx + phase[0]) + phase[1]) * np.sin(9 * yy + phase[2]) + 0.2 * np.sin(40 * yy + 2 * np.sin(5 * xx + phase[2]))
-    grain = cv2.resize(grain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-    base = np.asarray(TABLE_BASE[channel], np.float32)
+    return cv2.resize(grain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _table(channel: str, grain: np.ndarray, grey: bool) -> np.ndarray:
+    """The table top under one light, uint8."""
+    base = TABLE_BASE[channel]
     if grey:
-        return np.clip(base * (0.8 + 0.3 * grain), 0, 255).astype(np.uint8)
-    return np.clip(base[None, None, :] * (0.8 + 0.3 * grain[..., None]), 0, 255).astype(np.uint8)
+        return cv2.convertScaleAbs(grain, alpha=0.3 * base, beta=0.8 * base)
+    return cv2.merge([cv2.convertScaleAbs(grain, alpha=0.3 * b, beta=0.8 * b) for b in base])
+
+
+NOISE_TILE = 2048
 
 
 @lru_cache(maxsize=1)
 def _noise_tile() -> np.ndarray:
-    """A fixed tile of unit Gaussian sensor noise (int16, x16), cut at seeded offsets per capture."""
-    return np.round(np.random.default_rng(0x5EED).standard_normal((1024, 1024, 3)) * 16).astype(np.int16)
+    """A fixed tile of Gaussian sensor noise (int16, sigma 16), cut at seeded offsets per capture."""
+    tile = np.random.default_rng(0x5EED).standard_normal((NOISE_TILE, NOISE_TILE), dtype=np.float32) * 16
+    return np.clip(np.round(tile), -127, 127).astype(np.int16)
 
 
 def _noise(shape: tuple[int, ...], sigma: float, rng: np.random.Generator) -> np.ndarray:
     """Seeded Gaussian noise of ``sigma`` grey levels as int16, the shape of an image."""
     tile = _noise_tile()
     h, w = shape[:2]
-    reps = (h // 1024 + 2, w // 1024 + 2, 1)
-    oy, ox = (int(v) for v in rng.integers(0, 1024, size=2))
-    big = np.tile(tile, reps) if h + oy > 1024 or w + ox > 1024 else tile
-    cut = big[oy : oy + h, ox : ox + w]
-    cut = cut[..., 0] if len(shape) == 2 else cut[..., : shape[2]]
-    return (cut.astype(np.int32) * int(round(sigma * 16)) // 256).astype(np.int16)
+    c = shape[2] if len(shape) == 3 else 1
+    flat_w = w * c
+    if h > NOISE_TILE or flat_w > NOISE_TILE:
+        tile = np.tile(tile, (h // NOISE_TILE + 1, flat_w // NOISE_TILE + 1))
+    oy = int(rng.integers(0, tile.shape[0] - h + 1))
+    ox = int(rng.integers(0, tile.shape[1] - flat_w + 1))
+    cut = tile[oy : oy + h, ox : ox + flat_w].reshape(shape)
+    k = int(round(sigma * 16))
+    return (cut * k) >> 8
 
 
 def _smooth_field(out: tuple[int, int], fn) -> np.ndarray:
@@ -103,10 +114,14 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
         gx, gy = rng.uniform(0.2, 0.8) * ow, rng.uniform(0.2, 0.8) * oh
         gr = rng.uniform(0.05, 0.1) * ow
         glare = _smooth_field(out, lambda x, y: np.exp(-(((x - gx) ** 2) / (2 * gr**2) + ((y - gy) ** 2) / (2 * (gr * 0.6) ** 2))))
-        # the page's soft shadow on the table, cast down and to the right
-        page = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, out, flags=cv2.INTER_LINEAR)
-        shifted = cv2.warpPerspective(np.full((h, w), 255, np.uint8), np.array([[1, 0, 0.006 * ow], [0, 1, 0.008 * ow], [0, 0, 1]]) @ m, out)
-        shadow = cv2.GaussianBlur(shifted, (0, 0), 0.008 * ow).astype(np.float32) / 255.0 * (1 - page.astype(np.float32) / 255.0)
+        # the page's soft shadow on the table, cast down and to the right (computed at quarter size)
+        q = np.diag([0.25, 0.25, 1.0])
+        qout = (max(8, ow // 4), max(8, oh // 4))
+        ones = np.full((h, w), 255, np.uint8)
+        page = cv2.warpPerspective(ones, q @ m, qout).astype(np.float32) / 255.0
+        shifted = cv2.warpPerspective(ones, q @ np.array([[1, 0, 0.006 * ow], [0, 1, 0.008 * ow], [0, 0, 1]]) @ m, qout)
+        shadow = cv2.GaussianBlur(shifted.astype(np.float32) / 255.0, (0, 0), 0.002 * ow + 0.5) * (1 - page)
+        shadow = cv2.resize(shadow, out, interpolation=cv2.INTER_LINEAR)
         light = light * (1 - 0.45 * shadow)
         blur = float(rng.uniform(0.7, 1.3))
         noise_sigma = float(rng.uniform(3.0, 5.0))
@@ -115,6 +130,10 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
         blur = 0.45
         noise_sigma = 2.0
     out_images: dict[str, np.ndarray] = {}
+    if kind == "photo":
+        grain = _grain(out, rng)
+        light3 = cv2.merge([light] * 3)
+        glare3 = cv2.merge([glare] * 3)
     for channel, img in images.items():
         grey = img.ndim == 2
         if kind == "scan":
@@ -124,16 +143,11 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
             comp = cv2.GaussianBlur(comp, (0, 0), blur)
             out_images[channel] = cv2.add(comp, _noise(comp.shape, noise_sigma, rng), dtype=cv2.CV_8U)
             continue
-        else:
-            comp = _table(channel, out, rng, grey)
-            cv2.warpPerspective(img, m, out, dst=comp, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
-            comp = cv2.GaussianBlur(comp, (0, 0), blur).astype(np.float32)
-            strength = {"visible": 130.0, "uv": 20.0, "ir": 55.0}[channel]
-            if grey:
-                comp *= light
-                comp += strength * glare
-            else:
-                comp *= light[..., None]
-                comp += strength * glare[..., None]
-        out_images[channel] = cv2.add(comp, _noise(comp.shape, noise_sigma, rng).astype(np.float32), dtype=cv2.CV_8U)
+        comp = _table(channel, grain, grey)
+        cv2.warpPerspective(img, m, out, dst=comp, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
+        comp = cv2.GaussianBlur(comp, (0, 0), blur)
+        strength = {"visible": 105.0, "uv": 18.0, "ir": 50.0}[channel]
+        lit = cv2.multiply(comp, light if grey else light3, dtype=cv2.CV_32F)
+        lit = cv2.scaleAdd(glare if grey else glare3, strength, lit)
+        out_images[channel] = cv2.add(lit, _noise(comp.shape, noise_sigma, rng), dtype=cv2.CV_8U)
     return out_images

@@ -105,13 +105,22 @@ def emblem(mask: np.ndarray, box: tuple[int, int, int, int], *, kind: str = "uto
             r0, r1 = r * 0.5, r * (0.82 if i % 2 == 0 else 0.7)
             cv2.line(mask, (int(cx + r0 * math.cos(a)), int(cy + r0 * math.sin(a))), (int(cx + r1 * math.cos(a)), int(cy + r1 * math.sin(a))), value, lw, AA)
         cv2.circle(mask, (int(cx), int(cy)), int(r * 0.46), value, -1, AA)
-        # the tower of Utopia, cut out of the sun
-        tw, th = r * 0.34, r * 0.6
-        tower = np.array([[cx - tw / 2, cy + th / 2], [cx - tw / 2, cy - th / 4], [cx - tw / 2 - r * 0.05, cy - th / 4],
-                          [cx - tw / 2 - r * 0.05, cy - th / 2], [cx + tw / 2 + r * 0.05, cy - th / 2],
-                          [cx + tw / 2 + r * 0.05, cy - th / 4], [cx + tw / 2, cy - th / 4], [cx + tw / 2, cy + th / 2]], np.int32)
-        cv2.fillPoly(mask, [tower], 0, AA)
-        cv2.rectangle(mask, (int(cx - tw * 0.15), int(cy + th * 0.1)), (int(cx + tw * 0.15), int(cy + th / 2)), value, -1, AA)
+        # the tower of Utopia, cut out of the sun: a keep with three merlons, a door and a window
+        tw, th = r * 0.3, r * 0.62
+        top, bottom = cy - th / 2, cy + th / 2
+        left, right = cx - tw / 2, cx + tw / 2
+        mw = tw / 5
+        outline = [[left, bottom], [left, top]]
+        for k in range(3):
+            x = left + 2 * k * mw
+            outline += [[x, top - mw], [x + mw, top - mw], [x + mw, top]]
+            if k < 2:
+                outline += [[x + 2 * mw, top]]
+        outline += [[right, top - mw], [right, bottom]]
+        cv2.fillPoly(mask, [np.array(outline, np.int32)], 0, AA)
+        cv2.ellipse(mask, (int(cx), int(bottom - th * 0.18)), (max(1, int(tw * 0.2)), max(1, int(th * 0.18))), 0, 180, 360, value, -1, AA)
+        cv2.rectangle(mask, (int(cx - tw * 0.2), int(bottom - th * 0.18)), (int(cx + tw * 0.2), int(bottom)), value, -1, AA)
+        cv2.rectangle(mask, (int(cx - tw * 0.1), int(top + th * 0.15)), (int(cx + tw * 0.1), int(top + th * 0.35)), value, -1, AA)
         for s in (-1, 1):  # laurel
             for i in range(7):
                 a = math.pi / 2 + s * (0.5 + i * 0.28)
