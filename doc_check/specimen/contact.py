@@ -41,3 +41,16 @@ def contact_sheet(set_dir: str | Path, *, tile_width: int = 420, columns: int = 
         tiles.append(np.full_like(tiles[0], 255))
     rows = [np.hstack([np.pad(t, ((3, 3), (3, 3), (0, 0)), constant_values=255) for t in tiles[i : i + columns]]) for i in range(0, len(tiles), columns)]
     return np.vstack(rows)
+
+
+def write_contact_sheet(set_dir: str | Path, path: str | Path, *, tile_width: int = 480, columns: int = 3) -> int:
+    """Write the set's contact sheet as a PNG (5 bits per channel, to stay small); returns its size in bytes."""
+    import os
+
+    img = contact_sheet(set_dir, tile_width=tile_width, columns=columns) & 0xF8
+    ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(buf.tobytes())
+    os.replace(tmp, path)
+    return len(buf)
