@@ -45,6 +45,7 @@ class LibraryPane(Horizontal):
         self.entries: dict[str, LibraryEntry] = {}
         self.reports: dict[str, object] = {}
         self.running: set[str] = set()
+        self.failures: dict[str, str] = {}
         self.current: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -127,6 +128,8 @@ class LibraryPane(Horizontal):
             for row in findings_rows(report):
                 table.add_row(*row)
             viewer.set_boxes({side: finding_boxes(report, side) for side in viewer.sides})
+        elif sid in self.failures:
+            table.add_row("[red]error[/]", "reader failed", "", self.failures[sid])
         elif sid not in self.running:
             table.add_row("", "press a", "", "to run the document reader on this sample")
 
@@ -134,6 +137,7 @@ class LibraryPane(Horizontal):
         sid = self.current
         if sid is None or sid in self.running or sid in self.reports:
             return
+        self.failures.pop(sid, None)
         self.running.add(sid)
         self.refresh_findings()
         self.run_reader(sid, self.entries[sid].folder)
@@ -156,6 +160,7 @@ class LibraryPane(Horizontal):
         if report is not None:
             self.reports[sample_id] = report
         else:
+            self.failures[sample_id] = problem
             self.notify(f"Reader: {problem}", severity="error", timeout=10)
         if sample_id == self.current:
             self.refresh_findings()
