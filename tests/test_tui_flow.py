@@ -209,3 +209,39 @@ async def test_over_time_is_recorded_not_a_crash(project) -> None:
     attempt = store.history("T04")[0]
     assert attempt.total_seconds == pytest.approx(700)
     assert store.answers(attempt.id)["A1"].seconds == pytest.approx(700)
+
+
+async def test_reader_history_and_back_to_the_list(tmp_path: Path) -> None:
+    ex = load_exercise(make_project(tmp_path / "p", ex_id="full", tools=("magnifier", "reader")))
+    store = Store(tmp_path / "db.sqlite")
+    app = TrainApp(store, [ex], start=ex, participant="T05", image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("d")  # the document reader runs in a worker; whatever it says, the session goes on
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one("#findings")
+        assert table.display and table.row_count >= 1
+        assert "A1" in screen.reader_results or "A1" in screen.reader_errors
+        for verdict in ("genuine", "forged", "counterfeit"):
+            screen.query_one(VerdictForm).set_verdict(verdict)
+            await pilot.pause()
+            await pilot.press("n")
+        await pilot.press("x", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        await pilot.press("escape")  # started on the exercise: the list is made on the way out
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert "best" in str(app.screen.query_one("#exercises").get_option_at_index(0).prompt)
+        await pilot.press("h")
+        await pilot.pause()
+        history = app.screen.query_one("#history")
+        assert history.row_count == 1
+        await pilot.press("enter")  # re-opens the stored attempt's report
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen) and app.screen.report.correct == 3
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"

@@ -16,12 +16,11 @@ from doc_check.samples import KEY_FILE
 from doc_check.store import Store
 from doc_check.tui.images import image_mode as choose_image_mode
 from doc_check.tui.screens.examine import ExamineScreen
-from doc_check.tui.screens.feedback import FeedbackScreen
-from doc_check.tui.screens.help import HelpScreen
-from doc_check.tui.screens.history import HistoryScreen
 from doc_check.tui.screens.participant import ParticipantScreen
-from doc_check.tui.screens.picker import PickerScreen
 from doc_check.tui.session import AttemptSession
+
+# The picker, feedback, history and help screens (Markdown, tables) are imported when first shown, so that
+# `doc-check train --exercise X` reaches its first document sooner.
 
 
 class TrainApp(App):
@@ -78,9 +77,16 @@ class TrainApp(App):
             self._begin()
 
     def _begin(self) -> None:
-        self.push_screen(PickerScreen())
         if self.start is not None:
-            self.open_exercise(self.start)
+            self.open_exercise(self.start)  # the picker is made when the trainee leaves the exercise
+        else:
+            self.show_picker()
+
+    def show_picker(self) -> None:
+        """The exercise list."""
+        from doc_check.tui.screens.picker import PickerScreen
+
+        self.push_screen(PickerScreen())
 
     # -- navigation ---------------------------------------------------------------------------------------------
 
@@ -90,8 +96,16 @@ class TrainApp(App):
         self.push_screen(ExamineScreen(self.session))
 
     def back_to_picker(self) -> None:
-        """Close every screen above the picker."""
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, PickerScreen):
+        """Close every screen above the picker (making the picker if the app started on an exercise)."""
+        from doc_check.tui.screens.picker import PickerScreen
+
+        stack = self.screen_stack
+        if not any(isinstance(s, PickerScreen) for s in stack):
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.switch_screen(PickerScreen())
+            return
+        while not isinstance(self.screen, PickerScreen):
             self.pop_screen()
 
     def submit_attempt(self, session: AttemptSession) -> None:
@@ -102,10 +116,14 @@ class TrainApp(App):
             self.notify(str(exc), severity="error", timeout=15)
             return
         self.last_result = result
+        from doc_check.tui.screens.feedback import FeedbackScreen
+
         self.switch_screen(FeedbackScreen(session.exercise, result.report, result.path, result.key_error or ""))
 
     def show_history(self) -> None:
         """The participant's attempts over time."""
+        from doc_check.tui.screens.history import HistoryScreen
+
         self.push_screen(HistoryScreen())
 
     def open_attempt_report(self, attempt_id: int) -> None:
@@ -132,9 +150,13 @@ class TrainApp(App):
         except BadInput as exc:
             message = str(exc)
         path = Path(attempt.submission_path) if attempt.submission_path else None
+        from doc_check.tui.screens.feedback import FeedbackScreen
+
         self.push_screen(FeedbackScreen(ex, report, path, message))
 
     def action_help(self) -> None:
+        from doc_check.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

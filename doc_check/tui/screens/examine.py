@@ -93,6 +93,7 @@ class ExamineScreen(Screen):
         self.show_findings = False
         self.reader_results: dict[str, object] = {}
         self.reader_running: set[str] = set()
+        self.reader_errors: dict[str, str] = {}
         self.mrz_text: dict[str, str] = {}
         self._samples: dict[str, Sample] = {}
         self._shown: dict[str, str] = {}
@@ -421,6 +422,7 @@ class ExamineScreen(Screen):
             return
         if sid in self.reader_running:
             return
+        self.reader_errors.pop(sid, None)
         self.reader_running.add(sid)
         self.show_findings = True
         self.refresh_findings()
@@ -436,10 +438,14 @@ class ExamineScreen(Screen):
         except BadInput as exc:
             self.app.call_from_thread(self._reader_failed, sample_id, str(exc))
             return
+        except Exception as exc:  # a reader bug must not end the trainee's session
+            self.app.call_from_thread(self._reader_failed, sample_id, f"reader failed: {type(exc).__name__}: {exc}")
+            return
         self.app.call_from_thread(self._reader_done, sample_id, report)
 
     def _reader_failed(self, sample_id: str, message: str) -> None:
         self.reader_running.discard(sample_id)
+        self.reader_errors[sample_id] = message
         self.notify(f"Reader: {message}", severity="error", timeout=10)
         self.refresh_findings()
 
@@ -468,6 +474,8 @@ class ExamineScreen(Screen):
         sid = self.sample_id
         if sid in self.reader_running:
             table.add_row("…", "reader running", "", "")
+        if sid in self.reader_errors and sid not in self.reader_results:
+            table.add_row("[red]error[/]", "", "", self.reader_errors[sid])
         report = self.reader_results.get(sid)
         if report is not None:
             if report.error:
@@ -485,7 +493,7 @@ class ExamineScreen(Screen):
 
     def action_leave(self) -> None:
         self.session.pause()
-        self.app.pop_screen()
+        self.app.back_to_picker()
 
     def action_submit(self) -> None:
         from doc_check.tui.screens.confirm import ConfirmSubmitScreen

@@ -179,8 +179,8 @@ class FeedbackScreen(Screen):
 
         try:
             report = analyze_sample(self.exercise.sample(sample_id).folder)
-        except BadInput as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+        except Exception as exc:  # BadInput, or a reader bug: tell, never end the session
+            self.app.call_from_thread(self.notify, f"Reader: {exc}", severity="error")
             return
         self.app.call_from_thread(self._reader_done, sample_id, report)
 

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Benchmark of the trainee UI (`doc-check train`), headless with half-cell images; prints a table.
+
+- launch: from a fresh process's first import to the examine screen showing its first image;
+- channel switch and zoom step on a TD3 sample: the handler (crop + zoom + resize with OpenCV, handed to the image
+  widget) and key -> frame (the key press processed and the screen composited, as Textual's pilot measures it);
+- peak memory (max RSS) through a whole exercise: every sample, every light, zoom, answer, submit.
+
+Goals: launch < 1 s, a switch or a zoom step < 100 ms, peak memory < 300 MB.
+Usage: python bench/tui_bench.py [--exercise exercises/light-sources] [--size 160x50] [--repeat 10]
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exercise", default=str(ROOT / "exercises" / "light-sources"))
+    parser.add_argument("--size", default="160x50", help="terminal columns x rows")
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    cols, rows = (int(v) for v in args.size.lower().split("x"))
+
+    from doc_check.exercise import load_exercise
+    from doc_check.samples import load_sample
+    from doc_check.store import Store
+    from doc_check.tui.app import TrainApp
+    from doc_check.tui.widgets.document_view import DocumentView
+    from doc_check.tui.widgets.verdict_form import VerdictForm
+
+    exercise = load_exercise(args.exercise)
+    td3 = [i for i, s in enumerate(exercise.samples) if load_sample(s.folder).document_type == "td3"]
+    if not td3:
+        sys.exit(f"{args.exercise}: no TD3 sample to measure on")
+    redraw_ms: list[float] = []
+    original_redraw = DocumentView.redraw
+
+    def timed_redraw(self, notify: bool = True) -> None:
+        t = time.perf_counter()
+        original_redraw(self, notify)
+        if self.id == "doc":
+            redraw_ms.append((time.perf_counter() - t) * 1000)
+
+    DocumentView.redraw = timed_redraw
+    results: dict[str, object] = {}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.sqlite")
+        app = TrainApp(store, [exercise], start=exercise, participant="BENCH", image_mode="halfcell")
+
+        async def run() -> None:
+            async with app.run_test(size=(cols, rows)) as pilot:
+                doc = None
+                while doc is None or doc.last_render is None:
+                    await pilot.pause()
+                    doc = app.screen.query("#doc").first(DocumentView) if app.screen.query("#doc") else None
+                results["launch"] = time.perf_counter() - T0
+                screen = app.screen
+                screen.go_to(td3[0])
+                await pilot.pause()
+                await asyncio.sleep(0.5)  # let the prefetch decode the other lights
+                await pilot.pause()
+                doc = screen.query_one("#doc", DocumentView)
+                results["td3_image"] = doc.image.shape
+                results["view_px"] = doc.last_render.shape
+                channels = [c for c in exercise.channels if c in screen.available_channels()]
+                keys = {"visible": "w", "uv": "u", "ir": "i"}
+                switch, switch_handler = [], []
+                for k in range(args.repeat):
+                    for ch in channels:
+                        redraw_ms.clear()
+                        t = time.perf_counter()
+                        await pilot.press(keys[ch])
+                        await pilot.pause()
+                        switch.append((time.perf_counter() - t) * 1000)
+                        switch_handler.append(sum(redraw_ms))
+                zoom, zoom_handler = [], []
+                for k in range(args.repeat):
+                    for key in ("plus", "plus", "plus", "minus", "minus", "minus"):
+                        redraw_ms.clear()
+                        t = time.perf_counter()
+                        await pilot.press(key)
+                        await pilot.pause()
+                        zoom.append((time.perf_counter() - t) * 1000)
+                        zoom_handler.append(sum(redraw_ms))
+                results["switch"], results["switch_handler"] = switch, switch_handler
+                results["zoom"], results["zoom_handler"] = zoom, zoom_handler
+                # The whole exercise: every sample under every light, zoomed, answered; then submit.
+                screen.go_to(0)
+                await pilot.pause()
+                form = screen.query_one(VerdictForm)
+                for i in range(len(exercise.samples)):
+                    for ch in screen.available_channels():
+                        await pilot.press(keys[ch], "plus", "plus", "0")
+                    form.set_verdict("genuine")
+                    await pilot.pause()
+                    await pilot.press("n")
+                    await pilot.pause()
+                await pilot.press("x", "y")
+                await pilot.pause()
+                results["submitted"] = type(app.screen).__name__
+
+        asyncio.run(run())
+        store.close()
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def row(name: str, values: list[float], goal: str) -> str:
+        med = statistics.median(values)
+        p90 = sorted(values)[int(0.9 * (len(values) - 1))]
+        return f"| {name} | {med:.1f} ms | {p90:.1f} ms | {goal} |"
+
+    print(f"exercise {exercise.id} ({len(exercise.samples)} samples, lights {', '.join(exercise.channels)}); "
+          f"terminal {cols}x{rows}; TD3 image {results['td3_image'][1]}x{results['td3_image'][0]} px, "
+          f"view {results['view_px'][1]}x{results['view_px'][0]} px; {args.repeat} repeats")
+    print()
+    print("| measure | median | p90 | goal |")
+    print("| --- | --- | --- | --- |")
+    print(f"| launch to first usable screen | {results['launch'] * 1000:.0f} ms | | < 1000 ms |")
+    print(row("channel switch: handler (OpenCV view + hand-over)", results["switch_handler"], "< 100 ms"))
+    print(row("channel switch: key -> frame", results["switch"], "< 100 ms"))
+    print(row("zoom step: handler", results["zoom_handler"], "< 100 ms"))
+    print(row("zoom step: key -> frame", results["zoom"], "< 100 ms"))
+    print(f"| peak memory through the exercise (max RSS) | {peak_mb:.0f} MB | | < 300 MB |")
+    print()
+    print(f"ended on {results['submitted']}")
+
+
+if __name__ == "__main__":
+    main()
