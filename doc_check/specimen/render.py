@@ -403,16 +403,24 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
         key = f"viz.{name}"
         if key not in lay.boxes:
             continue
-        x0, y0, x1, y1 = lay.boxes[key].grown(0.9).px(dpi)
-        region = vis[y0:y1, x0:x1]
-        streak = rng.random((y1 - y0, x1 - x0), dtype=np.float32)
-        streak = cv2.blur(streak, (max(3, int(2.5 * ppm)), 1))
-        fade = 0.45 + 0.35 * streak
-        region[:] = region * (1 - fade[..., None]) + PAPER * 0.985 * fade[..., None]
+        x0, y0, x1, y1 = lay.boxes[key].grown(1.6).px(dpi)
+        x0, y0 = max(0, x0), max(0, y0)
         old_mask = np.zeros(shape, np.uint8)
         _draw_field(old_mask, lay, name, old, dpi, base_style)
-        ink(vis, old_mask, TEXT_INK, 0.12)
-        glow(uv[y0:y1, x0:x1], np.full((y1 - y0, x1 - x0), 0.5, np.float32) * (0.5 + streak), np.array([0.55, 0.45, 0.40], np.float32), 0.4)
+        new_mask = np.zeros(shape, np.uint8)
+        _draw_field(new_mask, lay, name, values.get(name, ""), dpi, base_style)
+        # the abraded patch hugs the old and new text, with a ragged, feathered edge
+        text_area = np.maximum(old_mask, new_mask)[y0:y1, x0:x1]
+        k = max(3, int(1.1 * ppm)) | 1
+        patch = cv2.dilate(text_area, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k * 2 + 1, k)))
+        patch = cv2.GaussianBlur(patch.astype(np.float32) / 255.0, (0, 0), 0.45 * ppm)
+        streak = rng.random((y1 - y0, x1 - x0), dtype=np.float32)
+        streak = cv2.blur(streak, (max(3, int(2.5 * ppm)), 1))
+        fade = np.clip(patch * (0.75 + 0.7 * (streak - 0.5)), 0, 0.9)
+        region = vis[y0:y1, x0:x1]
+        region[:] = region * (1 - fade[..., None]) + PAPER * 0.985 * fade[..., None]
+        ink(vis, old_mask, TEXT_INK, 0.16)
+        glow(uv[y0:y1, x0:x1], fade, np.array([0.55, 0.45, 0.40], np.float32), 0.5)
 
     data = np.zeros(shape, np.uint8)
     for name in lay.viz_fields():
@@ -522,8 +530,8 @@ def _wear(vis: Image, uv: Image, ir: Image, kind: str, rng: np.random.Generator,
         d = (xx - (x_at_top + slope * yy)) / math.hypot(1, slope)
         ridge = np.exp(-((d / (0.35 * ppm)) ** 2))
         flank = np.tanh(d / (0.6 * ppm)) * np.exp(-np.abs(d) / (2.5 * ppm))
-        shade = 1 - 0.08 * flank - 0.05 * ridge
-        rub = ridge * 0.35
+        shade = 1 - 0.14 * flank - 0.08 * ridge
+        rub = ridge * 0.45
         for img in (vis, uv):
             img *= shade[..., None]
             img += (PAPER if img is vis else UV_PAPER) * rub[..., None] - img * rub[..., None]
@@ -536,8 +544,8 @@ def _wear(vis: Image, uv: Image, ir: Image, kind: str, rng: np.random.Generator,
         d = np.hypot(xx - cx, yy - cy) / (r * wobble)
         inside = np.clip((1 - d) * 8, 0, 1)
         rim = np.exp(-(((d - 1) / 0.05) ** 2))
-        cov = (0.22 * inside + 0.45 * rim).astype(np.float32)
-        ink(vis, cov, np.array([0.35, 0.55, 0.75], np.float32))
+        cov = (0.38 * inside + 0.75 * rim).astype(np.float32)
+        ink(vis, cov, np.array([0.30, 0.52, 0.78], np.float32))
         ink(uv, cov, 0.3)
         ink(ir, cov, 0.6, 0.5)
 
