@@ -1,0 +1,81 @@
+"""`doc-check serve` and `doc-check results` on bad input, the child command, and `results --watch`."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from doc_check.cli import cli
+from doc_check.cli.serve import ClassStore, child_command, is_loopback
+from doc_check.exercise import load_exercise
+from doc_check.store import Store, StoredAnswer
+from doc_check.tui.session import AttemptSession
+from exercise_helpers import make_project
+
+
+def test_serve_refuses_bad_input(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ex = make_project(tmp_path / "p")
+    res = runner.invoke(cli, ["serve", "--exercise", str(ex), "--host", "0.0.0.0", "--db", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "not a loopback address" in res.output
+    res = runner.invoke(cli, ["serve", "--exercise", str(tmp_path / "nope"), "--db", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "no such exercise" in res.output
+    res = runner.invoke(cli, ["serve", "--db", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "exactly one of --exercise or --pack" in res.output
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    res = runner.invoke(cli, ["serve", "--pack", str(junk), "--db", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "not a zip archive" in res.output
+    assert not (tmp_path / "d").exists()  # nothing created for a refused start
+
+
+def test_loopback_and_child_command(tmp_path: Path) -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.0.0.2")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("example.org")
+    db = tmp_path / "a class" / "db.sqlite"
+    cmd = child_command(db, exercise=tmp_path / "ex 1")
+    assert cmd.startswith("DOC_CHECK_IMAGE=halfcell exec ")
+    args = shlex.split(cmd.split(" exec ", 1)[1])
+    assert args[:4] == [sys.executable, "-m", "doc_check", "train"]
+    assert args[args.index("--db") + 1] == str(db) and "--class-mode" in args
+    assert args[args.index("--exercise") + 1] == str(tmp_path / "ex 1")
+
+
+def test_class_store_never_remembers(tmp_path: Path) -> None:
+    with ClassStore(tmp_path / "c.sqlite") as store:
+        store.ensure_participant("A1")
+        assert store.remembered_participant() is None
+        assert "A1" in store.participants()
+    with Store(tmp_path / "c.sqlite") as plain:
+        assert plain.remembered_participant() is None
+
+
+def test_results_errors_and_watch(tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["results", "--db", str(tmp_path / "missing.sqlite")])
+    assert res.exit_code == 2 and "database not found" in res.output
+    ex_dir = make_project(tmp_path / "p")
+    (ex_dir / "key.toml").unlink()
+    db = tmp_path / "class.sqlite"
+    with Store(db) as store:
+        session = AttemptSession(store, load_exercise(ex_dir), "Z9")
+        session.save_answer(StoredAnswer("S1", "genuine"))
+    res = runner.invoke(cli, ["results", "--exercise", str(ex_dir), "--db", str(db), "--report", str(tmp_path / "r")])
+    assert res.exit_code == 2 and "needs --exercise naming an exercise folder with its key.toml" in res.output
+    assert not (tmp_path / "r").exists()
+    res = runner.invoke(cli, ["results", "--db", str(db)])
+    assert res.exit_code == 0 and "Z9" in res.output and "1/4" in res.output
+
+    proc = subprocess.Popen([sys.executable, "-m", "doc_check", "results", "--db", str(db), "--watch",
+                             "--interval", "0.2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "Z9" in out and "open" in out
