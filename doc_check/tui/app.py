@@ -32,6 +32,7 @@ class TrainApp(App):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f12", "svg_screenshot", "Screenshot", show=False),
     ]
 
     def __init__(
@@ -153,6 +154,13 @@ class TrainApp(App):
         from doc_check.tui.screens.feedback import FeedbackScreen
 
         self.push_screen(FeedbackScreen(ex, report, path, message))
+
+    def action_svg_screenshot(self) -> None:
+        """Save the whole screen as an SVG next to the database (`views/`) and show its path."""
+        folder = self.store.path.parent / "views"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = self.save_screenshot(path=str(folder))
+        self.notify(f"Screenshot saved: {path}", timeout=8)
 
     def action_help(self) -> None:
         from doc_check.tui.screens.help import HelpScreen

@@ -33,6 +33,7 @@ then submit to get your report. Everything is saved the moment it changes: quit 
 | `Enter` | picker | start or resume the highlighted exercise |
 | `h` | picker, feedback | history of your attempts |
 | `?` `F1` | everywhere | this help |
+| `F12` | everywhere | save the whole screen as an SVG (next to the database, in `views/`) |
 | `Ctrl+Q` | everywhere | quit (nothing is lost) |
 
 Verdicts: **genuine**; **counterfeit** (a whole reproduction); **forged** (a genuine document altered:
