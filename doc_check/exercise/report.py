@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 from doc_check.errors import BadInput
 from doc_check.exercise.charts import ChartsUnavailable, render_summary_charts
-from doc_check.exercise.score import IndividualReport, SampleResult
+from doc_check.exercise.score import IndicatorScore, IndividualReport, SampleResult
 from doc_check.exercise.submission import atomic_write_text
 from doc_check.exercise.summary import SummaryReport
 
@@ -42,29 +42,37 @@ def _r(x: float | None) -> float | None:
     return round(x, 6)
 
 
-def _result_dict(s: SampleResult) -> dict[str, Any]:
+def _indicator_dict(i: IndicatorScore) -> dict[str, Any]:
+    return {"precision": i.precision, "recall": i.recall, "f1": i.f1, "matched": list(i.matched),
+            "partial": list(i.partial), "missed": list(i.missed), "extra": list(i.extra)}
+
+
+def _result_dict(s: SampleResult, memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
     i = s.indicators
+    if memo is None:
+        ind = _indicator_dict(i)
+    else:
+        ind = memo.get(id(i))
+        if ind is None:
+            ind = memo[id(i)] = _indicator_dict(i)
     return {
         "sample_id": s.sample_id, "position": s.position, "truth": s.truth, "verdict": s.verdict,
         "outcome": s.outcome, "verdict_credit": s.verdict_credit, "key_indicators": list(s.key_indicators),
-        "given_indicators": list(s.given_indicators),
-        "indicators": {"precision": round(i.precision, 6), "recall": round(i.recall, 6), "f1": round(i.f1, 6),
-                       "matched": list(i.matched), "partial": list(i.partial), "missed": list(i.missed),
-                       "extra": list(i.extra)},
+        "given_indicators": list(s.given_indicators), "indicators": ind,
         "confidence": s.confidence, "seconds": s.seconds, "over_time": s.over_time,
-        "confident_wrong": s.confident_wrong, "points": round(s.points, 6), "max_points": s.max_points,
+        "confident_wrong": s.confident_wrong, "points": s.points, "max_points": s.max_points,
         "explanation": s.explanation, "note": s.note,
     }
 
 
-def individual_to_dict(r: IndividualReport) -> dict[str, Any]:
+def individual_to_dict(r: IndividualReport, _memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The JSON-ready dict of an individual report (same fields as the dataclasses, plus over_time_samples)."""
     c = r.calibration
     return {
         "format": "doc-check-individual-report/1",
         "exercise_id": r.exercise_id, "exercise_title": r.exercise_title, "exercise_version": r.exercise_version,
         "participant": r.participant, "started": r.started, "submitted": r.submitted,
-        "results": [_result_dict(s) for s in r.results],
+        "results": [_result_dict(s, _memo) for s in r.results],
         "total": _r(r.total), "max_total": _r(r.max_total), "pct": _r(r.pct), "pass_mark": _r(r.pass_mark),
         "passed": r.passed, "critical_error": r.critical_error, "critical_rule": r.critical_rule,
         "calibration": {"n": c.n, "brier": _r(c.brier), "mean_confidence": _r(c.mean_confidence),
@@ -261,19 +269,23 @@ _INDIVIDUAL_HEAD = ["participant", "position", "sample_id", "truth", "verdict", 
                     "over_time", "confident_wrong", "points", "max_points"]
 
 
-def _individual_rows(r: IndividualReport) -> list[list[Any]]:
-    return [[r.participant, s.position, s.sample_id, s.truth, s.verdict or "", s.outcome, s.verdict_credit,
-             round(s.indicators.precision, 4), round(s.indicators.recall, 4), round(s.indicators.f1, 4),
-             " ".join(s.indicators.matched), " ".join(s.indicators.partial), " ".join(s.indicators.missed),
-             " ".join(s.indicators.extra), "" if s.confidence is None else s.confidence, s.seconds,
-             int(s.over_time), int(s.confident_wrong), round(s.points, 4), s.max_points] for s in r.results]
+def _indicator_cells(i: IndicatorScore) -> list[Any]:
+    return [round(i.precision, 4), round(i.recall, 4), round(i.f1, 4), " ".join(i.matched), " ".join(i.partial),
+            " ".join(i.missed), " ".join(i.extra)]
 
 
 def individual_csv(reports: Sequence[IndividualReport]) -> str:
     """One CSV row per participant and sample."""
     rows = [_INDIVIDUAL_HEAD]
+    memo: dict[int, list[Any]] = {}
     for r in reports:
-        rows.extend(_individual_rows(r))
+        for s in r.results:
+            cells = memo.get(id(s.indicators))
+            if cells is None:
+                cells = memo[id(s.indicators)] = _indicator_cells(s.indicators)
+            rows.append([r.participant, s.position, s.sample_id, s.truth, s.verdict or "", s.outcome,
+                         s.verdict_credit, *cells, "" if s.confidence is None else s.confidence, s.seconds,
+                         int(s.over_time), int(s.confident_wrong), s.points, s.max_points])
     return _csv(rows)
 
 
@@ -455,7 +467,8 @@ def _safe_name(participant: str) -> str:
 
 def individual_jsonl(reports: Sequence[IndividualReport]) -> str:
     """All individual reports as JSON Lines: one report object per line."""
-    return "".join(json.dumps(individual_to_dict(r), ensure_ascii=False) + "\n" for r in reports)
+    memo: dict[int, dict[str, Any]] = {}  # indicator scores are shared between reports: convert each once
+    return "".join(json.dumps(individual_to_dict(r, memo), ensure_ascii=False) + "\n" for r in reports)
 
 
 def write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], summary: SummaryReport | None,

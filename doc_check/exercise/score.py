@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from doc_check.errors import BadInput
 from doc_check.exercise.load import check_key
-from doc_check.exercise.model import Exercise, ExerciseKey, ScoringPolicy, Submission
+from doc_check.exercise.model import Exercise, ExerciseKey, ScoringPolicy, Submission, fast_build
 from doc_check.exercise.submission import check_submission
 from doc_check.indicators import VERDICTS
 
@@ -152,9 +152,9 @@ def score_indicators(given: Iterable[str], expected: Iterable[str], parent_credi
     else:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
     return IndicatorScore(
-        precision=precision,
-        recall=recall,
-        f1=f1,
+        precision=round(precision, 9),
+        recall=round(recall, 9),
+        f1=round(f1, 9),
         matched=tuple(k for k, c in zip(e, best_for_key) if c >= 1.0),
         partial=tuple(k for k, c in zip(e, best_for_key) if 0.0 < c < 1.0),
         missed=tuple(k for k, c in zip(e, best_for_key) if c == 0.0),
@@ -258,8 +258,8 @@ class Scorer:
                 cal_sq += (p - right) ** 2
             points = round(points, 9)
             total += points
-            results.append(SampleResult(
-                sample_id=sid, position=pos, truth=entry.verdict, verdict=verdict, outcome=outcome,
+            results.append(fast_build(
+                SampleResult, sample_id=sid, position=pos, truth=entry.verdict, verdict=verdict, outcome=outcome,
                 verdict_credit=vc, key_indicators=entry.indicators, given_indicators=given, indicators=ind,
                 confidence=confidence, seconds=seconds, over_time=over, confident_wrong=cw, points=points,
                 max_points=pps, explanation=entry.explanation, note=a.note if a else "",

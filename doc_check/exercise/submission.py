@@ -12,7 +12,7 @@ from typing import Any
 
 from doc_check.errors import BadInput
 from doc_check.exercise.load import ID_RE
-from doc_check.exercise.model import SUBMISSION_FORMAT, Answer, Exercise, Submission
+from doc_check.exercise.model import SUBMISSION_FORMAT, Answer, Exercise, Submission, fast_build
 from doc_check.exercise.textpos import text_line, where
 from doc_check.indicators import VERDICTS, is_known
 
@@ -227,7 +227,8 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
         note = item.get("note", "")
         if not isinstance(note, str):
             raise err(f"{base}.note", "must be a string", anchor)
-        answers.append(Answer(sid, verdict, tuple(dict.fromkeys(indicators)), confidence, float(seconds), note))
+        answers.append(fast_build(Answer, sample_id=sid, verdict=verdict, indicators=tuple(dict.fromkeys(indicators)),
+                                  confidence=confidence, seconds=float(seconds), note=note))
     return Submission(
         exercise_id=strings["exercise_id"],
         exercise_version=strings["exercise_version"],
