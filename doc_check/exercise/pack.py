@@ -201,9 +201,14 @@ def build_pack(
     return OpenedPack(out, root, manifest, exercise, hashlib.sha256(blob).hexdigest())
 
 
+_STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+"""Already compressed: stored as they are (deflating them again costs time and saves nothing)."""
+
+
 def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    stored = PurePosixPath(name).suffix.lower() in _STORED_SUFFIXES
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = (stat.S_IFREG | 0o644) << 16
     info.create_system = 3
     zf.writestr(info, data)
