@@ -314,14 +314,15 @@ def summary_csv(s: SummaryReport) -> dict[str, str]:
 # ---------------------------------------------------------------- HTML
 
 _CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:70rem;color:#1b1f24;
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:84rem;color:#1b1f24;
 padding:0 1rem;line-height:1.45}
 h1{font-size:1.5rem;border-bottom:2px solid #1f4e79;padding-bottom:.3rem}
 h2{font-size:1.15rem;margin-top:2rem;color:#1f4e79}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
 th,td{border:1px solid #c8ced6;padding:.25rem .5rem;text-align:left;vertical-align:top}
+.scroll{overflow-x:auto;max-width:100%}
 th{background:#eef2f6}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ok{color:#1a7f37;font-weight:600}.bad{color:#b42318;font-weight:600}.warn{color:#9a6700;font-weight:600}
 .card{display:inline-block;border:1px solid #c8ced6;border-radius:6px;padding:.5rem 1rem;margin:.25rem .5rem .25rem 0}
 .card b{display:block;font-size:1.3rem}
@@ -337,6 +338,11 @@ def _e(x: object) -> str:
     return html.escape(str(x))
 
 
+def _ids(ids: Sequence[str]) -> str:
+    """Indicator ids for a table cell: one per line, breakable after dots."""
+    return "<br>".join(html.escape(i).replace(".", ".<wbr>") for i in ids) or "—"
+
+
 def _page(title: str, body: str) -> str:
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -349,7 +355,7 @@ def _table(head: list[str], rows: list[list[str]], num: set[int] = frozenset()) 
     for row in rows:
         tds = "".join(f"<td class=\"num\">{c}</td>" if i in num else f"<td>{c}</td>" for i, c in enumerate(row))
         trs.append(f"<tr>{tds}</tr>")
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(trs)}</tbody></table>"
+    return f"<div class=\"scroll\"><table><thead><tr>{th}</tr></thead><tbody>{''.join(trs)}</tbody></table></div>"
 
 
 def individual_html(r: IndividualReport) -> str:
@@ -376,8 +382,7 @@ def individual_html(r: IndividualReport) -> str:
         ind = s.indicators
         rows.append([str(s.position), f"<code>{_e(s.sample_id)}</code>", _e(_verdict(s.verdict)),
                      _e(_verdict(s.truth)), f"<span class=\"{_CLASS_CSS[s.outcome]}\">{_e(_outcome(s.outcome))}</span>",
-                     _e(", ".join(ind.matched) or "—"), _e(", ".join(ind.partial) or "—"),
-                     _e(", ".join(ind.missed) or "—"), _e(", ".join(ind.extra) or "—"),
+                     _ids(ind.matched), _ids(ind.partial), _ids(ind.missed), _ids(ind.extra),
                      "—" if s.confidence is None else str(s.confidence),
                      _secs(s.seconds) + (" <span class=\"bad\">over</span>" if s.over_time else ""),
                      f"{s.points:.1f} / {s.max_points:.0f}"])
