@@ -235,7 +235,9 @@ def _normalise(
     right = max(c.right for c in group)
     ys = [c.intercept + c.slope * (left + right) / 2 for c in group]
     cx, cy = (left + right) / 2, (ys[0] + ys[-1]) / 2
-    margin_x, margin_y = 1.5 * height, 1.4 * height
+    # wide side margins: a line's chain may have missed faint glyphs at either end
+    margin_x = 1.5 * height + max(0.4 * (right - left), 44 * height - (right - left))
+    margin_y = 1.4 * height
     half_w = (right - left) / 2 / math.cos(math.atan(slope)) + margin_x
     half_h = (ys[-1] - ys[0]) / 2 + 0.5 * height + margin_y
     out_w, out_h = int(round(2 * half_w * k)), int(round(2 * half_h * k))
@@ -262,8 +264,64 @@ def _normalise(
         total = _compose(direct, np.array([[1 / pre, 0.0, 0.0], [0.0, 1 / pre, 0.0]]))
     interp = cv2.INTER_CUBIC if zoom > 1.2 else cv2.INTER_LINEAR
     crop = cv2.warpAffine(src, total, (out_w, out_h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
-    region = _region(cv2.invertAffineTransform(direct), out_w, out_h, gray.shape)
+    grids = _extend(crop, grids)
+    x0 = max(0.0, grids[0].centers[0] - 0.8 * grids[0].pitch)
+    x1 = min(float(out_w), grids[0].centers[-1] + 0.8 * grids[0].pitch)
+    y0 = max(0.0, grids[0].top - 0.6 * NORM_HEIGHT)
+    y1 = min(float(out_h), grids[-1].bottom + 0.6 * NORM_HEIGHT)
+    region = _region(cv2.invertAffineTransform(direct), (x0, y0, x1, y1), gray.shape)
     return MrzZone(crop, grids, quarter * 90, angle, region, score)
+
+
+def _extend(crop: np.ndarray, grids: tuple[LineGrid, ...]) -> tuple[LineGrid, ...]:
+    """Re-anchor the grid on the run of inked cells: the blob chains can miss glyphs at either end of a line
+    (stains, stamps, glyphs touching). The run's length also settles 36 against 44 characters for two lines."""
+    pitch = grids[0].pitch
+    inks = []
+    for g in grids:
+        # a glyph darkens its band but not the clear space just above it; shading and card edges do both
+        hgt = g.bottom - g.top
+        band = crop[max(0, int(g.top)) : int(np.ceil(g.bottom)) + 1].astype(np.float32)
+        gap = crop[max(0, int(g.top - 0.45 * hgt)) : max(1, int(g.top - 0.1 * hgt))].astype(np.float32)
+        if band.size == 0 or gap.size == 0:
+            return grids
+        col = np.clip(gap.mean(axis=0) - band.mean(axis=0) - 8.0, 0, None) * band.shape[0]
+        inks.append(np.concatenate([[0.0], np.cumsum(col)]))
+    width = len(inks[0]) - 1
+
+    def mass(c: float) -> float:
+        """Ink in the cell centred at c, in the line that has least of it: MRZ lines are left-aligned and
+        equally long, so a character column holds a glyph in every line."""
+        a, b = int(round(c - 0.4 * pitch)), int(round(c + 0.4 * pitch))
+        if a < 0 or b > width:
+            return 0.0
+        return min(float(ink[b] - ink[a]) for ink in inks)
+
+    n = len(grids[0].centers)
+    start = grids[0].centers[0]
+    typical = float(np.median([mass(c) for c in grids[0].centers[: n // 2]]))
+    if typical <= 0:
+        return grids
+    inked = lambda k: mass(start + k * pitch) > 0.2 * typical  # noqa: E731
+    first = 0
+    while first > -20 and mass(start + (first - 1) * pitch) > 0.35 * typical:
+        first -= 1
+    last = n - 1
+    if inked(last):
+        while last < n + 20 and inked(last + 1):
+            last += 1
+    else:
+        while last > first and not inked(last):
+            last -= 1
+    run = last - first + 1
+    if len(grids) == 2 and n == 36 and run >= 40:
+        n = 44
+    elif len(grids) == 2 and n == 44 and run <= 37:
+        n = 36
+    if first == 0 and n == len(grids[0].centers):
+        return grids
+    begin = start + first * pitch
+    return tuple(LineGrid(tuple(begin + i * pitch for i in range(n)), g.top, g.bottom, g.pitch) for g in grids)
 
 
 def _grids(
@@ -361,9 +419,12 @@ def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return cv2.invertAffineTransform(m)
 
 
-def _region(total_inverse: np.ndarray, w: int, h: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """Axis-aligned box, in input pixels, of the crop's corners mapped back; clipped to the image."""
-    corners = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64)
+def _region(
+    total_inverse: np.ndarray, box: tuple[float, float, float, float], shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    """Axis-aligned box, in input pixels, of a crop box (x0, y0, x1, y1) mapped back; clipped to the image."""
+    x0, y0, x1, y1 = box
+    corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], dtype=np.float64)
     pts = corners @ total_inverse[:, :2].T + total_inverse[:, 2]
     x0, y0 = np.floor(pts.min(axis=0)).astype(int)
     x1, y1 = np.ceil(pts.max(axis=0)).astype(int)

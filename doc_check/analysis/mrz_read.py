@@ -66,7 +66,7 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
         for cand in _read_zone(zone, clf, today):
             if best is None or cand.score > best.score:
                 best = cand
-        if best is not None and best.fixed.result.valid and best.score > 1.5:
+        if best is not None and (best.fixed.result.valid or best.score > 2.0 * 0.85):
             break  # a clean, valid reading: no need to look at weaker candidate zones
     if best is None:
         return None
@@ -84,28 +84,36 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
 
 
 def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[_Candidate]:
-    """Read a zone upright and turned by 180 degrees (and, for two lines, at 36 and 44 characters)."""
-    out = []
+    """Read a zone the way up its glyphs look most confident; for two lines also try the other line length
+    (36/44) when the located one does not give a valid MRZ."""
     h, w = zone.crop.shape
     flipped = cv2.rotate(zone.crop, cv2.ROTATE_180)
+    turned_lines = tuple(
+        LineGrid(tuple((w - 1) - c for c in reversed(g.centers)), (h - 1) - g.bottom, (h - 1) - g.top, g.pitch)
+        for g in reversed(zone.lines)
+    )
+    readings = []
     for turned in (False, True):
         crop = flipped if turned else zone.crop
-        lines = zone.lines
-        if turned:
-            lines = tuple(
-                LineGrid(tuple((w - 1) - c for c in reversed(g.centers)), (h - 1) - g.bottom, (h - 1) - g.top, g.pitch)
-                for g in reversed(zone.lines)
-            )
-        variants = [lines]
-        if len(lines) == 2:
-            n = len(lines[0].centers)
-            other = 36 if n == 44 else 44
-            variants.append(tuple(_resize_grid(g, other) for g in lines))
-        rotation = (zone.rotation + (180 if turned else 0)) % 360
-        for grids in variants:
-            cand = _read_lines(crop, grids, clf, today, rotation, zone.region)
-            if cand is not None:
-                out.append(cand)
+        grids = turned_lines if turned else zone.lines
+        patches = np.concatenate([cell_patches(crop, g) for g in grids])
+        probs, best = clf.classify(patches)
+        readings.append((float(probs[np.arange(len(best)), best].mean()), turned, crop, grids, patches, probs, best))
+    readings.sort(key=lambda r: -r[0])
+    _, turned, crop, grids, patches, probs, best = readings[0]
+    rotation = (zone.rotation + (180 if turned else 0)) % 360
+    out = []
+    cand = _finish(grids, patches, probs, best, today, rotation, zone.region)
+    if cand is not None:
+        out.append(cand)
+    if len(grids) == 2 and (cand is None or not cand.fixed.result.valid):
+        n = len(grids[0].centers)
+        other = tuple(_resize_grid(g, 36 if n == 44 else 44) for g in grids)
+        patches = np.concatenate([cell_patches(crop, g) for g in other])
+        probs, best = clf.classify(patches)
+        alt = _finish(other, patches, probs, best, today, rotation, zone.region)
+        if alt is not None and alt.fixed.result.valid:
+            out.append(alt)
     return out
 
 
@@ -114,18 +122,16 @@ def _resize_grid(g: LineGrid, n: int) -> LineGrid:
     return LineGrid(tuple(g.centers[0] + i * g.pitch for i in range(n)), g.top, g.bottom, g.pitch)
 
 
-def _read_lines(
-    crop: np.ndarray,
+def _finish(
     grids: tuple[LineGrid, ...],
-    clf: GlyphClassifier,
+    patches: np.ndarray,
+    probs: np.ndarray,
+    best: np.ndarray,
     today: date | None,
     rotation: int,
     region: tuple[int, int, int, int],
 ) -> _Candidate | None:
-    """Classify every cell, settle letter-or-digit look-alikes per document, repair and score the reading."""
-    patches = [cell_patches(crop, g) for g in grids]
-    flat = np.concatenate(patches)
-    probs, best = clf.classify(flat)
+    """Turn classified cells into lines, settle letter-or-digit look-alikes per document, repair, score."""
     chars = [ALPHABET[i] for i in best]
     conf = probs[np.arange(len(best)), best]
     sizes = [len(g.centers) for g in grids]
@@ -137,7 +143,7 @@ def _read_lines(
     layout = detect(raw_list)
     if layout is None:
         return None
-    raw_list = _settle_lookalikes(raw_list, flat, probs, layout)
+    raw_list = _settle_lookalikes(raw_list, patches, probs, layout)
     raw = tuple(raw_list)
     fixed = repair(raw, today=today)
     confs = []
@@ -147,13 +153,18 @@ def _read_lines(
         pos += n
     checks = [v for v in fixed.result.checks.values() if v is not None]
     passed = sum(1 for v in checks if v) / len(checks) if checks else 0.0
-    score = float(conf.mean()) + passed + (0.5 if fixed.result.valid else 0.0)
+    score = 2.0 * float(conf.mean()) + 0.5 * passed + (0.5 if fixed.result.valid else 0.0)
     return _Candidate(raw, tuple(confs), fixed, rotation, region, score)
 
 
 def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray, layout) -> list[str]:
-    """In letter-or-digit fields, decide 0/O, 1/I, 5/S, 8/B, 2/Z, 6/G by the nearer of this document's own
-    prototypes of the two glyphs (mean patch at positions where the field's class makes the reading certain)."""
+    """In letter-or-digit fields, decide 0/O, 1/I, 5/S, 8/B, 2/Z, 6/G by this document's own glyphs.
+
+    Positions whose field class makes the reading certain (dates and check digits are digits; codes and names
+    are letters) give exemplars of how this printer draws each glyph. An ambiguous glyph takes the reading of
+    the nearer exemplar set; with exemplars of one reading only, it takes that reading when it is as close to
+    them as this document's glyphs of one kind are to each other (else the classifier's reading stands).
+    """
     classes = char_classes(layout)
     if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
         return lines
@@ -161,11 +172,12 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
     flat_chr = [c for line in lines for c in line]
     out = list(flat_chr)
     index = {ch: i for i, ch in enumerate(ALPHABET)}
+    scale = _same_glyph_scale(flat_chr, flat_cls, patches)
     for digit, letter in _PAIRS:
         pair = {digit, letter}
         digit_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls)) if k == "digit" and c in pair]
         letter_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls)) if k == "alpha" and c in pair]
-        if not digit_ix or not letter_ix:
+        if not digit_ix and not letter_ix:
             continue
         # the pair's combined probability must dominate: only a real look-alike is re-decided
         todo = [
@@ -173,16 +185,34 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
             for i, (c, k) in enumerate(zip(flat_chr, flat_cls))
             if k == "alnum" and c in pair and probs[i, index[digit]] + probs[i, index[letter]] > 0.6
         ]
-        if not todo:
-            continue
-        proto_d = patches[digit_ix].mean(axis=0)
-        proto_l = patches[letter_ix].mean(axis=0)
         for i in todo:
-            dd = float(np.linalg.norm(patches[i] - proto_d))
-            dl = float(np.linalg.norm(patches[i] - proto_l))
-            out[i] = digit if dd < dl else letter
+            dd = _nearest(patches, i, digit_ix)
+            dl = _nearest(patches, i, letter_ix)
+            if digit_ix and letter_ix:
+                out[i] = digit if dd < dl else letter
+            elif scale is not None and min(dd, dl) <= 1.6 * scale:
+                out[i] = digit if digit_ix else letter
     result, pos = [], 0
     for line in lines:
         result.append("".join(out[pos : pos + len(line)]))
         pos += len(line)
     return result
+
+
+def _nearest(patches: np.ndarray, i: int, among: list[int]) -> float:
+    """Distance from patch i to the nearest of the patches `among` (inf when there are none)."""
+    if not among:
+        return float("inf")
+    return float(np.linalg.norm(patches[among] - patches[i], axis=1).min())
+
+
+def _same_glyph_scale(chars: list[str], classes: list[str], patches: np.ndarray) -> float | None:
+    """Median distance between a digit-field glyph and its nearest other glyph read the same: how alike this
+    document prints one character (None when there are too few to tell)."""
+    dists = []
+    digit_ix = [i for i, k in enumerate(classes) if k == "digit" and chars[i] in "0123456789"]
+    for i in digit_ix:
+        same = [j for j in digit_ix if j != i and chars[j] == chars[i]]
+        if same:
+            dists.append(_nearest(patches, i, same))
+    return float(np.median(dists)) if len(dists) >= 4 else None

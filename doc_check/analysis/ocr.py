@@ -14,7 +14,7 @@ from doc_check.analysis.locate import LineGrid
 #: Patch size (width, height) each character cell is resampled to before classification.
 PATCH_W, PATCH_H = 14, 20
 #: Training set: this many synthetic lines of 44 characters, and the PCA dimension kept.
-TRAIN_LINES = 110
+TRAIN_LINES = 90
 PCA_DIM = 56
 NEIGHBOURS = 5
 
@@ -24,41 +24,44 @@ def cell_patches(image: np.ndarray, line: LineGrid) -> np.ndarray:
 
     Ink is normalised to the line's contrast; each cell is re-centred on its ink so small grid errors do not matter.
     """
+    n = len(line.centers)
     pitch = line.pitch
     band = line.bottom - line.top
     y0 = line.top - 0.18 * band
     y1 = line.bottom + 0.18 * band
-    x0 = line.centers[0] - pitch
-    x1 = line.centers[-1] + pitch
     h, w = image.shape
     yi0, yi1 = max(0, int(np.floor(y0))), min(h, int(np.ceil(y1)) + 1)
-    xi0, xi1 = max(0, int(np.floor(x0))), min(w, int(np.ceil(x1)) + 1)
-    strip = image[yi0:yi1, xi0:xi1].astype(np.float32)
-    if strip.size == 0:
-        return np.zeros((len(line.centers), PATCH_H * PATCH_W), np.float32)
-    bg = float(np.percentile(strip, 92))
-    fg = float(np.percentile(strip, 4))
-    ink = np.clip((bg - image.astype(np.float32)) / max(bg - fg, 12.0), 0.0, 1.0)
-    col_ink = ink[yi0:yi1].sum(axis=0)
-    patch_w = 1.15 * pitch
-    size = (max(4, int(round(patch_w))), max(4, int(round(y1 - y0))))
-    yc = (y0 + y1) / 2
-    out = np.empty((len(line.centers), PATCH_H * PATCH_W), np.float32)
-    for i, c in enumerate(line.centers):
-        a, b = int(round(c - 0.5 * pitch)), int(round(c + 0.5 * pitch)) + 1
-        a, b = max(0, a), min(w, b)
-        shift = 0.0
-        if b > a:
-            prof = col_ink[a:b]
-            mass = float(prof.sum())
-            if mass > 1e-3:
-                centroid = float((prof * np.arange(a, b)).sum() / mass)
-                shift = float(np.clip(centroid - c, -0.22 * pitch, 0.22 * pitch))
-        patch = cv2.getRectSubPix(ink, size, (c + shift, yc))
-        patch = cv2.resize(patch, (PATCH_W, PATCH_H), interpolation=cv2.INTER_AREA)
-        out[i] = patch.ravel()
+    xi0 = max(0, int(np.floor(line.centers[0] - pitch)))
+    xi1 = min(w, int(np.ceil(line.centers[-1] + pitch)) + 1)
+    strip = image[yi0:yi1, xi0:xi1]
+    if strip.size == 0 or yi1 - yi0 < 2:
+        return np.zeros((n, PATCH_H * PATCH_W), np.float32)
+    bg, fg = np.percentile(strip, (92, 4))
+    ink = np.clip((float(bg) - image.astype(np.float32)) / max(float(bg - fg), 12.0), 0.0, 1.0)
+    # re-centre each cell on the centroid of its column ink profile (clamped to a fraction of the pitch)
+    col = ink[yi0:yi1].sum(axis=0, dtype=np.float64)
+    cs = np.concatenate([[0.0], np.cumsum(col)])
+    cm = np.concatenate([[0.0], np.cumsum(col * np.arange(w))])
+    centers = np.asarray(line.centers)
+    a = np.clip(np.round(centers - 0.5 * pitch).astype(int), 0, w)
+    b = np.clip(np.round(centers + 0.5 * pitch).astype(int) + 1, 0, w)
+    mass = cs[b] - cs[a]
+    centroid = np.where(mass > 1e-3, (cm[b] - cm[a]) / np.maximum(mass, 1e-9), centers)
+    centers = centers + np.clip(centroid - centers, -0.22 * pitch, 0.22 * pitch)
+    # resample all cells in one remap, after a blur that stands in for area averaging
+    patch_w, patch_h = 1.15 * pitch, y1 - y0
+    sx, sy = patch_w / PATCH_W, patch_h / PATCH_H
+    sigma_x, sigma_y = max(0.0, 0.45 * (sx - 1.0)), max(0.0, 0.45 * (sy - 1.0))
+    if sigma_x > 0.05 or sigma_y > 0.05:
+        ink = cv2.GaussianBlur(ink, (0, 0), sigmaX=max(sigma_x, 0.05), sigmaY=max(sigma_y, 0.05))
+    u = (np.arange(PATCH_W) - (PATCH_W - 1) / 2) * sx
+    v = (np.arange(PATCH_H) - (PATCH_H - 1) / 2) * sy + (y0 + y1) / 2
+    map_x = np.tile((centers[:, None] + u[None, :]).ravel().astype(np.float32), (PATCH_H, 1))
+    map_y = np.repeat(v.astype(np.float32)[:, None], n * PATCH_W, axis=1)
+    cells = cv2.remap(ink, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    out = cells.reshape(PATCH_H, n, PATCH_W).transpose(1, 0, 2).reshape(n, PATCH_H * PATCH_W)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.maximum(norms, 1e-3)
+    return np.ascontiguousarray(out / np.maximum(norms, 1e-3), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,10 @@ def train_classifier(seed: int = 9303, lines: int = TRAIN_LINES) -> GlyphClassif
     x = np.concatenate(feats).astype(np.float64)
     y = np.array(labels)
     mean = x.mean(axis=0)
-    _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
-    basis = vt[:PCA_DIM].T
-    train = (x - mean) @ basis
+    centred = x - mean
+    _, vecs = np.linalg.eigh(centred.T @ centred)  # principal axes, ascending variance
+    basis = vecs[:, ::-1][:, :PCA_DIM]
+    train = centred @ basis
     return GlyphClassifier(
         mean.astype(np.float32),
         basis.astype(np.float32),
