@@ -167,17 +167,20 @@ def microprint(mask: np.ndarray, box: tuple[int, int, int, int], phrase: str, va
 
 
 def dot_matrix(mask: np.ndarray, s: str, box: tuple[int, int, int, int], value: int = 255) -> None:
-    """Write ``s`` as a dot-matrix line (round dots on a grid, like laser perforation) filling the box height."""
+    """Write ``s`` as a dot-matrix line (round dots on a grid, like laser perforation) fitted into the box."""
     x0, y0, x1, y1 = box
-    rows = 9
-    pitch = (y1 - y0) / rows
-    cols = max(1, int((x1 - x0) / pitch))
-    small = np.zeros((rows * 8, cols * 8), np.uint8)
-    text(small, s, 2, rows * 8 - 6, rows * 8 - 12, face="sans", weight=600)
-    grid = cv2.resize(small, (cols, rows), interpolation=cv2.INTER_AREA)
+    rows, cell = 11, 8
+    cap = (rows - 2) * cell
+    width = text_width(s, cap, face="ocrb") + 2 * cell
+    small = np.zeros((rows * cell, width), np.uint8)
+    text(small, s, cell, (rows - 1) * cell, cap, face="ocrb")
+    cols = max(1, width // cell)
+    grid = cv2.resize(small[:, : cols * cell], (cols, rows), interpolation=cv2.INTER_AREA)
+    pitch = min((y1 - y0) / rows, (x1 - x0) / cols)
     radius = max(1, int(round(pitch * 0.36)))
-    for r, c in zip(*np.nonzero(grid > 90)):
-        cv2.circle(mask, (int(x0 + (c + 0.5) * pitch), int(y0 + (r + 0.5) * pitch)), radius, value, -1, AA)
+    oy = y0 + ((y1 - y0) - rows * pitch) / 2
+    for r, c in zip(*np.nonzero(grid > 70)):
+        cv2.circle(mask, (int(x0 + (c + 0.5) * pitch), int(oy + (r + 0.5) * pitch)), radius, value, -1, AA)
 
 
 def signature_path(rng: np.random.Generator, box: tuple[int, int, int, int]) -> list[np.ndarray]:
