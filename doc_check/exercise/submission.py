@@ -19,6 +19,7 @@ from doc_check.indicators import VERDICTS, is_known
 MAX_SUBMISSION_BYTES = 2_000_000
 """Submission files larger than this are refused."""
 
+_VERDICT_SET = frozenset(VERDICTS)
 _KNOWN: dict[str, bool] = {}
 """Memo of indicators.is_known (prefix ids need a scan of the registry)."""
 
@@ -180,30 +181,30 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
     answers: list[Answer] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(raw_answers):
-        base = f"answers[{i}]"
         if not isinstance(item, dict):
-            raise err(base, "must be an object")
+            raise err(f"answers[{i}]", "must be an object")
         sid = item.get("sample_id")
         if not isinstance(sid, str) or not sid:
-            raise err(f"{base}.sample_id", "missing or not a string")
-        anchor = f'"{sid}"'
+            raise err(f"answers[{i}].sample_id", "missing or not a string")
         if sid in seen:
             # find the second occurrence for the line number
+            anchor = f'"{sid}"'
             first = text.find(anchor)
             pos = text.find(anchor, first + 1)
             line = text.count("\n", 0, pos) + 1 if pos >= 0 else None
-            raise BadInput(f"{where(source, line, base + '.sample_id')}: duplicated answer for sample {sid!r} "
-                           f"(also answers[{seen[sid]}])")
+            raise BadInput(f"{where(source, line, f'answers[{i}].sample_id')}: duplicated answer for sample "
+                           f"{sid!r} (also answers[{seen[sid]}])")
         seen[sid] = i
-        for name in item:
-            if name not in _ANSWER_FIELDS:
-                raise err(f"{base}.{name}", "unknown field", anchor)
+        if not _ANSWER_FIELDS.issuperset(item):
+            name = next(n for n in item if n not in _ANSWER_FIELDS)
+            raise err(f"answers[{i}].{name}", "unknown field", f'"{sid}"')
         verdict = item.get("verdict")
-        if verdict is not None and verdict not in VERDICTS:
-            raise err(f"{base}.verdict", f"unknown verdict {verdict!r} (known: {', '.join(VERDICTS)})", anchor)
+        if verdict is not None and verdict not in _VERDICT_SET:
+            raise err(f"answers[{i}].verdict", f"unknown verdict {verdict!r} (known: {', '.join(VERDICTS)})",
+                      f'"{sid}"')
         indicators = item.get("indicators", [])
         if not isinstance(indicators, list) or not all(isinstance(x, str) for x in indicators):
-            raise err(f"{base}.indicators", "must be a list of strings", anchor)
+            raise err(f"answers[{i}].indicators", "must be a list of strings", f'"{sid}"')
         for ind in indicators:
             known = _KNOWN.get(ind)
             if known is None:
@@ -211,24 +212,28 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
                 if len(_KNOWN) < 10_000:
                     _KNOWN[ind] = known
             if not known:
-                raise err(f"{base}.indicators", f"unknown indicator id {ind!r}", anchor)
+                raise err(f"answers[{i}].indicators", f"unknown indicator id {ind!r}", f'"{sid}"')
         confidence = item.get("confidence")
-        if confidence is not None:
+        if confidence is not None and not (type(confidence) is int and 0 <= confidence <= 100):
             if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
                 math.isfinite(confidence) and 0 <= confidence <= 100 and confidence == int(confidence)
             ):
-                raise err(f"{base}.confidence", f"must be a whole number 0-100 or null, not {confidence!r}", anchor)
+                raise err(f"answers[{i}].confidence", f"must be a whole number 0-100 or null, not {confidence!r}",
+                          f'"{sid}"')
             confidence = int(confidence)
         seconds = item.get("seconds", 0)
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
-            math.isfinite(seconds) and seconds >= 0
-        ):
-            raise err(f"{base}.seconds", f"must be a number of seconds >= 0, not {seconds!r}", anchor)
+        if not (type(seconds) is float and 0.0 <= seconds < math.inf):
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
+                math.isfinite(seconds) and seconds >= 0
+            ):
+                raise err(f"answers[{i}].seconds", f"must be a number of seconds >= 0, not {seconds!r}", f'"{sid}"')
+            seconds = float(seconds)
         note = item.get("note", "")
-        if not isinstance(note, str):
-            raise err(f"{base}.note", "must be a string", anchor)
-        answers.append(fast_build(Answer, sample_id=sid, verdict=verdict, indicators=tuple(dict.fromkeys(indicators)),
-                                  confidence=confidence, seconds=float(seconds), note=note))
+        if type(note) is not str:
+            raise err(f"answers[{i}].note", "must be a string", f'"{sid}"')
+        answers.append(fast_build(Answer, sample_id=sid, verdict=verdict,
+                                  indicators=tuple(dict.fromkeys(indicators)) if indicators else (),
+                                  confidence=confidence, seconds=seconds, note=note))
     return Submission(
         exercise_id=strings["exercise_id"],
         exercise_version=strings["exercise_version"],
