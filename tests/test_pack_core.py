@@ -265,3 +265,21 @@ def test_ready_exercise_pack_holds_no_truth(tmp_path: Path) -> None:
             assert w.lower().encode() not in name.lower().encode(), (w, name)
             assert w.lower().encode() not in (data.lower() if name.endswith((".toml", ".json")) else data), (w, name)
     assert verify_pack(out).exercise_id == "first-line"
+
+
+def test_file_and_folder_of_the_same_name_is_refused(packed: Path, tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    members = _members(packed)
+    manifest = json.loads(members[MANIFEST_FILE])
+    for name, data in (("samples/S1/front_ir.png/x", b"x"),):
+        manifest["files"].append({"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        members[name] = data
+    members[MANIFEST_FILE] = json.dumps(manifest).encode()
+    bad = tmp_path / "clash.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(BadInput, match="cannot unpack"):
+        open_pack(bad, tmp_path / "u")

@@ -396,9 +396,12 @@ def open_pack(pack: str | Path, dest: str | Path, progress: Progress | None = No
             target = (root / f.path).resolve()
             if not target.is_relative_to(root):
                 raise BadInput(f"{pack}: unsafe path {f.path!r} in the archive (refused)")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("xb") as sink:
-                digest = _read_member(pack, zf, by_name[f.path], f.size, sink)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with target.open("xb") as sink:
+                    digest = _read_member(pack, zf, by_name[f.path], f.size, sink)
+            except OSError as exc:
+                raise BadInput(f"{pack}: {f.path}: cannot unpack: {exc.strerror or exc}") from None
             if digest != f.sha256:
                 raise BadInput(f"{pack}: {f.path}: SHA-256 does not match the manifest (tampered pack refused)")
             target.chmod(0o444)
