@@ -193,3 +193,17 @@ def test_check_key_direct(ex_dir: Path) -> None:
     ex = load_exercise(ex_dir)
     key = load_exercise_key(ex_dir)
     check_key(ex, key)
+
+
+def test_extra_sample_root_from_environment(ex_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "shared_sets"
+    (tmp_path / "samples").rename(elsewhere)
+    _edit(ex_dir / "exercise.toml", 'sample_root = "../../samples"', 'sample_root = "../../shared_sets"')
+    _bad(ex_dir, r"sample_root: .*outside the allowed sample roots")
+    monkeypatch.setenv("DOC_CHECK_SAMPLE_ROOTS", str(elsewhere))
+    assert load_exercise(ex_dir).sample_root == elsewhere.resolve()
+    # an explicit list of roots replaces the defaults
+    assert load_exercise(ex_dir, sample_roots=[tmp_path]).sample_root == elsewhere.resolve()
+    _bad_roots = pytest.raises(BadInput, match="outside the allowed sample roots")
+    with _bad_roots:
+        load_exercise(ex_dir, sample_roots=[ex_dir])

@@ -134,3 +134,15 @@ def test_validate_ok_and_broken(tmp_path: Path) -> None:
     (folder.parent.parent / "samples" / "S2" / "front_uv.png").unlink()
     result = runner.invoke(cli, ["exercise", "validate", "--no-key", str(folder)])
     assert result.exit_code == 2 and "front_uv.png" in result.output
+
+
+def test_exam_pack_layout_scored_with_a_separate_key(tmp_path: Path) -> None:
+    folder, subs = _generate(tmp_path, 2)
+    key = tmp_path / "instructor_key.toml"
+    (folder / "key.toml").rename(key)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["score", str(folder), str(tmp_path / "subs")])
+    assert result.exit_code == 2 and "key.toml: file not found" in result.output
+    result = runner.invoke(cli, ["score", str(folder), str(tmp_path / "subs"), "--key", str(key)])
+    assert result.exit_code == 0, result.output
+    assert "2 participants" in result.output
