@@ -180,3 +180,5 @@ def test_cli_generate_json_and_errors(tmp_path: Path) -> None:
     assert r.exit_code == 2
     missing = runner.invoke(cli, ["generate"])
     assert missing.exit_code == 2
+    blocked = runner.invoke(cli, ["generate", "--out", str(a_file / "sub"), "--count", "1", "--dpi", "72"])
+    assert blocked.exit_code == 2 and "cannot write" in blocked.output

@@ -10,7 +10,7 @@ altered documents go through exactly the same code path.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import cv2
@@ -21,14 +21,12 @@ from doc_check.specimen.document import DocumentData
 from doc_check.specimen.faces import FaceTraits, draw_face
 from doc_check.specimen.layout import (
     DOCUMENT_TITLES,
-    LABEL_GAP_MM,
     MRZ_CAP_HEIGHT_MM,
     MRZ_PITCH_MM,
     Box,
     SideLayout,
     label,
     layout,
-    mm_to_px,
     sides,
 )
 
@@ -553,12 +551,3 @@ def _wear(vis: Image, uv: Image, ir: Image, kind: str, rng: np.random.Generator,
 def render_document(doc: DocumentData, dpi: int, plan: RenderPlan = RenderPlan()) -> dict[str, dict[str, Image]]:
     """Every side of a document under every light: side -> channel -> image."""
     return {side: render_side(doc, side, dpi, plan) for side in sides(doc.document_type)}
-
-
-def mm(dpi: int, value: float) -> int:
-    """Millimetres to pixels (re-exported for forgeries)."""
-    return mm_to_px(value, dpi)
-
-
-__all__ = ["CHANNELS", "FieldStyle", "GENUINE_PRINT", "LABEL_GAP_MM", "PrintStyle", "RenderPlan", "SecurityPrint",
-           "ink", "glow", "render_document", "render_side", "security_print", "side_layout", "field"]

@@ -313,7 +313,15 @@ def generate_set(out: str | Path, *, seed: int = 0, count: int = 12, types: Sequ
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise BadInput(f"{out}: exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return _generate_into(out, specs, seed, types, dpi, progress)
+    except OSError as exc:
+        raise BadInput(f"{out}: cannot write the set: {exc.strerror or exc}") from None
+
+
+def _generate_into(out: Path, specs: list[SampleSpec], seed: int, types: Sequence[str], dpi: int,
+                   progress: Progress | None) -> dict[str, object]:
     ref_types = sorted(set(types), key=DOCUMENT_TYPES.index)
     total = len(specs) + len(ref_types)
     entries: dict[str, KeyEntry] = {}
