@@ -108,16 +108,19 @@ def test_trainee_answers_a_sample_in_the_browser(server, browser) -> None:
 
     url, db = server
     browser.get(url)
-    # textual-serve marks the page once the trainee's process has sent its first screen
+    # textual-serve marks the page once the trainee's process has sent its first screen; then wait until the
+    # participant-code dialog (its blue frame) is really drawn, so no keystroke is sent before the app listens
     _wait(lambda: "-first-byte" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
           30, "the trainee UI in the browser")
-    time.sleep(1.0)
+    _wait(lambda: _dialog_drawn(browser.get_screenshot_as_png()), 30, "the participant-code dialog")
     browser.find_element(By.CSS_SELECTOR, ".xterm-screen").click()
     keys = browser.find_element(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")
     keys.send_keys("W42")
     keys.send_keys(Keys.ENTER)
     # the participant code opens the served exercise: its first sample's attempt row appears
     _wait(lambda: any(a[0] == "W42" for a in _answers(db)) or _attempt_exists(db, "W42"), 30, "the attempt")
+    _wait(lambda: not _dialog_drawn(browser.get_screenshot_as_png()), 30, "the examine screen")
+    time.sleep(1.0)  # let the examine screen finish mounting (it focuses the document view)
     # focus the verdict buttons (document view -> form -> verdict) and choose the first verdict: genuine
     keys.send_keys(Keys.TAB)
     keys.send_keys(Keys.TAB)
@@ -135,6 +138,18 @@ def test_trainee_answers_a_sample_in_the_browser(server, browser) -> None:
         assert con.execute("SELECT value FROM settings WHERE key = 'participant'").fetchone() is None
     finally:
         con.close()
+
+
+def _dialog_drawn(png: bytes) -> bool:
+    """True when the screenshot shows the participant dialog's blue frame (thousands of accent-blue pixels)."""
+    import cv2
+    import numpy as np
+
+    img = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    if img is None:
+        return False
+    b, g, r = (img[..., i].astype(np.int16) for i in range(3))
+    return int(((b > 180) & (r < 40) & (g > 90) & (g < 160)).sum()) > 2000
 
 
 def _attempt_exists(db: Path, participant: str) -> bool:
