@@ -9,9 +9,9 @@ from doc_check.analysis.page import Page, band_pass, ink_mask, masked_correlatio
 
 MIN_ABSORPTION = 0.4
 """IR ink contrast, relative to the same ink's visible contrast and to the reference, below which ink counts as IR-transparent."""
-MAX_BACKGROUND_CORRELATION = 0.3
+MAX_BACKGROUND_CORRELATION = 0.5
 """Correlation of the IR image with the visible background print above which the background counts as IR-visible."""
-MIN_MARK_CONTRAST = 0.4
+MIN_MARK_CONTRAST = 0.25
 """The IR mark's contrast, relative to the reference's, below which it counts as missing."""
 
 

@@ -26,7 +26,32 @@ class Page:
     """channel -> reference specimen image (BGR)."""
     registrations: dict[str, Registration] = field(default_factory=dict)
     capture: str = "scan"
+    originals: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """channel -> the sample's image as loaded (for fine crops at a higher resolution)."""
+    full_references: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """channel -> the reference image at its own resolution."""
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def fine(self, channel: str, box: Box, px_per_mm: float, *, reference: bool = False) -> np.ndarray | None:
+        """A work-grid box resampled at ``px_per_mm`` from the full-resolution image (grey), or None."""
+        scale = px_per_mm / self.px_per_mm
+        x, y, w, h = box
+        size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+        crop_h = np.diag([scale, scale, 1.0]) @ np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1]], float)
+        if reference:
+            src = self.full_references.get(channel)
+            if src is None:
+                return None
+            k = src.shape[1] / self.size[0]  # full reference pixels per work pixel
+            hom = crop_h @ np.diag([1 / k, 1 / k, 1.0])
+        else:
+            src = self.originals.get(channel)
+            reg = self.registrations.get(channel)
+            if src is None or reg is None:
+                return None
+            hom = crop_h @ reg.homography
+        out = cv2.warpPerspective(src, hom, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return cv2.cvtColor(out, cv2.COLOR_BGR2GRAY) if out.ndim == 3 else out
 
     @property
     def size(self) -> tuple[int, int]:
@@ -96,7 +121,7 @@ class Page:
         if key not in self._cache:
             w, h = self.size
             excluded = self.personal_names() + ["emblem", "uv_emblem", "ir_mark", "title", "microprint"]
-            mask = 255 - self.mask_of(excluded, grow_mm=2.6)
+            mask = 255 - self.mask_of(excluded, grow_mm=0.8)
             margin = self.mm(3.0)
             frame = np.zeros_like(mask)
             frame[margin : h - margin, margin : w - margin] = 255

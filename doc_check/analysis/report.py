@@ -118,6 +118,8 @@ def register_side(
         references=refs,
         registrations=regs,
         capture=sample.capture,
+        originals=originals,
+        full_references={c: _reference_image(reference.image_path(side, c), max_pixels) for c in refs},
     )
     return originals, page
 
