@@ -73,6 +73,11 @@ async def test_library_build_and_save_exercise(sample_set: Path, tmp_path: Path)
         await pilot.press("i")
         await pilot.pause()
         assert viewer.channel == "ir"
+        # all lights side by side: three pictures in one row, as wide as three pages
+        await pilot.press("l")
+        await pilot.pause()
+        page = viewer.pictures["front.visible"]
+        assert viewer.view.image.shape[1] > 3 * page.shape[1] * viewer.view.image.shape[0] / page.shape[0] - 1
         # add both samples to the exercise, the second first
         await pilot.press("down")
         await pilot.pause()

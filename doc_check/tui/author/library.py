@@ -27,6 +27,7 @@ class LibraryPane(Horizontal):
         Binding("w", "channel('visible')", "White"),
         Binding("u", "channel('uv')", "UV"),
         Binding("i", "channel('ir')", "IR"),
+        Binding("l", "channel('all')", "All lights"),
         Binding("b", "flip", "Side"),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import cv2
 import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +14,27 @@ from textual.widgets import Static
 from doc_check.samples import CHANNELS
 from doc_check.tui.widgets.document_view import DocumentView
 
-CHANNEL_NAMES = {"visible": "White", "uv": "UV", "ir": "IR"}
+ALL = "all"
+CHANNEL_NAMES = {"visible": "White", "uv": "UV", "ir": "IR", ALL: "All"}
+GAP = 8
+"""Pixels between the pictures shown side by side."""
+
+
+def side_by_side(images: list[np.ndarray]) -> np.ndarray | None:
+    """The pictures of one side under every light in a row, scaled to one height (grey ones as colour)."""
+    if not images:
+        return None
+    height = min(img.shape[0] for img in images)
+    row = []
+    for img in images:
+        if img.ndim == 2:
+            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+        if img.shape[0] != height:
+            img = cv2.resize(img, (round(img.shape[1] * height / img.shape[0]), height), interpolation=cv2.INTER_AREA)
+        if row:
+            row.append(np.full((height, GAP, 3), 40, np.uint8))
+        row.append(img)
+    return np.hstack(row)
 
 
 class SampleViewer(Vertical):
@@ -23,6 +44,7 @@ class SampleViewer(Vertical):
         Binding("w", "channel('visible')", "White"),
         Binding("u", "channel('uv')", "UV"),
         Binding("i", "channel('ir')", "IR"),
+        Binding("l", "channel('all')", "All lights"),
         Binding("b", "flip", "Side"),
         Binding("plus,equals_sign", "zoom(1.5)", "Zoom +", key_display="+"),
         Binding("minus", "zoom(0.6666667)", "Zoom -", key_display="-"),
@@ -55,7 +77,7 @@ class SampleViewer(Vertical):
         self.side = self.sides[0]
         self.label = label
         self.boxes_by_side = {}
-        if f"{self.side}.{self.channel}" not in self.pictures:
+        if self.channel != ALL and f"{self.side}.{self.channel}" not in self.pictures:
             self.channel = next((c for c in CHANNELS if f"{self.side}.{c}" in self.pictures), "visible")
         self.refresh_view(keep=False)
 
@@ -65,19 +87,24 @@ class SampleViewer(Vertical):
         self.view.set_boxes(self.boxes_by_side.get(self.side, []))
 
     def refresh_view(self, keep: bool = True) -> None:
-        """Show the current side and light."""
-        image = self.pictures.get(f"{self.side}.{self.channel}")
-        self.view.boxes = list(self.boxes_by_side.get(self.side, []))
+        """Show the current side and light (or every light side by side)."""
+        if self.channel == ALL:
+            image = side_by_side([self.pictures[f"{self.side}.{c}"] for c in CHANNELS
+                                  if f"{self.side}.{c}" in self.pictures])
+            self.view.boxes = []
+        else:
+            image = self.pictures.get(f"{self.side}.{self.channel}")
+            self.view.boxes = list(self.boxes_by_side.get(self.side, []))
         self.view.show(image, keep_view=keep)
         lights = " ".join(
             (f"[reverse]{CHANNEL_NAMES[c]}[/]" if c == self.channel else CHANNEL_NAMES[c])
-            for c in CHANNELS if f"{self.side}.{c}" in self.pictures
+            for c in (*CHANNELS, ALL) if c == ALL or f"{self.side}.{c}" in self.pictures
         )
         text = f"[b]{self.label}[/] · {self.side} · {lights}" if self.pictures else "[dim]no sample[/]"
         self.query_one(".caption", Static).update(text)
 
     def action_channel(self, channel: str) -> None:
-        if f"{self.side}.{channel}" in self.pictures:
+        if channel == ALL or f"{self.side}.{channel}" in self.pictures:
             self.channel = channel
             self.refresh_view()
 
