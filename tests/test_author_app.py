@@ -162,3 +162,30 @@ async def test_make_and_save_a_forgery(sample_set: Path, tmp_path: Path) -> None
     assert set(key) == before | {generated.id}
     assert key[generated.id].indicators == generated.truth.indicators
     assert (set_dir / generated.id / "sample.toml").is_file()
+
+
+def test_author_cli_opens_an_exercise_to_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from exercise_helpers import make_project
+
+    ex_dir = make_project(tmp_path / "p")
+    seen: dict[str, object] = {}
+    original = AuthorApp.run
+
+    async def look(pilot) -> None:
+        await pilot.pause()
+        builder = pilot.app.query_one(BuilderPane)
+        seen["samples"] = list(builder.samples)
+        seen["title"] = builder.query_one("#ex-title", Input).value
+        seen["tls"] = builder.query_one("#ex-tls", Input).value
+        seen["rows"] = pilot.app.query_one(LibraryPane).query_one("#lib-table", DataTable).row_count
+        pilot.app.exit()
+
+    monkeypatch.setattr(AuthorApp, "run", lambda self, *a, **k: original(self, headless=True, size=(140, 40),
+                                                                          auto_pilot=look))
+    runner = CliRunner()
+    res = runner.invoke(cli, ["author", "--exercises", str(ex_dir.parent), "--exercise", "ex1", "--image",
+                              "halfcell"])
+    assert res.exit_code == 0, res.output
+    assert seen == {"samples": ["S1", "S2", "S3", "S4"], "title": "Test round", "tls": "60", "rows": 4}
+    res = runner.invoke(cli, ["author", "--set", str(tmp_path / "none"), "--exercises", str(ex_dir.parent)])
+    assert res.exit_code == 2 and "sample set folder not found" in res.output
