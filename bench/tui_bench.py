@@ -18,6 +18,7 @@ T0 = time.perf_counter()
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import os  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -77,6 +78,13 @@ def main() -> None:
                 doc = screen.query_one("#doc", DocumentView)
                 results["td3_image"] = doc.image.shape
                 results["view_px"] = doc.last_render.shape
+                noop = []
+                for k in range(args.repeat):  # a key nothing is bound to: the pilot's own overhead
+                    t = time.perf_counter()
+                    await pilot.press("f9")
+                    await pilot.pause()
+                    noop.append((time.perf_counter() - t) * 1000)
+                results["noop"] = noop
                 channels = [c for c in exercise.channels if c in screen.available_channels()]
                 keys = {"visible": "w", "uv": "u", "ir": "i"}
                 switch, switch_handler = [], []
@@ -126,7 +134,8 @@ def main() -> None:
 
     print(f"exercise {exercise.id} ({len(exercise.samples)} samples, lights {', '.join(exercise.channels)}); "
           f"terminal {cols}x{rows}; TD3 image {results['td3_image'][1]}x{results['td3_image'][0]} px, "
-          f"view {results['view_px'][1]}x{results['view_px'][0]} px; {args.repeat} repeats")
+          f"view {results['view_px'][1]}x{results['view_px'][0]} px; {args.repeat} repeats; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print()
     print("| measure | median | p90 | goal |")
     print("| --- | --- | --- | --- |")
@@ -135,6 +144,7 @@ def main() -> None:
     print(row("channel switch: key -> frame", results["switch"], "< 100 ms"))
     print(row("zoom step: handler", results["zoom_handler"], "< 100 ms"))
     print(row("zoom step: key -> frame", results["zoom"], "< 100 ms"))
+    print(row("baseline: unbound key -> frame (pilot overhead)", results["noop"], ""))
     print(f"| peak memory through the exercise (max RSS) | {peak_mb:.0f} MB | | < 300 MB |")
     print()
     print(f"ended on {results['submitted']}")

@@ -245,3 +245,26 @@ async def test_reader_history_and_back_to_the_list(tmp_path: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_mouse_wheel_zooms_at_the_pointer_and_drag_pans(project) -> None:
+    from textual import events
+
+    exercise, store = project
+    app = TrainApp(store, [exercise], start=exercise, participant="T06", image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        doc = app.screen.query_one("#doc", DocumentView)
+        x, y = doc.size.width // 4, doc.size.height // 2
+        before = doc.geometry.to_image((x + 0.5) * 1, (y + 0.5) * 2)
+        doc.post_message(events.MouseScrollUp(doc, x, y, 0, -1, 0, False, False, False, screen_x=x, screen_y=y))
+        await pilot.pause()
+        assert doc.zoom == pytest.approx(1.5)
+        after = doc.geometry.to_image((x + 0.5) * 1, (y + 0.5) * 2)
+        assert after == pytest.approx(before, abs=2.0)  # the point under the pointer stays put
+        centre = doc.geometry.center
+        await pilot.mouse_down(doc, offset=(x, y))
+        await pilot.hover(doc, offset=(x + 6, y))
+        await pilot.mouse_up(doc, offset=(x + 6, y))
+        await pilot.pause()
+        assert doc.geometry.center[0] < centre[0]  # dragging right moves the view left over the page
