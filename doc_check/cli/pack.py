@@ -11,20 +11,15 @@ from typing import Callable, Iterator
 
 import click
 
-from doc_check.errors import BadInput
 from doc_check.exercise.model import Exercise
 from doc_check.exercise.pack import build_pack, open_pack, verify_pack
 
 
 def resolve_exercise(value: str) -> Path:
-    """An exercise given as a folder, an exercise.toml, or an id under ./exercises/."""
-    path = Path(value)
-    if path.exists():
-        return path
-    candidate = Path("exercises") / value
-    if (candidate / "exercise.toml").is_file():
-        return candidate
-    raise BadInput(f"{value}: no such exercise (not a folder, not an exercise.toml, not an id under ./exercises/)")
+    """The exercise.toml of an exercise given as a folder, a file, or an id among the project's exercises."""
+    from doc_check.cli.train import builtin_exercises_dir, resolve_exercise as resolve
+
+    return resolve(value, builtin_exercises_dir()).path
 
 
 @contextmanager
