@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -114,16 +115,29 @@ def load_submission(path: str | Path) -> Submission:
     """Read and check a submission file: types, ranges, verdicts, indicator ids, duplicated answers."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise BadInput(f"{path}: not a file")
-        if size > MAX_SUBMISSION_BYTES:
-            raise BadInput(f"{path}: file too large ({size} bytes, at most {MAX_SUBMISSION_BYTES})")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         raise BadInput(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path}: not a file") from None
     except OSError as exc:
         raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise BadInput(f"{path}: not a file")
+        if st.st_size > MAX_SUBMISSION_BYTES:
+            raise BadInput(f"{path}: file too large ({st.st_size} bytes, at most {MAX_SUBMISSION_BYTES})")
+        raw = os.read(fd, MAX_SUBMISSION_BYTES + 1)
+        while len(raw) < st.st_size:  # short reads (large files on some file systems)
+            more = os.read(fd, MAX_SUBMISSION_BYTES + 1 - len(raw))
+            if not more:
+                break
+            raw += more
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
