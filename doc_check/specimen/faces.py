@@ -148,7 +148,22 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     light = 0.78 + 0.26 * shade - 0.05 * ((xx - cx) / fw)  # light from the left
     face_rgb = np.asarray(skin, np.float32)[None, None, :] * light[..., None]
     m = face_mask.astype(np.float32)[..., None] / 255.0
-    canvas = (canvas.astype(np.float32) * (1 - m) + face_rgb * m).clip(0, 255).astype(np.uint8)
+    canvas = canvas.astype(np.float32) * (1 - m) + face_rgb * m
+    # soft modelling: the chin's shadow on the neck, cheeks, the sides of the nose, eye sockets
+    shading = np.zeros((H, W), np.uint8)
+    cv2.ellipse(shading, (int(cx), int(cy + fh * 0.98)), (int(fw * 0.55), int(fh * 0.16)), 0, 0, 360, 255, -1)
+    shading[face_mask > 128] = 0
+    for side in (-1, 1):
+        cv2.ellipse(shading, (int(cx + side * fw * t.eye_spacing), int(cy - fh * 0.08)), (int(fw * 0.24), int(fh * 0.11)), 0, 0, 360, 110, -1)
+        cv2.ellipse(shading, (int(cx + side * fw * 0.16), int(cy + fh * 0.18)), (int(fw * 0.05), int(fh * 0.2)), 0, 0, 360, 90, -1)
+    shade_f = cv2.GaussianBlur(shading, (0, 0), fw * 0.09).astype(np.float32)[..., None] / 255.0
+    canvas *= 1 - 0.35 * shade_f
+    blush = np.zeros((H, W), np.uint8)
+    for side in (-1, 1):
+        cv2.ellipse(blush, (int(cx + side * fw * 0.5), int(cy + fh * 0.25)), (int(fw * 0.2), int(fh * 0.12)), 0, 0, 360, 255, -1)
+    blush_f = cv2.GaussianBlur(blush, (0, 0), fw * 0.1).astype(np.float32)[..., None] / 255.0 * m
+    canvas *= 1 - 0.12 * blush_f * np.array([1.0, 0.9, 0.1], np.float32)
+    canvas = canvas.clip(0, 255).astype(np.uint8)
 
     # beard
     if t.beard:
@@ -215,7 +230,9 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
                 pts = np.array([[cx + side * fw * 0.95, cy - fh * 0.4], [cx + side * fw * 1.2, cy - fh * 0.3], [cx + side * fw * 1.3, H * 0.8], [cx + side * fw * 1.02, H * 0.8]], np.int32)
                 cv2.fillPoly(cap, [pts], 255, aa)
         capf = cap.astype(np.float32)[..., None] / 255.0
-        tex = np.asarray(hair, np.float32)[None, None, :] * (0.85 + 0.3 * rng.random((H, W, 1), dtype=np.float32))
+        strands = cv2.blur(rng.random((H, W), dtype=np.float32), (1, 9))  # fine vertical strands
+        sheen = np.exp(-(((xx - cx + fw * 0.3) / (fw * 0.5)) ** 2 + ((yy - (cy - fh * 0.8)) / (fh * 0.3)) ** 2))
+        tex = np.asarray(hair, np.float32)[None, None, :] * (0.75 + 0.5 * strands[..., None] + 0.25 * sheen[..., None])
         canvas = (canvas * (1 - capf) + tex * capf).clip(0, 255).astype(np.uint8)
     elif style == "curly":
         for _ in range(70):

@@ -203,6 +203,12 @@ def security_print(document_type: str, side: str, dpi: int, style: PrintStyle = 
         ink(vis, page, np.array([0.75, 0.80, 0.65], np.float32), 0.5)
         sx0, sy0, sx1, sy1 = lay.boxes["sticker"].px(dpi)
         region = (slice(sy0, sy1), slice(sx0, sx1))
+        # the sticker's slightly raised edge casts a thin shadow on the page
+        edge = np.zeros(shape, np.uint8)
+        off = max(1, int(0.25 * ppm))
+        cv2.rectangle(edge, (sx0 + off, sy0 + off), (sx1 + off, sy1 + off), 255, -1)
+        ink(vis, cv2.GaussianBlur(edge, (0, 0), max(0.8, 0.3 * ppm)), 0.55, 0.35)
+        vis[region] = PAPER
     else:
         region = (slice(0, h), slice(0, w))
     sub = vis[region]
@@ -471,6 +477,8 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
             face = ghost_face.astype(np.float32) / 255.0
             alpha = _portrait_alpha((y1 - y0, x1 - x0), 2.2 * ppm)
             px0, py0, px1, py1 = x0, y0, x1, y1
+        if doc.document_type == "td1":  # laser-engraved into polycarbonate: a grey portrait
+            face = cv2.cvtColor(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) * np.array([0.96, 0.98, 1.0], np.float32)
         if technique != "laser":
             face = np.clip(face * 1.05 + (rng.random(face.shape, dtype=np.float32) - 0.5) * 0.12, 0, 1)
         a3 = alpha[..., None]
@@ -496,25 +504,25 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
             gx0, gy0, gx1, gy1 = lay.boxes["ghost"].px(dpi)
             gface = cv2.resize(ghost_face, (gx1 - gx0, gy1 - gy0), interpolation=cv2.INTER_AREA)
             gg = cv2.cvtColor(gface, cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
-            gcov = (1 - gg) * 0.75 * _portrait_alpha(gg.shape, 1.2 * ppm)
+            gcov = (1 - gg) * 0.62 * _portrait_alpha(gg.shape, 1.2 * ppm)
             ink(vis[gy0:gy1, gx0:gx1], gcov, np.array([0.35, 0.3, 0.3], np.float32), 1.0)
             ink(ir[gy0:gy1, gx0:gx1], gcov, 0.0, 0.8 if technique == "laser" else 0.04)
             ink(uv[gy0:gy1, gx0:gx1], gcov, 0.2, 0.6)
 
     if plan.uv_fibres:
         area = lay.width_mm * lay.height_mm
-        layer = _fibres(shape, rng, dpi, area).astype(np.float32) * (0.8 / 255.0)
-        uv += layer
-        np.minimum(uv, 1.0, out=uv)
-        vis *= 1.0 - 0.04 * layer
+        # invisible fibres: they show only under UV
+        layer = _fibres(shape, rng, dpi, area)
+        fb = _bbox(layer.max(axis=2))
+        if fb is not None:
+            target = uv[fb]
+            cv2.scaleAdd(layer[fb].astype(np.float32), 0.8 / 255.0, target, dst=target)
+            np.minimum(target, 1.0, out=target)
 
     if plan.wear:
         _wear(vis, uv, ir, plan.wear, rng, ppm)
-    return {
-        "visible": (vis * 255.0 + 0.5).clip(0, 255).astype(np.uint8),
-        "uv": (uv * 255.0 + 0.5).clip(0, 255).astype(np.uint8),
-        "ir": (ir * 255.0 + 0.5).clip(0, 255).astype(np.uint8),
-    }
+    return {"visible": cv2.convertScaleAbs(vis, alpha=255.0), "uv": cv2.convertScaleAbs(uv, alpha=255.0),
+            "ir": cv2.convertScaleAbs(ir, alpha=255.0)}
 
 
 def _wear(vis: Image, uv: Image, ir: Image, kind: str, rng: np.random.Generator, ppm: float) -> None:
