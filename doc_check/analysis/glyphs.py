@@ -85,7 +85,7 @@ def render_line(text: str, rng: np.random.Generator) -> tuple[np.ndarray, LineGr
     width = int(pad_x * 2 + pitch * len(text)) + 16
     height = int(cap + 2 * pad_y) + 16
     canvas = np.zeros((height, width), np.uint8)
-    weight = int(rng.choice([-1, 0, 0, 1, 1, 2]))
+    weight = int(rng.choice([-1, -1, 0, 0, 1, 2]))
     jitter = rng.uniform(0.0, 0.6)  # per-glyph vertical wobble (print quality, residual skew)
     for i, ch in enumerate(text):
         options = inks[ch, weight]

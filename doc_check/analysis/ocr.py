@@ -1,4 +1,4 @@
-"""Glyph classifier for OCR-B MRZ characters: normalised cell patches, PCA, nearest neighbours over rendered glyphs."""
+"""Glyph classifier for OCR-B MRZ characters: cell patches, pixel + gradient features, PCA, nearest neighbours."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from doc_check.analysis.locate import LineGrid
 PATCH_W, PATCH_H = 14, 20
 #: Training set: this many synthetic lines of 44 characters, and the PCA dimension kept.
 TRAIN_LINES = 90
-PCA_DIM = 56
-NEIGHBOURS = 5
+PCA_DIM = 80
+NEIGHBOURS = 8
 
 
 def cell_patches(image: np.ndarray, line: LineGrid) -> np.ndarray:
@@ -64,12 +64,45 @@ def cell_patches(image: np.ndarray, line: LineGrid) -> np.ndarray:
     return np.ascontiguousarray(out / np.maximum(norms, 1e-3), dtype=np.float32)
 
 
+_ORIENTATIONS = 8
+_CELLS_Y, _CELLS_X = 5, 4
+#: The histogram cell (row-major in a 5x4 grid) each patch pixel votes into.
+_CELL_INDEX = (np.arange(PATCH_H)[:, None] * _CELLS_Y // PATCH_H) * _CELLS_X + (
+    np.arange(PATCH_W)[None, :] * _CELLS_X // PATCH_W
+)
+_HOG_WEIGHT = 0.7
+
+
+def glyph_features(patches: np.ndarray) -> np.ndarray:
+    """Feature vectors of cell patches: the normalised pixels plus a gradient-orientation histogram per cell of a
+    5x4 grid (soft-binned, square-rooted, unit norm), which is robust to stroke weight and blur."""
+    p = patches.reshape(-1, PATCH_H, PATCH_W)
+    gx = np.zeros_like(p)
+    gy = np.zeros_like(p)
+    gx[:, :, 1:-1] = p[:, :, 2:] - p[:, :, :-2]
+    gy[:, 1:-1, :] = p[:, 2:, :] - p[:, :-2, :]
+    mag = np.sqrt(gx * gx + gy * gy)
+    ang = (np.arctan2(gy, gx) % np.pi) * (_ORIENTATIONS / np.pi)
+    lower = np.floor(ang)
+    frac = ang - lower
+    b0 = lower.astype(np.int64) % _ORIENTATIONS
+    b1 = (b0 + 1) % _ORIENTATIONS
+    n = len(p)
+    cells = _CELL_INDEX[None, :, :] + (np.arange(n) * (_CELLS_Y * _CELLS_X))[:, None, None]
+    size = n * _CELLS_Y * _CELLS_X * _ORIENTATIONS
+    hist = np.bincount((cells * _ORIENTATIONS + b0).ravel(), (mag * (1 - frac)).ravel(), size)
+    hist += np.bincount((cells * _ORIENTATIONS + b1).ravel(), (mag * frac).ravel(), size)
+    hist = hist.reshape(n, -1)
+    hist /= np.linalg.norm(hist, axis=1, keepdims=True) + 1e-6
+    return np.hstack([patches, _HOG_WEIGHT * np.sqrt(hist)]).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class GlyphClassifier:
-    """PCA projection of the rendered training patches plus their labels, for k-nearest-neighbour voting."""
+    """PCA projection of the rendered training glyphs' features plus their labels, for nearest-neighbour search."""
 
     mean: np.ndarray
-    basis: np.ndarray  # (PATCH_H*PATCH_W, PCA_DIM)
+    basis: np.ndarray  # (feature length, PCA_DIM)
     train: np.ndarray  # (n, PCA_DIM), projected training patches
     labels: np.ndarray  # (n,) indices into ALPHABET
     train_sq: np.ndarray  # squared norms of `train`
@@ -78,7 +111,7 @@ class GlyphClassifier:
         """Return, per patch, class probabilities (n, 37) and the best class index (n,)."""
         if len(patches) == 0:
             return np.zeros((0, len(ALPHABET)), np.float32), np.zeros(0, int)
-        q = (patches - self.mean) @ self.basis
+        q = (glyph_features(patches) - self.mean) @ self.basis
         d2 = self.train_sq[None, :] - 2.0 * q @ self.train.T + (q * q).sum(axis=1, keepdims=True)
         d2 = np.maximum(d2, 0.0)
         nn = np.argpartition(d2, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
@@ -88,7 +121,8 @@ class GlyphClassifier:
         scale = max(float(np.median(dist[:, 0])), 0.05)
         probs = np.zeros((len(q), len(ALPHABET)), np.float64)
         weights = np.exp(-(dist - dist[:, :1]) / (0.35 * scale))
-        np.add.at(probs, (np.repeat(np.arange(len(q)), NEIGHBOURS), self.labels[nn].ravel()), weights.ravel())
+        # each class scores by its nearest neighbour only (1-NN decision; the others give the confidence)
+        np.maximum.at(probs, (np.repeat(np.arange(len(q)), NEIGHBOURS), self.labels[nn].ravel()), weights.ravel())
         probs /= probs.sum(axis=1, keepdims=True)
         return probs.astype(np.float32), probs.argmax(axis=1)
 
@@ -114,7 +148,7 @@ def train_classifier(seed: int = 9303, lines: int = TRAIN_LINES) -> GlyphClassif
         )
         feats.append(cell_patches(image, noisy))
         labels.extend(index[ch] for ch in text)
-    x = np.concatenate(feats).astype(np.float64)
+    x = glyph_features(np.concatenate(feats)).astype(np.float64)
     y = np.array(labels)
     mean = x.mean(axis=0)
     centred = x - mean
