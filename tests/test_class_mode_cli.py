@@ -79,3 +79,40 @@ def test_results_errors_and_watch(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "Z9" in out and "open" in out
+
+
+def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
+    import json
+
+    ex_dir = make_project(tmp_path / "p")
+    db = tmp_path / "class.sqlite"
+    exercise = load_exercise(ex_dir)
+    with Store(db) as store:
+        first = AttemptSession(store, exercise, "A1")
+        first.save_answer(StoredAnswer("S1", "genuine"))
+        first.submit()
+        second = AttemptSession(store, exercise, "A2")
+        second.save_answer(StoredAnswer("S1", "forged"))
+    rep = tmp_path / "rep"
+    proc = subprocess.Popen([sys.executable, "-m", "doc_check", "results", "--exercise", str(ex_dir), "--db", str(db),
+                             "--watch", "--interval", "0.2", "--report", str(rep)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        summary = rep / "summary.json"
+        deadline = time.monotonic() + 30
+        while not summary.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert json.loads(summary.read_text())["n_participants"] == 1
+        with Store(db) as store:
+            AttemptSession(store, exercise, "A2").submit()
+        a2 = rep / "individual" / "A2.html"  # written after the summary
+        while (json.loads(summary.read_text())["n_participants"] != 2 or not a2.is_file()) and (
+                time.monotonic() < deadline):
+            time.sleep(0.1)
+        assert json.loads(summary.read_text())["n_participants"] == 2
+        assert a2.is_file()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "wrote" in out and "report files" in out

@@ -101,7 +101,8 @@ def _to_json(res: ClassResults) -> dict:
               help="Seconds between refreshes with --watch.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the summary and individual reports (md, html, csv, json) of the submitted "
-                   "attempts into this folder (needs the exercise's key).")
+                   "attempts into this folder (needs the exercise's key); with --watch, rewritten whenever "
+                   "someone submits.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (no table).")
 def results(spec: str | None, db: Path | None, watch: bool, interval: float, report_dir: Path | None,
             as_json: bool) -> None:
@@ -126,26 +127,44 @@ def results(spec: str | None, db: Path | None, watch: bool, interval: float, rep
             todo = targets or [(eid, None, None) for eid in exercise_ids(store)]
             return [class_results(store, eid, ex, key) for eid, ex, key in todo]
 
-        if report_dir is not None:
-            eid, exercise, key = targets[0]
-            res = snapshot()[0]
+        reported: list[frozenset] = []
+
+        def write_report(shots: list[ClassResults]) -> str:
+            """(Re)write the reports when the set of submitted attempts changed; a line saying what was done."""
+            if report_dir is None:
+                return ""
+            _eid, exercise, key = targets[0]
+            res = shots[0]
+            done = frozenset(r.attempt_id for r in res.rows if r.state == "submitted")
+            if reported and reported[-1] == done:
+                return ""
             from doc_check.exercise.report import write_reports
 
             assert exercise is not None and key is not None
             written = write_reports(report_dir, res.reports, res.summary(exercise, key))
-            click.echo(f"wrote {len(written)} report files for {len(res.reports)} submissions into {report_dir}",
-                       err=True)
+            reported.append(done)
+            return (f"{time.strftime('%H:%M:%S')} wrote {len(written)} report files for {len(res.reports)} "
+                    f"submissions into {report_dir}")
+
+        if report_dir is not None and not watch:
+            click.echo(write_report(snapshot()), err=True)
         if as_json:
             click.echo(json.dumps([_to_json(r) for r in snapshot()], indent=2))
             return
         console = Console()
 
+        last_report = [""]
+
         def view() -> Group:
             shots = snapshot()
             if not shots:
                 return Group(Text("no attempts in the database yet", "dim"))
-            return Group(*(render_table(r) for r in shots),
-                         Text(time.strftime("updated %H:%M:%S") + ("  (Ctrl+C to stop)" if watch else ""), "dim"))
+            if watch:
+                last_report[0] = write_report(shots) or last_report[0]
+            footer = time.strftime("updated %H:%M:%S") + ("  (Ctrl+C to stop)" if watch else "")
+            if last_report[0]:
+                footer += f"\n{last_report[0]}"
+            return Group(*(render_table(r) for r in shots), Text(footer, "dim"))
 
         if not watch:
             console.print(view())
