@@ -63,20 +63,23 @@ class ImageCache:
 class ExamineScreen(Screen):
     """Examine the exercise's samples and record a verdict for each."""
 
+    LIGHT = Binding.Group("Light ", compact=True)
+    ZOOM = Binding.Group("Zoom ", compact=True)
+    MOVE = Binding.Group("Sample ", compact=True)
     BINDINGS = [
-        Binding("w", "channel('visible')", "White"),
-        Binding("u", "channel('uv')", "UV"),
-        Binding("i", "channel('ir')", "IR"),
+        Binding("w", "channel('visible')", "White", group=LIGHT),
+        Binding("u", "channel('uv')", "UV", group=LIGHT),
+        Binding("i", "channel('ir')", "IR", group=LIGHT),
         Binding("b", "flip", "Side"),
-        Binding("plus,equals_sign", "zoom_in", "Zoom", key_display="+"),
-        Binding("minus", "zoom_out", "Zoom", key_display="-"),
-        Binding("0", "zoom_reset", "Fit"),
+        Binding("plus,equals_sign", "zoom_in", "Zoom in", key_display="+", group=ZOOM),
+        Binding("minus", "zoom_out", "Zoom out", key_display="-", group=ZOOM),
+        Binding("0", "zoom_reset", "Fit", group=ZOOM),
         Binding("r", "reference", "Ref"),
         Binding("m", "mrz_tool", "MRZ"),
         Binding("d", "reader", "Reader"),
         Binding("s", "save_view", "PNG"),
-        Binding("p,pageup", "move(-1)", "Prev", key_display="p"),
-        Binding("n,pagedown", "move(1)", "Next", key_display="n"),
+        Binding("p,pageup", "move(-1)", "Prev", key_display="p", group=MOVE),
+        Binding("n,pagedown", "move(1)", "Next", key_display="n", group=MOVE),
         Binding("v", "toggle_form", "Form"),
         Binding("x", "submit", "Submit"),
         Binding("escape", "leave", "List", key_display="esc"),
@@ -120,6 +123,11 @@ class ExamineScreen(Screen):
         self.load_sample()
         self.set_interval(1.0, self.tick)
         self.query_one("#doc", DocumentView).focus()
+
+    def on_resize(self, event) -> None:
+        narrow = self.size.width < 110
+        self.query_one(VerdictForm).set_class(narrow, "narrow")
+        self.update_status()
 
     def on_screen_suspend(self) -> None:
         if self.session.attempt.is_open:
@@ -286,11 +294,12 @@ class ExamineScreen(Screen):
             total_clock = f"[reverse red]{total_clock} over[/]"
         answered = s.answered_count()
         mark = "✔" if s.answer(self.sample_id).answered else "·"
-        self._update_if_changed(
-            "#status",
-            f"[b]{ex.title}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
-            f"  │ sample {sample_clock}  │ exercise {total_clock}  │ {s.attempt.participant}"
-        )
+        if self.size.width and self.size.width < 110:
+            text = f"{s.index + 1}/{n} {mark} ✔{answered}  │ {sample_clock}  │ Σ {total_clock}"
+        else:
+            text = (f"[b]{ex.title}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
+                    f"  │ sample {sample_clock}  │ exercise {total_clock}  │ {s.attempt.participant}")
+        self._update_if_changed("#status", text)
 
     def tick(self) -> None:
         """Every second: save the clocks, refresh the status line."""
