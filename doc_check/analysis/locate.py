@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -55,6 +56,11 @@ def find_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> list[MrzZone]:
 
     The crop of a candidate may still be upside down: the reader also tries it turned by 180 degrees.
     """
+    return list(iter_mrz_zones(gray, max_zones=max_zones))
+
+
+def iter_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> Iterator[MrzZone]:
+    """Like find_mrz_zones, but warps each candidate only when the caller asks for it (best first)."""
     if gray.ndim != 2:
         raise ValueError("find_mrz_zones expects a grayscale image")
     h0, w0 = gray.shape
@@ -62,7 +68,7 @@ def find_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> list[MrzZone]:
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1.0 else gray
     stats, centers, dark = _components(small)
     if len(stats) < 20:
-        return []
+        return
     zones: list[tuple[float, int, list[_Chain], np.ndarray, np.ndarray]] = []
     sh, sw = small.shape
     for quarter in (0, 1):
@@ -71,12 +77,10 @@ def find_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> list[MrzZone]:
         for group, score in _groups(chains):
             zones.append((score, quarter, group, boxes, cxy))
     zones.sort(key=lambda z: -z[0])
-    out: list[MrzZone] = []
     for score, quarter, group, boxes, cxy in zones[:max_zones]:
         zone = _normalise(gray, scale, quarter, group, boxes, cxy, dark, score, (sw, sh))
         if zone is not None:
-            out.append(zone)
-    return out
+            yield zone
 
 
 def _components(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -236,7 +240,7 @@ def _normalise(
     ys = [c.intercept + c.slope * (left + right) / 2 for c in group]
     cx, cy = (left + right) / 2, (ys[0] + ys[-1]) / 2
     # wide side margins: a line's chain may have missed faint glyphs at either end
-    margin_x = 1.5 * height + max(0.4 * (right - left), 44 * height - (right - left))
+    margin_x = 1.5 * height + max(0.1 * (right - left), 44 * height - (right - left))
     margin_y = 1.4 * height
     half_w = (right - left) / 2 / math.cos(math.atan(slope)) + margin_x
     half_h = (ys[-1] - ys[0]) / 2 + 0.5 * height + margin_y

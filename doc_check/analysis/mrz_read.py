@@ -10,13 +10,14 @@ import cv2
 import numpy as np
 
 from doc_check.analysis.glyphs import ALPHABET
-from doc_check.analysis.locate import LineGrid, MrzZone, find_mrz_zones
+from doc_check.analysis.locate import LineGrid, MrzZone, iter_mrz_zones
 from doc_check.analysis.ocr import GlyphClassifier, cell_patches, default_classifier
-from doc_check.mrz import Change, MrzResult, detect, repair
+from doc_check.mrz import Change, MrzResult, Repair, detect, parse, repair
 from doc_check.mrz.formats import char_classes
 
 #: Look-alike pairs (digit, letter) whose reading in letter-or-digit fields is settled per document, by comparing
 #: the glyph with the same document's glyphs at positions whose class is known (dates are digits, names letters).
+_INDEX = {ch: i for i, ch in enumerate(ALPHABET)}
 _PAIRS = (("0", "O"), ("1", "I"), ("5", "S"), ("8", "B"), ("2", "Z"), ("6", "G"))
 
 
@@ -40,7 +41,7 @@ class _Candidate:
 
     raw: tuple[str, ...]
     conf: tuple[tuple[float, ...], ...]
-    fixed: object  # mrz.Repair
+    fixed: Repair
     rotation: int
     region: tuple[int, int, int, int]
     score: float
@@ -62,7 +63,7 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
         gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     clf = default_classifier()
     best: _Candidate | None = None
-    for zone in find_mrz_zones(gray):
+    for zone in iter_mrz_zones(gray):
         for cand in _read_zone(zone, clf, today):
             if best is None or cand.score > best.score:
                 best = cand
@@ -145,7 +146,7 @@ def _finish(
         return None
     raw_list = _settle_lookalikes(raw_list, patches, probs, layout)
     raw = tuple(raw_list)
-    fixed = repair(raw, today=today)
+    fixed = _repair_unless_certain(raw, probs, today)
     confs = []
     pos = 0
     for n in sizes:
@@ -155,6 +156,31 @@ def _finish(
     passed = sum(1 for v in checks if v) / len(checks) if checks else 0.0
     score = 2.0 * float(conf.mean()) + 0.5 * passed + (0.5 if fixed.result.valid else 0.0)
     return _Candidate(raw, tuple(confs), fixed, rotation, region, score)
+
+
+def _repair_unless_certain(raw: tuple[str, ...], probs: np.ndarray, today: date | None) -> Repair:
+    """Repair look-alikes with the MRZ engine, but keep what is printed where the glyph is unambiguous.
+
+    A glyph the classifier is certain of (a clear '1' in a letter field, as US cards print 'C1') is a deviation
+    of the document, not a misreading: swapping it would hide it. Such changes are undone and the lines re-parsed.
+    """
+    fixed = repair(raw, today=today)
+    offsets = np.cumsum([0] + [len(line) for line in raw])
+    keep, undo = [], []
+    for ch in fixed.changes:
+        if len(ch.old) == 1 and len(ch.new) == 1 and ch.old in _INDEX and ch.new in _INDEX and ch.line <= len(raw):
+            i = int(offsets[ch.line - 1]) + ch.column - 1
+            if i < len(probs) and probs[i, _INDEX[ch.old]] >= 0.98 and probs[i, _INDEX[ch.new]] <= 0.002:
+                undo.append(ch)
+                continue
+        keep.append(ch)
+    if not undo:
+        return fixed
+    rows = [list(line) for line in fixed.lines]
+    for ch in undo:
+        rows[ch.line - 1][ch.column - 1] = ch.old
+    lines = tuple("".join(r) for r in rows)
+    return Repair(lines, tuple(keep), parse(lines, today=today))
 
 
 def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray, layout) -> list[str]:
