@@ -14,7 +14,7 @@ from doc_check.errors import BadInput
 from doc_check.exercise.load import load_exercise, load_exercise_key
 from doc_check.exercise.report import parse_formats, summary_to_dict, write_reports
 from doc_check.exercise.score import Scorer
-from doc_check.exercise.submission import load_submission
+from doc_check.exercise.submission import load_submissions
 from doc_check.exercise.summary import summarize
 from doc_check.exercise.zscore import METHODS
 
@@ -78,13 +78,7 @@ def score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | N
     files = _submission_files(submissions)
     show = sys.stderr.isatty() and not as_json
     with _progress(show) as phase:
-        load_cb = phase("loading")
-        subs = []
-        step = max(1, len(files) // 100)
-        for i, f in enumerate(files, 1):
-            subs.append(load_submission(f))
-            if i % step == 0 or i == len(files):
-                load_cb(i, len(files))
+        subs = load_submissions(files, phase("loading"))
         reports = Scorer(ex, key).score_many(subs, phase("scoring"))
         summary = summarize(ex, key, reports, method)
         written = write_reports(out_dir, reports, summary, fmts, phase("writing"), individual) if out_dir else []

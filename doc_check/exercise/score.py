@@ -8,7 +8,8 @@ from typing import Callable, Iterable
 
 from doc_check.errors import BadInput
 from doc_check.exercise.load import check_key
-from doc_check.exercise.model import Exercise, ExerciseKey, ScoringPolicy, Submission, fast_build
+from doc_check.exercise.model import Exercise, ExerciseKey, ScoringPolicy, Submission
+from doc_check.exercise.fastpath import fast_build, paused_gc
 from doc_check.exercise.submission import check_submission
 from doc_check.indicators import VERDICTS
 
@@ -292,10 +293,11 @@ class Scorer:
         out: list[IndividualReport] = []
         n = total if total is not None else (len(subs) if hasattr(subs, "__len__") else 0)  # type: ignore[arg-type]
         step = max(1, n // 100) if n else 100
-        for i, sub in enumerate(subs, 1):
-            out.append(self.score(sub))
-            if progress and (i % step == 0 or i == n):
-                progress(i, n)
+        with paused_gc():
+            for i, sub in enumerate(subs, 1):
+                out.append(self.score(sub))
+                if progress and (i % step == 0 or i == n):
+                    progress(i, n)
         return out
 
 

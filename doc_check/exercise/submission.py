@@ -9,11 +9,12 @@ import stat
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from doc_check.errors import BadInput
 from doc_check.exercise.load import ID_RE
-from doc_check.exercise.model import SUBMISSION_FORMAT, Answer, Exercise, Submission, fast_build
+from doc_check.exercise.model import SUBMISSION_FORMAT, Answer, Exercise, Submission
+from doc_check.exercise.fastpath import fast_build, paused_gc
 from doc_check.exercise.textpos import text_line, where
 from doc_check.indicators import VERDICTS, is_known
 
@@ -143,6 +144,20 @@ def load_submission(path: str | Path) -> Submission:
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
     return parse_submission(text, path)
+
+
+def load_submissions(paths: Sequence[str | Path], progress: Callable[[int, int], None] | None = None
+                     ) -> list[Submission]:
+    """Read many submission files (garbage collector paused), calling ``progress(done, total)`` as it goes."""
+    out: list[Submission] = []
+    n = len(paths)
+    step = max(1, n // 100)
+    with paused_gc():
+        for i, p in enumerate(paths, 1):
+            out.append(load_submission(p))
+            if progress and (i % step == 0 or i == n):
+                progress(i, n)
+    return out
 
 
 def parse_submission(text: str, source: str | Path = "<submission>") -> Submission:
