@@ -22,7 +22,7 @@ import numpy as np
 from doc_check.exercise import Answer, Submission, load_exercise, load_exercise_key, write_submission
 from doc_check.exercise.report import write_reports
 from doc_check.exercise.score import Scorer
-from doc_check.exercise.submission import load_submission
+from doc_check.exercise.submission import load_submissions
 from doc_check.exercise.summary import summarize
 from doc_check.indicators import VERDICTS, ids
 
@@ -105,7 +105,7 @@ def main() -> None:
         t, c = time.perf_counter(), time.process_time()
         ex = load_exercise(ex_dir)
         key = load_exercise_key(ex_dir, ex)
-        subs = [load_submission(f) for f in files]
+        subs = load_submissions(files)
         lap("load submission files", t, c)
         t, c = time.perf_counter(), time.process_time()
         reports = Scorer(ex, key).score_many(subs)
@@ -117,7 +117,7 @@ def main() -> None:
         core_cpu = sum(v for _, _, v in rows)
         t, c = time.perf_counter(), time.process_time()
         write_reports(root / "out_json_csv", reports, summary, ("json", "csv"))
-        lap("write json + csv (summary, individual.jsonl/.csv)", t, c)
+        lap("write json + csv (summary, individual.jsonl, .csv)", t, c)
         t, c = time.perf_counter(), time.process_time()
         write_reports(root / "out_summary", reports, summary, ("md", "html"), per_participant=False)
         lap("write summary md + html (3 charts)", t, c)
@@ -137,11 +137,11 @@ def main() -> None:
     n, s = args.participants, args.samples
     print(f"score_bench: {n} submissions x {s} samples ({n * s} answers), CPU: {os.cpu_count()} cores")
     print()
-    print(f"| {'phase':<45} | {'wall s':>7} | {'CPU s':>7} | {'wall per submission':>19} |")
-    print(f"|{'-' * 47}|{'-' * 9}|{'-' * 9}|{'-' * 21}|")
+    print(f"| {'phase':<50} | {'wall s':>7} | {'CPU s':>7} | {'wall per submission':>19} |")
+    print(f"|{'-' * 52}|{'-' * 9}|{'-' * 9}|{'-' * 21}|")
     for name, sec, cpu in [*rows, ("load + score + summarise", core, core_cpu),
                            ("doc-check score --format json,csv (process)", cli_time, cli_cpu)]:
-        print(f"| {name:<45} | {sec:7.2f} | {cpu:7.2f} | {1e6 * sec / n:16.0f} µs |")
+        print(f"| {name:<50} | {sec:7.2f} | {cpu:7.2f} | {1e6 * sec / n:16.0f} µs |")
     print()
     print(f"load average during the run: {os.getloadavg()[0]:.1f} (CPU s is the time this process really ran)")
 
