@@ -142,6 +142,17 @@ def _secs(s: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+def _calibration_word(over: float) -> str:
+    if over > 0.05:
+        return f"overconfident by {100 * over:.0f} points"
+    if over < -0.05:
+        return f"underconfident by {-100 * over:.0f} points"
+    return f"well calibrated ({100 * over:+.0f} points)"
+
+
+_METHOD_NAMES = {"algorithm_a": "Algorithm A", "mad": "median and scaled MAD"}
+
+
 def _result_line(r: IndividualReport) -> str:
     verdict = "PASSED" if r.passed else "NOT PASSED"
     crit = ""
@@ -191,8 +202,7 @@ def individual_markdown(r: IndividualReport) -> str:
         lines += [
             f"- Answers with a confidence: {c.n}; mean confidence {c.mean_confidence:.0f} %, "
             f"verdicts correct {100 * c.accuracy:.0f} % "
-            f"({'over' if c.overconfidence > 0.05 else 'under' if c.overconfidence < -0.05 else 'well '}"
-            f"confident by {100 * c.overconfidence:+.0f} points)",
+            f"({_calibration_word(c.overconfidence)})",
             f"- Brier score: {c.brier:.3f} (0 is perfect; always answering 50 % gives 0.250)",
         ]
     else:
@@ -219,7 +229,7 @@ def summary_markdown(s: SummaryReport) -> str:
         "",
         f"- Exercise: `{s.exercise_id}` version {s.exercise_version}; participants: {s.n_participants}",
         f"- Mean {s.mean_pct:.1f} %, median {s.median_pct:.1f} %, passed {100 * s.pass_rate:.0f} %",
-        f"- z-scores (ISO 13528, {st.method.replace('_', ' ')}): assigned value x* = {_f(st.assigned, 2)} points, "
+        f"- z-scores (ISO 13528, {_METHOD_NAMES.get(st.method, st.method)}): assigned value x* = {_f(st.assigned, 2)} points, "
         f"robust SD s* = {_f(st.sigma, 2)} (start from {st.sigma_source})"
         + (f", {st.iterations} iterations" if st.iterations else ""),
         "- Classes: |z| <= 2 satisfactory, 2 < |z| < 3 questionable, |z| >= 3 unsatisfactory",
@@ -392,7 +402,7 @@ def individual_html(r: IndividualReport) -> str:
     body.append("<h2>Confidence</h2>")
     if c.n:
         body.append(f"<p>Mean confidence {c.mean_confidence:.0f} %, verdicts correct {100 * c.accuracy:.0f} % "
-                    f"({100 * c.overconfidence:+.0f} points). Brier score {c.brier:.3f} "
+                    f"({_calibration_word(c.overconfidence)}). Brier score {c.brier:.3f} "
                     f"(0 is perfect; always answering 50 % gives 0.250). Confident and wrong: "
                     f"{c.confident_wrong}.</p>")
     else:
@@ -416,7 +426,7 @@ def summary_html(s: SummaryReport) -> str:
             "".join(f"<div class=\"card\">{k}<b>{v}</b></div>" for k, v in [
                 ("Participants", s.n_participants), ("Mean", f"{s.mean_pct:.1f} %"),
                 ("Median", f"{s.median_pct:.1f} %"), ("Passed", f"{100 * s.pass_rate:.0f} %")]),
-            f"<p class=\"note\">z-scores per ISO 13528 ({_e(st.method.replace('_', ' '))}): assigned value "
+            f"<p class=\"note\">z-scores per ISO 13528 ({_e(_METHOD_NAMES.get(st.method, st.method))}): assigned value "
             f"x* = {_f(st.assigned, 2)} points, robust SD s* = {_f(st.sigma, 2)} (start from {_e(st.sigma_source)})."
             f" |z| ≤ 2 satisfactory, 2 &lt; |z| &lt; 3 questionable, |z| ≥ 3 unsatisfactory.</p>"]
     try:
