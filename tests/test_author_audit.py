@@ -4,6 +4,7 @@ the trainee see."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,43 @@ def test_deep_validate_with_the_real_reader(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["exercise", "validate", "--deep", "--json", str(READY)])
     assert res.exit_code == 0, res.output
     assert '"ok": true' in res.output
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+FORGED_MRZ = "3KOZHJ"  # forged: birth date altered in the MRZ only; its signs are all in white light
+
+
+@pytest.mark.skipif(not (SAMPLES / FORGED_MRZ / "sample.toml").is_file(), reason="the committed sample set is not there")
+def test_deep_validate_real_reader_one_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real reader on one committed sample: under UV only its signs are hidden (warning); under white light
+    they show (no warning). The reader runs once; the second audit reuses its report."""
+    import doc_check.analysis as analysis
+    from doc_check.exercise.draft import ExerciseDraft, save_exercise
+    from doc_check.samples import load_key
+
+    real = analysis.analyze_sample
+    calls: list[Path] = []
+    cache: dict[Path, AnalysisReport] = {}
+
+    def once(folder, **kwargs):
+        if folder not in cache:
+            calls.append(folder)
+            cache[folder] = real(folder, **kwargs)
+        return cache[folder]
+
+    monkeypatch.setattr(analysis, "analyze_sample", once)
+    monkeypatch.setenv("DOC_CHECK_SAMPLE_ROOTS", str(SAMPLES))
+    set_key = load_key(SAMPLES / "key.toml")
+    draft = ExerciseDraft("uv-only", "UV only", channels=("uv",)).with_samples((FORGED_MRZ,), set_key)
+    ex, key = save_exercise(draft, tmp_path / "exercises" / "uv-only", SAMPLES)
+    res = CliRunner().invoke(cli, ["exercise", "validate", "--deep", str(ex.folder)])
+    assert res.exit_code == 0, res.output
+    assert f"warning: sample {FORGED_MRZ} (forged): the reader finds none of its indicators" in res.output
+    assert "only under channels or tools the exercise does not allow" in res.output
+
+    white, white_key = save_exercise(replace(draft, id="white", channels=("visible",)),
+                                     tmp_path / "exercises" / "white", SAMPLES)
+    report = audit_exercise(white, white_key)
+    assert report.ok, report.warnings
+    assert set(report.samples[0].shown) >= {"mrz.check_digit.birth_date"}
+    assert len(calls) == 1
