@@ -189,3 +189,16 @@ def test_traps_are_genuine() -> None:
         w = plant("worn", variant)
         assert w.verdict == "genuine" and w.indicators == ()
         assert np.abs(pages(w)["visible"].astype(int) - pages(plant(None))["visible"].astype(int)).mean() > 0.5
+
+
+@pytest.mark.parametrize("doc_type", ["td1", "mrva"])
+def test_every_kind_renders_on_every_type(doc_type: str) -> None:
+    genuine = render_document(plant(None, doc_type=doc_type).document, 72)
+    for kind, spec in FORGERY_KINDS.items():
+        p = plant(kind, spec.variants[-1], doc_type=doc_type)
+        forged = render_document(p.document, 72, p.plan)
+        assert set(forged) == set(genuine)
+        changed = any(
+            not np.array_equal(forged[side][ch], genuine[side][ch]) for side in genuine for ch in ("visible", "uv", "ir")
+        )
+        assert changed, kind

@@ -107,6 +107,14 @@ def draw_face(traits: FaceTraits, width: int = CANVAS[0], height: int = CANVAS[1
     return cv2.resize(_draw_canvas(traits, noise_seed), (width, height), interpolation=cv2.INTER_AREA)
 
 
+def _soft(mask: np.ndarray, sigma: float) -> np.ndarray:
+    """A uint8 mask blurred by ``sigma`` pixels as float 0..1 (blurred at quarter size: it is smooth anyway)."""
+    h, w = mask.shape
+    small = cv2.resize(mask, (w // 4, h // 4), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    small = cv2.GaussianBlur(small, (0, 0), max(0.5, sigma / 4))
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 @lru_cache(maxsize=64)
 def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     W, H = CANVAS
@@ -144,7 +152,7 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     # face with shading
     face_mask = np.zeros((H, W), np.uint8)
     cv2.fillPoly(face_mask, [_ellipse_poly(cx, cy, fw, fh, t.jaw)], 255, aa)
-    shade = cv2.GaussianBlur(face_mask, (0, 0), fw * 0.25).astype(np.float32) / 255.0
+    shade = _soft(face_mask, fw * 0.25)
     light = 0.78 + 0.26 * shade - 0.05 * ((xx - cx) / fw)  # light from the left
     face_rgb = np.asarray(skin, np.float32)[None, None, :] * light[..., None]
     m = face_mask.astype(np.float32)[..., None] / 255.0
@@ -156,12 +164,12 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     for side in (-1, 1):
         cv2.ellipse(shading, (int(cx + side * fw * t.eye_spacing), int(cy - fh * 0.08)), (int(fw * 0.24), int(fh * 0.11)), 0, 0, 360, 110, -1)
         cv2.ellipse(shading, (int(cx + side * fw * 0.16), int(cy + fh * 0.18)), (int(fw * 0.05), int(fh * 0.2)), 0, 0, 360, 90, -1)
-    shade_f = cv2.GaussianBlur(shading, (0, 0), fw * 0.09).astype(np.float32)[..., None] / 255.0
+    shade_f = _soft(shading, fw * 0.09)[..., None]
     canvas *= 1 - 0.35 * shade_f
     blush = np.zeros((H, W), np.uint8)
     for side in (-1, 1):
         cv2.ellipse(blush, (int(cx + side * fw * 0.5), int(cy + fh * 0.25)), (int(fw * 0.2), int(fh * 0.12)), 0, 0, 360, 255, -1)
-    blush_f = cv2.GaussianBlur(blush, (0, 0), fw * 0.1).astype(np.float32)[..., None] / 255.0 * m
+    blush_f = _soft(blush, fw * 0.1)[..., None] * m
     canvas *= 1 - 0.12 * blush_f * np.array([1.0, 0.9, 0.1], np.float32)
     canvas = canvas.clip(0, 255).astype(np.uint8)
 

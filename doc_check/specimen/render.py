@@ -188,7 +188,7 @@ def side_layout(document_type: str, side: str, style: PrintStyle = GENUINE_PRINT
     return SideLayout(lay.document_type, lay.side, lay.width_mm, lay.height_mm, boxes, lay.mrz_line_count, lay.mrz_line_length)
 
 
-@lru_cache(maxsize=24)
+@lru_cache(maxsize=6)
 def security_print(document_type: str, side: str, dpi: int, style: PrintStyle = GENUINE_PRINT) -> SecurityPrint:
     """The unpersonalised print of one side at ``dpi`` (cached: identical on every document)."""
     lay = side_layout(document_type, side, style)
@@ -351,18 +351,18 @@ def _fibres(shape: tuple[int, int], rng: np.random.Generator, dpi: int, area_mm2
     """Randomly scattered fluorescent security fibres as a BGR uint8 layer (their UV colours)."""
     ppm = dpi / 25.4
     layer = np.zeros((*shape, 3), np.uint8)
-    count = int(area_mm2 / 45)
+    count = int(area_mm2 / 45) // 3
+    t = np.linspace(-0.5, 0.5, 12)[None, :]
     for colour in FIBRE_COLOURS:
-        polys = []
-        for _ in range(count // 3):
-            x, y = rng.uniform(0, shape[1]), rng.uniform(0, shape[0])
-            a = rng.uniform(0, math.pi)
-            L = rng.uniform(2.0, 5.0) * ppm
-            bend = rng.uniform(-0.6, 0.6)
-            t = np.linspace(-0.5, 0.5, 12)
-            px = x + L * t * math.cos(a) - bend * L * (t**2 - 0.25) * math.sin(a)
-            py = y + L * t * math.sin(a) + bend * L * (t**2 - 0.25) * math.cos(a)
-            polys.append(np.stack([px, py], axis=1).round().astype(np.int32))
+        x = rng.uniform(0, shape[1], size=(count, 1))
+        y = rng.uniform(0, shape[0], size=(count, 1))
+        a = rng.uniform(0, math.pi, size=(count, 1))
+        length = rng.uniform(2.0, 5.0, size=(count, 1)) * ppm
+        bend = rng.uniform(-0.6, 0.6, size=(count, 1))
+        ca, sa = np.cos(a), np.sin(a)
+        px = x + length * t * ca - bend * length * (t**2 - 0.25) * sa
+        py = y + length * t * sa + bend * length * (t**2 - 0.25) * ca
+        polys = list(np.stack([px, py], axis=2).round().astype(np.int32))
         cv2.polylines(layer, polys, False, tuple(int(c * 255) for c in colour), max(1, int(round(0.09 * ppm))), g.AA)
     return layer
 
