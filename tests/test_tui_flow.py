@@ -17,7 +17,7 @@ from doc_check.tui.screens.mrz_tool import MrzToolScreen
 from doc_check.tui.screens.picker import PickerScreen
 from doc_check.tui.widgets.document_view import DocumentView
 from doc_check.tui.widgets.verdict_form import VerdictForm
-from tui_helpers import MRZ, TRUTH, make_project
+from tui_helpers import MRZ, make_project
 
 
 class FakeClock:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
 from doc_check.analysis.load import load_image
@@ -273,7 +273,7 @@ class ExamineScreen(Screen):
         self._update_if_changed("#caption", " · ".join(parts))
 
     def _update_if_changed(self, selector: str, text: str) -> None:
-        """Update a one-line Static only when its text changed (each update costs a layout pass)."""
+        """Update a status line only when its text changed (each update costs a layout pass)."""
         if self._shown.get(selector) != text:
             self._shown[selector] = text
             self.query_one(selector, StatusLine).text = text
