@@ -1,0 +1,163 @@
+"""VIZ against MRZ: read each printed field character by character against what the MRZ says it should be."""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from doc_check.analysis.checks_print import FIELD_PX_PER_MM, text_line
+from doc_check.analysis.findings import Finding
+from doc_check.analysis.page import Page
+from doc_check.indicators import VIZ_FIELDS
+from doc_check.mrz import MrzResult
+from doc_check.specimen import guilloche as glyphs
+from doc_check.specimen.document import format_date
+from doc_check.specimen.names import nationality_name
+
+FACE = "sans"
+"""The typeface of Utopia's printed data (OpenCV's built-in sans)."""
+WEIGHT = 430
+"""Its stroke weight on genuine documents."""
+MARGIN = 0.25
+"""How much better another character must match than the expected one before the field counts as different."""
+CLEAR = 0.75
+"""How well that other character must match (a clear reading, not a smudge)."""
+DIGITS = string.digits
+LETTERS = string.ascii_uppercase
+
+
+def expected_values(result: MrzResult) -> dict[str, str]:
+    """What the data page should print for each VIZ field, derived from the MRZ (fields the MRZ cannot tell left out)."""
+    out: dict[str, str] = {}
+    if result.surname:
+        out["surname"] = result.surname
+    truncated = any(p.code == "name_truncated" for p in result.warnings)
+    if result.given_names and not truncated:
+        out["given_names"] = result.given_names
+    if result.birth_date:
+        out["birth_date"] = format_date(result.birth_date)
+    if result.expiry_date:
+        out["expiry_date"] = format_date(result.expiry_date)
+    if result.document_number:
+        out["document_number"] = result.document_number
+    if result.nationality:
+        out["nationality"] = nationality_name(result.nationality)
+    if result.sex in ("F", "M", "X"):
+        out["sex"] = result.sex
+    return out
+
+
+CONFIDENT = 0.8
+"""A character matching its expected glyph at least this well is taken as read without trying the others."""
+
+
+@lru_cache(maxsize=256)
+def _advances(text: str, cap: int) -> tuple[int, ...]:
+    """x offset of each character of ``text`` (and of its end) in the data typeface at cap height ``cap``."""
+    return (0,) + tuple(glyphs.text_width(text[: i + 1], cap, face=FACE, weight=WEIGHT) for i in range(len(text)))
+
+
+@lru_cache(maxsize=8192)
+def _cell(ch: str, cap: int, width: int, height: int, baseline: int, pad: int) -> np.ndarray:
+    """A character drawn in a cell ``pad`` pixels wider than ``width`` on each side (coverage 0..1)."""
+    canvas = np.zeros((height, width + 2 * pad), np.uint8)
+    glyphs.text(canvas, ch, pad, baseline, cap, face=FACE, weight=WEIGHT)
+    return canvas.astype(np.float32) / 255.0
+
+
+def _score(cell: np.ndarray, ch: str, cap: int, baseline: int, pad: int) -> tuple[float, int]:
+    """How well the printed cell matches ``ch`` drawn at its place, and at which shift (pixels, within ``pad``)."""
+    h, w = cell.shape
+    rendered = _cell(ch, cap, w, h, baseline, pad)
+    if cell.std() == 0 or rendered.std() == 0:
+        return -1.0, 0
+    res = cv2.matchTemplate(rendered, cell, cv2.TM_CCOEFF_NORMED)
+    _, best, _, loc = cv2.minMaxLoc(res)
+    return float(best), pad - loc[0]
+
+
+def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: float, expected: str) -> list[tuple[int, str, str]]:
+    """Characters of ``expected`` that the printed line does not show: (index, expected, best other candidate).
+
+    ``ink`` is the field's darkness (0 paper .. 1 ink). Character cells follow the typeface's advance widths from
+    ``left_px``, re-anchored on every confidently read character; each cell is matched against its expected
+    character and, when that is not convincing, against every character of its class.
+    """
+    cap = max(6, int(round(cap_px)))
+    adv = _advances(expected, cap)
+    pad = max(2, int(round(cap * 0.2)))
+    y0 = max(0, int(round(baseline_px - cap * 1.3)))
+    y1 = min(ink.shape[0], int(round(baseline_px + cap * 0.3)))
+    base = int(round(baseline_px)) - y0
+    wrong = []
+    drift = 0
+    for i, ch in enumerate(expected):
+        pool = DIGITS if ch in DIGITS else LETTERS if ch in LETTERS else None
+        if pool is None:
+            continue
+        xa = int(round(left_px + adv[i])) + drift
+        xb = int(round(left_px + adv[i + 1])) + drift
+        cell = ink[y0:y1, max(0, xa) : max(0, xb)]
+        if cell.size == 0 or cell.shape[1] < 2:
+            continue
+        if cell.max() < 0.3:
+            wrong.append((i, ch, " "))
+            continue
+        own, shift = _score(cell, ch, cap, base, pad)
+        if own >= CONFIDENT:
+            drift += shift
+            continue
+        best_c, best = ch, own
+        for c in pool:
+            if c != ch:
+                m, _ = _score(cell, c, cap, base, pad)
+                if m > best:
+                    best_c, best = c, m
+        if best_c != ch and best >= CLEAR and best - own > MARGIN:
+            wrong.append((i, ch, best_c))
+    return wrong
+
+
+def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
+    """viz.mrz_mismatch.<field>: each printed field the MRZ describes, read against the MRZ's value."""
+    out = []
+    values = expected_values(result)
+    for field in VIZ_FIELDS:
+        name = f"viz.{field}"
+        if not page.has(name):
+            continue
+        indicator = f"viz.mrz_mismatch.{field}"
+        region = page.box(name)
+        if field not in values:
+            out.append(Finding(indicator, "skip", f"the MRZ does not give the {field.replace('_', ' ')}", region, page.side, "visible"))
+            continue
+        b = page.layout.boxes[name]
+        s = page.px_per_mm
+        expected = values[field]
+        cap_mm = min(b.h * 0.6, 1.85)
+        width_mm = max(b.w, glyphs.text_width(expected, int(cap_mm * FIELD_PX_PER_MM), face=FACE, weight=WEIGHT) / FIELD_PX_PER_MM)
+        pad_x, pad_y = 0.8, 0.5
+        box = (int((b.x - pad_x) * s), int((b.y - pad_y) * s), int((width_mm + 2 * pad_x) * s), int((b.h + 2 * pad_y) * s))
+        crop = page.fine("visible", box, FIELD_PX_PER_MM)
+        line = text_line(crop, FIELD_PX_PER_MM, min_cap_mm=0.7) if crop is not None else None
+        if line is None:
+            out.append(Finding(indicator, "warn", f"no printed {field.replace('_', ' ')} found", region, page.side, "visible"))
+            continue
+        g = crop.astype(np.float32)
+        dark, paper = float(np.percentile(g, 1)), float(np.median(g))
+        ink = np.clip((paper - g) / max(paper - dark, 1.0), 0, 1).astype(np.float32)
+        # the text starts at the box's left edge; a measured edge far from it belongs to a neighbour's overflow
+        left_mm = line.left if abs(line.left - pad_x) <= 0.7 else pad_x
+        wrong = read_against(ink, left_mm * FIELD_PX_PER_MM, line.baseline * FIELD_PX_PER_MM, line.cap * FIELD_PX_PER_MM, expected)
+        label = field.replace("_", " ")
+        if wrong:
+            i, ch, other = wrong[0]
+            seen = "nothing" if other == " " else repr(other)
+            out.append(Finding(indicator, "fail", f"printed {label} differs from the MRZ's {expected!r} (character {i + 1}: {seen} where the MRZ gives {ch!r})", region, page.side, "visible"))
+        else:
+            out.append(Finding(indicator, "pass", f"printed {label} reads as the MRZ's {expected!r}", region, page.side, "visible"))
+    return out
+
