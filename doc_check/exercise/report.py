@@ -12,6 +12,7 @@ from typing import Any, Callable, Sequence
 
 from doc_check.errors import BadInput
 from doc_check.exercise.charts import ChartsUnavailable, render_summary_charts
+from doc_check.exercise.fastpath import paused_gc
 from doc_check.exercise.score import IndicatorScore, IndividualReport, SampleResult
 from doc_check.exercise.submission import atomic_write_text
 from doc_check.exercise.summary import SummaryReport
@@ -493,6 +494,12 @@ def write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], s
     ``summary_*.csv``), all individual reports in one file per machine format (``individual.jsonl``,
     ``individual.csv``) and, with ``per_participant``, one confidential report per participant
     (``individual/<participant>.{md,html}``)."""
+    with paused_gc():
+        return _write_reports(out_dir, individual, summary, formats, progress, per_participant)
+
+
+def _write_reports(out_dir: str | Path, individual: Sequence[IndividualReport], summary: SummaryReport | None,
+                   formats: Sequence[str], progress: Progress | None, per_participant: bool) -> list[Path]:
     for f in formats:
         if f not in FORMATS:
             raise BadInput(f"unknown report format {f!r} (known: {', '.join(FORMATS)})")

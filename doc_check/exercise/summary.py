@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from doc_check.errors import BadInput
+from doc_check.exercise.fastpath import paused_gc
 from doc_check.exercise.load import check_key
 from doc_check.exercise.model import Exercise, ExerciseKey
 from doc_check.exercise.score import IndividualReport
@@ -113,6 +114,12 @@ def _difficulty(share_correct: float) -> str:
 def summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[IndividualReport],
               method: str = "algorithm_a") -> SummaryReport:
     """Summarise a round's individual reports (one per participant) with z-scores by ``method``."""
+    with paused_gc():
+        return _summarize(exercise, key, reports, method)
+
+
+def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[IndividualReport],
+               method: str) -> SummaryReport:
     check_key(exercise, key)
     seen: dict[str, int] = {}
     for i, r in enumerate(reports):
