@@ -131,10 +131,10 @@ def audit_exercise(exercise: Exercise, key: ExerciseKey, progress: Progress | No
             unexpected = [i for i in a.failing
                           if _fraud_sign(i) and not any(related(i, k) for k in entry.indicators)]
             if unexpected:
+                why = ("trainees who use the reader may reject a genuine document" if "reader" in exercise.tools
+                       else "a sign on a genuine document, or a false alarm of the reader: check the sample")
                 warnings.append(AuditWarning(
-                    sid, "genuine_fails",
-                    f"sample {sid} (genuine): the reader fails {', '.join(unexpected)}: trainees who trust the "
-                    "reader will reject a genuine document"))
+                    sid, "genuine_fails", f"sample {sid} (genuine): the reader fails {', '.join(unexpected)}: {why}"))
         if progress:
             progress(done, total)
     return AuditReport(exercise.id, tuple(audits), tuple(warnings))
