@@ -183,7 +183,7 @@ def side_layout(document_type: str, side: str, style: PrintStyle = GENUINE_PRINT
     lay = layout(document_type, side)
     if not style.mirrored:
         return lay
-    keep = {"mrz", "microprint", "sticker", "title"}
+    keep = {"mrz", "microprint", "sticker", "title"} | ({"number_alt"} if document_type == "mrva" else set())
     boxes = {k: (b if k in keep else b.mirrored(lay.width_mm)) for k, b in lay.boxes.items()}
     return SideLayout(lay.document_type, lay.side, lay.width_mm, lay.height_mm, boxes, lay.mrz_line_count, lay.mrz_line_length)
 
