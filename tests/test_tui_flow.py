@@ -224,6 +224,17 @@ async def test_reader_history_and_back_to_the_list(tmp_path: Path) -> None:
         table = screen.query_one("#findings")
         assert table.display and table.row_count >= 1
         assert "A1" in screen.reader_results or "A1" in screen.reader_errors
+        report = screen.reader_results.get("A1")
+        small = [n for n, f in enumerate(report.findings) if f.region and f.region[2] < 400] if report else []
+        if small:  # Enter on a finding with a region zooms the magnifier onto it
+            table.focus()
+            table.move_cursor(row=table.get_row_index(str(small[0])))
+            await pilot.press("enter")
+            await pilot.pause()
+            doc = screen.query_one("#doc", DocumentView)
+            x, y, w, h = report.findings[small[0]].region
+            assert doc.zoom > 1.0
+            assert doc.geometry.center == pytest.approx((x + w / 2, y + h / 2), abs=max(w, h))
         for verdict in ("genuine", "forged", "counterfeit"):
             screen.query_one(VerdictForm).set_verdict(verdict)
             await pilot.pause()

@@ -490,13 +490,36 @@ class ExamineScreen(Screen):
             if report.error:
                 table.add_row("error", "", "", report.error)
             order = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
-            for f in sorted(report.findings, key=lambda f: order.get(f.status, 9)):
+            for n, f in sorted(enumerate(report.findings), key=lambda nf: order.get(nf[1].status, 9)):
                 style = {"fail": "[red]fail[/]", "warn": "[yellow]warn[/]"}.get(f.status, f.status)
-                table.add_row(style, f.indicator, f"{f.side}/{f.channel}", f.message)
+                table.add_row(style, f.indicator, f"{f.side}/{f.channel}", f.message, key=str(n))
             table.add_row("", f"suggests: {report.verdict}", "", "; ".join(report.reasons))
         doc = self.query_one("#doc", DocumentView)
         doc.set_boxes(self.finding_boxes())
         self.update_caption()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a finding with a region: show its side and zoom the magnifier onto it."""
+        report = self.reader_results.get(self.sample_id)
+        key = event.row_key.value
+        if report is None or key is None or not key.isdigit():
+            return
+        finding = report.findings[int(key)]
+        if finding.region is None:
+            return
+        if finding.side != self.side and finding.side in self.sample.sides:
+            self.side = finding.side
+            self.show_image(keep_view=False)
+        doc = self.query_one("#doc", DocumentView)
+        if doc.image is None or doc.geometry is None:
+            return
+        x, y, w, h = finding.region
+        img_h, img_w = doc.image.shape[:2]
+        out_w, out_h = doc.out_size()
+        fit = min(out_w / img_w, out_h / img_h)
+        zoom = min(out_w / max(w, 1), out_h / max(h, 1)) * 0.7 / fit if "magnifier" in self.exercise.tools else 1.0
+        doc.set_view(zoom, ((x + w / 2) / img_w, (y + h / 2) / img_h))
+        doc.post_message(DocumentView.ViewChanged(doc))
 
     # -- leave / submit -----------------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ then submit to get your report. Everything is saved the moment it changes: quit 
 | arrows | image | pan the magnifier (click the image first); drag with the mouse; click to centre |
 | `r` | examine | reference specimen side by side (follows your zoom) |
 | `m` | examine | MRZ tool: check digits explained step by step |
-| `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt) |
+| `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt); Enter on a finding zooms onto its region |
 | `s` | examine | save the current view as a PNG and show its path |
 | `n` `p` | examine | next, previous sample (PageDown, PageUp) |
 | `v` | examine | hide or show the verdict form (a larger image) |
