@@ -300,17 +300,30 @@ def _field_cap_mm(lay: SideLayout, box: Box) -> float:
     return min(box.h * 0.6, 1.85 if lay.document_type != "td1" else 1.55)
 
 
-def _draw_field(mask: Image, lay: SideLayout, name: str, value: str, dpi: int, style: FieldStyle) -> None:
+FIT_PX_PER_MM = 40.0
+"""Resolution at which text widths are measured for fitting (independent of the render dpi)."""
+
+
+def field_lines(lay: SideLayout, name: str, value: str, style: FieldStyle | None = None) -> list[tuple[str, float, float, float]]:
+    """How a VIZ value is printed: per line ``(text, x_mm, baseline_mm, cap_mm)``; long lines are condensed to fit."""
+    style = style or FieldStyle()
     box = lay.boxes[f"viz.{name}"]
-    ppm = dpi / 25.4
     lines = value.split("\n")
-    cap = _field_cap_mm(lay, box if len(lines) == 1 else Box(box.x, box.y, box.w, box.h / len(lines))) * style.size
+    n = len(lines)
+    cap = _field_cap_mm(lay, box if n == 1 else Box(box.x, box.y, box.w, box.h / n)) * style.size
+    out = []
     for i, line in enumerate(lines):
-        base = box.y + (box.h / len(lines)) * (i + 1) - (box.h / len(lines) - cap) / 2
-        # long values are condensed to fit their box, as an issuer's printer would
-        width = g.text_width(line, cap * ppm, face=style.face, weight=style.weight) / ppm
+        base = box.y + (box.h / n) * (i + 1) - (box.h / n - cap) / 2
+        width = g.text_width(line, cap * FIT_PX_PER_MM, face=style.face, weight=style.weight) / FIT_PX_PER_MM
         fit = min(1.0, box.w * style.size / width) if width > 0 else 1.0
-        g.text(mask, line, (box.x + style.dx_mm) * ppm, (base + style.dy_mm) * ppm, cap * fit * ppm, face=style.face, weight=style.weight)
+        out.append((line, box.x + style.dx_mm, base + style.dy_mm, cap * fit))
+    return out
+
+
+def _draw_field(mask: Image, lay: SideLayout, name: str, value: str, dpi: int, style: FieldStyle) -> None:
+    ppm = dpi / 25.4
+    for line, x, base, cap in field_lines(lay, name, value, style):
+        g.text(mask, line, x * ppm, base * ppm, cap * ppm, face=style.face, weight=style.weight)
 
 
 def _draw_mrz(mask: Image, lay: SideLayout, lines: tuple[str, ...], dpi: int, dx_mm: float = 0.0, dy_mm: float = 0.0) -> None:
