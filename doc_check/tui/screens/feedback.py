@@ -28,6 +28,11 @@ OUTCOME_TEXT = {
 }
 
 
+def pts(value: float) -> str:
+    """Points with at most one decimal (5.83333 -> 5.8, 10.0 -> 10)."""
+    return f"{round(value, 1):g}"
+
+
 def _title(indicator_id: str) -> str:
     try:
         return f"`{indicator_id}` {get_indicator(indicator_id).title}"
@@ -40,7 +45,7 @@ def sample_markdown(r: SampleResult) -> str:
     s = r.indicators
     lines = [
         f"## Sample {r.position}: {r.sample_id}",
-        f"**Key:** {r.truth} · **you:** {r.verdict or '—'} · {r.points:g}/{r.max_points:g} points"
+        f"**Key:** {r.truth} · **you:** {r.verdict or '—'} · {pts(r.points)}/{pts(r.max_points)} points"
         + (f" · confidence {r.confidence} %" if r.confidence is not None else "")
         + f" · {clock_text(r.seconds)}" + (" **over time**" if r.over_time else ""),
         "",
@@ -103,7 +108,7 @@ class FeedbackScreen(Screen):
         cal = r.calibration
         cal_text = f" · Brier {cal.brier:.2f}" if cal.brier is not None else ""
         summary.update(
-            f"[b]{r.exercise_title}[/b] · score [b]{r.total:g}/{r.max_total:g} ({r.pct:.0f} %)[/b] {verdict}"
+            f"[b]{r.exercise_title}[/b] · score [b]{pts(r.total)}/{pts(r.max_total)} ({r.pct:.0f} %)[/b] {verdict}"
             f" pass mark {r.pass_mark:g} % · {r.correct}/{len(r.results)} verdicts correct"
             f" · {r.unanswered} unanswered · {clock_text(r.seconds_total)}"
             + (" [red]over time[/]" if r.time_over_total else "")
@@ -121,7 +126,7 @@ class FeedbackScreen(Screen):
                 res.verdict or "—",
                 OUTCOME_TEXT.get(res.outcome, res.outcome),
                 f"{len(res.indicators.matched)} {len(res.indicators.missed)} {len(res.indicators.extra)}",
-                f"{res.points:g}/{res.max_points:g}",
+                f"{pts(res.points)}/{pts(res.max_points)}",
                 key=res.sample_id,
             )
         table.focus()
