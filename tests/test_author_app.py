@@ -20,7 +20,7 @@ from doc_check.tui.author.library import LibraryPane
 from doc_check.tui.author.maker import MakerPane
 from doc_check.tui.author.viewer import SampleViewer
 
-DPI = 100
+DPI = 72
 
 
 @pytest.fixture(scope="module")
