@@ -4,14 +4,19 @@ The document reader (`doc_check.analysis`) decides what is visible."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from doc_check.errors import BadInput
 from doc_check.exercise.model import Exercise, ExerciseKey
 from doc_check.indicators import FRAUD_VERDICTS, get
 from doc_check.samples import KeyEntry, load_sample, reference_folder
 
+if TYPE_CHECKING:
+    from doc_check.analysis import AnalysisReport
+
 Progress = Callable[[int, int], None]
+Reader = Callable[..., "AnalysisReport"]
+"""``analyze_sample``-like: (folder, references=...) -> AnalysisReport."""
 
 TOOL_NEEDED: dict[str, str] = {
     "print.microprint": "magnifier",
@@ -73,7 +78,8 @@ def _visible(indicator: str, channel: str, exercise: Exercise) -> bool:
     return channel in exercise.channels and (tool is None or tool in exercise.tools)
 
 
-def audit_sample(exercise: Exercise, sample_id: str, entry: KeyEntry, analyze=None) -> SampleAudit:
+def audit_sample(exercise: Exercise, sample_id: str, entry: KeyEntry,
+                 analyze: Reader | None = None) -> SampleAudit:
     """Analyse one sample of the exercise and compare the reader's findings with its key entry."""
     if analyze is None:
         from doc_check.analysis import analyze_sample as analyze
@@ -106,7 +112,7 @@ def _fraud_sign(indicator: str) -> bool:
 
 
 def audit_exercise(exercise: Exercise, key: ExerciseKey, progress: Progress | None = None,
-                   analyze=None) -> AuditReport:
+                   analyze: Reader | None = None) -> AuditReport:
     """Warn when a fraudulent sample shows none of its key indicators to the allowed channels and tools, and
     when a genuine sample raises failing findings its key does not list (the reader decides both)."""
     audits: list[SampleAudit] = []
