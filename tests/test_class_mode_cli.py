@@ -108,3 +108,17 @@ def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "wrote" in out and "report files" in out and "A2" in out and "submitted" in out
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+    import socket
+
+    ex = make_project(tmp_path / "p")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = CliRunner().invoke(cli, ["serve", "--exercise", str(ex), "--port", str(port),
+                                       "--db", str(tmp_path / "d.sqlite")])
+    assert res.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in res.output
+    assert not (tmp_path / "d.sqlite").exists()

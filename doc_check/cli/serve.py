@@ -38,6 +38,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _check_port(host: str, port: int) -> None:
+    """BadInput when the address cannot be listened on (port taken, address not local)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise BadInput(f"--host {host}: {exc.strerror}") from None
+    family, _type, _proto, _name, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as exc:
+            raise BadInput(f"--port {port}: cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
 def child_command(db: Path, exercise: Path | None = None, pack: Path | None = None) -> str:
     """The shell command textual-serve runs once per browser: `doc-check train` in class mode on the shared
     database, with the half-cell image renderer (Kitty graphics would break textual-serve's stream)."""
@@ -88,6 +105,7 @@ def serve(spec: str | None, pack_file: Path | None, host: str, port: int, db: Pa
         exercise = resolve_exercise(spec or "", builtin_exercises_dir())
         label = f"{exercise.id}: {exercise.title}"
         command = child_command(db_path, exercise=exercise.path.resolve().parent)
+    _check_port(host, port)
     Store(db_path).close()  # create the database (WAL) once, before the first trainee connects
     from textual_serve.server import Server
 
