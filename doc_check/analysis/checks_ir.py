@@ -65,8 +65,8 @@ def background_visibility(page: Page, *, reference: bool = False) -> float:
     """Correlation between the fine background print in visible light and the IR image over plain design areas."""
     fine = max(0.7, page.px_per_mm * 0.08)
     coarse = fine * 4
-    vis = band_pass(page.gray("visible", reference=reference), fine, coarse)
-    ir = band_pass(page.gray("ir", reference=reference), fine, coarse)
+    vis = page.detail("visible", fine, coarse, reference=reference)
+    ir = page.detail("ir", fine, coarse, reference=reference)
     return masked_correlation(vis, ir, page.background_mask())
 
 

@@ -62,8 +62,8 @@ def edge_ratio(page: Page) -> float:
             x, y, bw, bh = page.box(n, grow_mm=0.5)
             ring[y : y + bh, x : x + bw] = 0
     sigma = max(1.0, page.px_per_mm * 0.12)
-    s = band_pass(page.gray("visible"), sigma, sigma * 6)
-    r = band_pass(page.gray("visible", reference=True), sigma, sigma * 6)
+    s = page.detail("visible", sigma, sigma * 6)
+    r = page.detail("visible", sigma, sigma * 6, reference=True)
     c_ring = masked_correlation(s, r, ring)
     c_page = masked_correlation(s, r, page.background_mask())
     return c_ring / c_page if c_page > 0.05 else 1.0

@@ -105,13 +105,16 @@ def background_measures(page: Page) -> tuple[float, float]:
     """(pattern correlation with the reference, mean Lab colour distance) over the plain background."""
     mask = page.background_mask()
     sigma = max(1.0, page.px_per_mm * 0.12)
-    s = cv2.GaussianBlur(page.gray("visible").astype(np.float32), (0, 0), sigma)
-    r = cv2.GaussianBlur(page.gray("visible", reference=True).astype(np.float32), (0, 0), sigma)
-    corr = masked_correlation(s - cv2.GaussianBlur(s, (0, 0), sigma * 6), r - cv2.GaussianBlur(r, (0, 0), sigma * 6), mask)
-    sel = mask > 0
-    lab_s = cv2.cvtColor(page.images["visible"], cv2.COLOR_BGR2LAB).reshape(-1, 3)[sel.ravel()].astype(np.float32)
-    lab_r = cv2.cvtColor(page.references["visible"], cv2.COLOR_BGR2LAB).reshape(-1, 3)[sel.ravel()].astype(np.float32)
-    colour = float(np.linalg.norm(lab_s.mean(axis=0) - lab_r.mean(axis=0)))
+    s = page.detail("visible", sigma, sigma * 6)
+    r = page.detail("visible", sigma, sigma * 6, reference=True)
+    corr = masked_correlation(s, r, mask)
+
+    def mean_lab(reference: bool) -> np.ndarray:
+        img = (page.references if reference else page.images)["visible"]
+        return np.array(cv2.mean(cv2.cvtColor(img, cv2.COLOR_BGR2LAB), mask=mask)[:3])
+
+    lab_r = page.memo(("mean_lab",), lambda: mean_lab(True), reference=True)
+    colour = float(np.linalg.norm(mean_lab(False) - lab_r))
     return corr, colour
 
 
@@ -144,11 +147,18 @@ class TextLine:
     """Glyphs measured."""
 
 
+def grey_levels(gray: np.ndarray) -> tuple[float, float]:
+    """(1st percentile, median) of a uint8 image, from its histogram (ink and paper levels of a text crop)."""
+    hist = np.bincount(gray.ravel(), minlength=256).cumsum()
+    n = hist[-1]
+    return float(np.searchsorted(hist, 0.01 * n)), float(np.searchsorted(hist, 0.5 * n))
+
+
 def text_line(gray: np.ndarray, px_per_mm: float, *, min_cap_mm: float = 0.5) -> TextLine | None:
     """Measure the dark text in a crop (coordinates in mm from the crop's top-left), or None when there is none."""
     if gray.size == 0:
         return None
-    dark, paper = float(np.percentile(gray, 1)), float(np.median(gray))
+    dark, paper = grey_levels(gray)
     if paper - dark < 40:
         return None
     # ink is well below the paper: the light guilloche under the text never passes this bar
@@ -169,8 +179,24 @@ def text_line(gray: np.ndarray, px_per_mm: float, *, min_cap_mm: float = 0.5) ->
     return TextLine(left / px_per_mm, float(np.median(bottoms)) / px_per_mm, cap / px_per_mm, stroke, len(glyphs))
 
 
+_REFERENCE_FIELDS: dict[tuple, tuple[TextLine | None, TextLine | None]] = {}
+
+
 def field_measures(page: Page, name: str, *, reference: bool = False) -> tuple[TextLine | None, TextLine | None]:
-    """(data line, label line) of a VIZ field, in mm relative to the field's box."""
+    """(data line, label line) of a VIZ field, in mm relative to the field's box (the reference's are cached)."""
+    if reference:
+        src = page.full_references.get("visible")
+        key = (id(src), page.document_type, page.side, name, page.size)
+        hit = _REFERENCE_FIELDS.get(key)
+        if hit is None:
+            if len(_REFERENCE_FIELDS) > 512:
+                _REFERENCE_FIELDS.clear()
+            hit = _REFERENCE_FIELDS[key] = _field_measures(page, name, reference=True)
+        return hit
+    return _field_measures(page, name, reference=False)
+
+
+def _field_measures(page: Page, name: str, *, reference: bool) -> tuple[TextLine | None, TextLine | None]:
     b = page.layout.boxes[name]
     s = page.px_per_mm
     pad = 0.8
@@ -223,8 +249,7 @@ def field_geometry_findings(page: Page) -> list[Finding]:
 
 def _uv_level(page: Page, name: str, *, reference: bool) -> float:
     """Median UV brightness just around a field minus that of a ring farther out (a local, glare-proof contrast)."""
-    img = (page.references if reference else page.images)["uv"]
-    v = img if img.ndim == 2 else cv2.max(cv2.max(img[..., 0], img[..., 1]), img[..., 2])
+    v = page.brightness("uv", reference=reference)
     x, y, w, h = page.box(name, grow_mm=0.9)
     X, Y, W, H = page.box(name, grow_mm=2.2)
     outer = v[Y : Y + H, X : X + W]

@@ -30,7 +30,7 @@ def _v(img: np.ndarray) -> np.ndarray:
 
 def paper_level(page: Page, *, reference: bool = False) -> float:
     """Median UV brightness of the plain paper (design areas without emblem, portrait or data)."""
-    v = _v((page.references if reference else page.images)["uv"])
+    v = page.brightness("uv", reference=reference)
     mask = page.background_mask()
     return float(np.median(v[mask > 0])) if mask.any() else float(np.median(v))
 
@@ -74,9 +74,13 @@ def check_emblem(page: Page) -> Finding:
 
 
 def count_fibres(page: Page, *, reference: bool = False) -> int:
+    """Thin bright specks and strands under UV on the plain paper (cached for the reference)."""
+    return page.memo(("fibres",), lambda: _count_fibres(page, reference=reference), reference=reference)
+
+
+def _count_fibres(page: Page, *, reference: bool = False) -> int:
     """Thin bright specks and strands under UV on the plain paper, counted as connected components."""
-    img = (page.references if reference else page.images)["uv"]
-    v = _v(img)
+    v = page.brightness("uv", reference=reference)
     k = page.mm(1.5) | 1
     tophat = cv2.morphologyEx(v, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     mask = (tophat > FIBRE_TOPHAT).astype(np.uint8) * 255

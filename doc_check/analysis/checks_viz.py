@@ -8,7 +8,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from doc_check.analysis.checks_print import FIELD_PX_PER_MM, text_line
+from doc_check.analysis.checks_print import FIELD_PX_PER_MM, grey_levels, text_line
 from doc_check.analysis.findings import Finding
 from doc_check.analysis.page import Page
 from doc_check.indicators import VIZ_FIELDS
@@ -147,7 +147,7 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
             out.append(Finding(indicator, "warn", f"no printed {field.replace('_', ' ')} found", region, page.side, "visible"))
             continue
         g = crop.astype(np.float32)
-        dark, paper = float(np.percentile(g, 1)), float(np.median(g))
+        dark, paper = grey_levels(crop)
         ink = np.clip((paper - g) / max(paper - dark, 1.0), 0, 1).astype(np.float32)
         # the text starts at the box's left edge; a measured edge far from it belongs to a neighbour's overflow
         left_mm = line.left if abs(line.left - pad_x) <= 0.7 else pad_x

@@ -11,6 +11,7 @@ from doc_check.analysis.register import Registration
 from doc_check.specimen.layout import SideLayout
 
 Box = tuple[int, int, int, int]
+_REFERENCE_MEMO: dict[tuple, tuple[np.ndarray, object]] = {}
 
 
 @dataclass
@@ -84,6 +85,41 @@ class Page:
         x0, y0 = max(0, x0), max(0, y0)
         x1, y1 = min(w, x1), min(h, y1)
         return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
+
+    def memo(self, key: tuple, fn, *, reference: bool = False):
+        """``fn()`` computed once per page, or once per reference image across pages when ``reference``."""
+        if reference:
+            anchor = next(iter(self.references.values()))
+            full = (id(anchor), anchor.shape, self.side) + key
+            hit = _REFERENCE_MEMO.get(full)
+            if hit is None or hit[0] is not anchor:
+                if len(_REFERENCE_MEMO) > 256:
+                    _REFERENCE_MEMO.clear()
+                hit = _REFERENCE_MEMO[full] = (anchor, fn())
+            return hit[1]
+        if key not in self._cache:
+            self._cache[key] = fn()
+        return self._cache[key]
+
+    def brightness(self, channel: str, *, reference: bool = False) -> np.ndarray:
+        """Per-pixel maximum over colour channels (UV fluorescence is saturated colour), cached."""
+
+        def make() -> np.ndarray:
+            img = (self.references if reference else self.images)[channel]
+            if img.ndim == 2:
+                return img
+            b, g, r = cv2.split(img)
+            return cv2.max(cv2.max(b, g), r)
+
+        return self.memo(("brightness", channel), make, reference=reference)
+
+    def detail(self, channel: str, fine: float, coarse: float, *, reference: bool = False) -> np.ndarray:
+        """``band_pass`` of a channel's grey image, cached (across samples for the reference)."""
+        return self.memo(
+            ("band", channel, round(fine, 3), round(coarse, 3)),
+            lambda: band_pass(self.gray(channel, reference=reference), fine, coarse),
+            reference=reference,
+        )
 
     def gray(self, channel: str, *, reference: bool = False) -> np.ndarray:
         """The sample's (or reference's) image of a channel in grey, cached."""
