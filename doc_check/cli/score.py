@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 import click
 
 from doc_check.errors import BadInput
+from doc_check.exercise.fastpath import paused_gc
 from doc_check.exercise.load import load_exercise, load_exercise_key
 from doc_check.exercise.report import parse_formats, summary_to_dict, write_reports
 from doc_check.exercise.score import Scorer
@@ -72,6 +73,12 @@ def score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | N
 
     A submission made on another version of the exercise file is refused (exit 2), as is any bad file;
     nothing is written then."""
+    with paused_gc():  # thousands of reports: the collector's full passes would cost more than the scoring
+        _score(exercise_path, submissions, key_path, out_dir, formats, method, individual, as_json)
+
+
+def _score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | None, out_dir: Path | None,
+           formats: str, method: str, individual: bool, as_json: bool) -> None:
     fmts = parse_formats(formats)
     ex = load_exercise(exercise_path)
     key = load_exercise_key(key_path if key_path is not None else ex.folder, ex)

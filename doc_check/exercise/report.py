@@ -44,11 +44,13 @@ def _r(x: float | None) -> float | None:
 
 
 def _indicator_dict(i: IndicatorScore) -> dict[str, Any]:
-    return {"precision": i.precision, "recall": i.recall, "f1": i.f1, "matched": list(i.matched),
+    return {"f1": i.f1, "precision": i.precision, "recall": i.recall, "matched": list(i.matched),
             "partial": list(i.partial), "missed": list(i.missed), "extra": list(i.extra)}
 
 
 def _result_dict(s: SampleResult, memo: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One sample of an individual JSON report: the participant's data and its scoring. What is the same for
+    every participant (the key's indicators, explanation, maximum points) is left to the key and summary."""
     i = s.indicators
     if memo is None:
         ind = _indicator_dict(i)
@@ -57,12 +59,9 @@ def _result_dict(s: SampleResult, memo: dict[int, dict[str, Any]] | None = None)
         if ind is None:
             ind = memo[id(i)] = _indicator_dict(i)
     return {
-        "sample_id": s.sample_id, "position": s.position, "truth": s.truth, "verdict": s.verdict,
-        "outcome": s.outcome, "verdict_credit": s.verdict_credit, "key_indicators": list(s.key_indicators),
-        "given_indicators": list(s.given_indicators), "indicators": ind,
-        "confidence": s.confidence, "seconds": s.seconds, "over_time": s.over_time,
-        "confident_wrong": s.confident_wrong, "points": s.points, "max_points": s.max_points,
-        "explanation": s.explanation, "note": s.note,
+        "sample_id": s.sample_id, "truth": s.truth, "verdict": s.verdict, "outcome": s.outcome,
+        "points": s.points, "confidence": s.confidence, "seconds": s.seconds, "over_time": s.over_time,
+        "confident_wrong": s.confident_wrong, "indicators": ind, "note": s.note,
     }
 
 
@@ -73,6 +72,7 @@ def individual_to_dict(r: IndividualReport, _memo: dict[int, dict[str, Any]] | N
         "format": "doc-check-individual-report/1",
         "exercise_id": r.exercise_id, "exercise_title": r.exercise_title, "exercise_version": r.exercise_version,
         "participant": r.participant, "started": r.started, "submitted": r.submitted,
+        "points_per_sample": r.results[0].max_points if r.results else None,
         "results": [_result_dict(s, _memo) for s in r.results],
         "total": _r(r.total), "max_total": _r(r.max_total), "pct": _r(r.pct), "pass_mark": _r(r.pass_mark),
         "passed": r.passed, "critical_error": r.critical_error, "critical_rule": r.critical_rule,
