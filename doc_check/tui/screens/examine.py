@@ -80,6 +80,7 @@ class ExamineScreen(Screen):
         Binding("s", "save_view", "PNG"),
         Binding("p,pageup", "move(-1)", "Prev", key_display="p", group=MOVE),
         Binding("n,pagedown", "move(1)", "Next", key_display="n", group=MOVE),
+        Binding("g", "goto", "Go to", group=MOVE),
         Binding("v", "toggle_form", "Form"),
         Binding("x", "submit", "Submit"),
         Binding("escape", "leave", "List", key_display="esc"),
@@ -366,6 +367,15 @@ class ExamineScreen(Screen):
 
     def action_move(self, step: int) -> None:
         self.go_to(self.session.index + step)
+
+    def action_goto(self) -> None:
+        from doc_check.tui.screens.goto import GoToScreen
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.go_to(index)
+
+        self.app.push_screen(GoToScreen(self.session), chosen)
 
     def go_to(self, index: int) -> None:
         """Show another sample of the exercise."""

@@ -26,6 +26,7 @@ then submit to get your report. Everything is saved the moment it changes: quit 
 | `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt); Enter on a finding zooms onto its region |
 | `s` | examine | save the current view as a PNG and show its path |
 | `n` `p` | examine | next, previous sample (PageDown, PageUp) |
+| `g` | examine | go to any sample (the list shows each answer so far) |
 | `v` | examine | hide or show the verdict form (a larger image) |
 | `Tab` | everywhere | move between image, verdict, checklist, confidence and note |
 | `x` | examine | submit (asks first and lists unanswered samples) |
