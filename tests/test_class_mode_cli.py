@@ -122,3 +122,39 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
                                        "--db", str(tmp_path / "d.sqlite")])
     assert res.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in res.output
     assert not (tmp_path / "d.sqlite").exists()
+
+
+def test_class_mode_train_asks_every_code_and_lists_only_the_served_exercise(tmp_path: Path, monkeypatch) -> None:
+    from doc_check.tui.app import TrainApp
+
+    import shutil
+
+    ex = make_project(tmp_path / "p")
+    other = ex.parent / "other"
+    shutil.copytree(ex, other)
+    (other / "exercise.toml").write_text((other / "exercise.toml").read_text().replace('id = "ex1"', 'id = "other"'))
+    db = tmp_path / "class.sqlite"
+    with Store(db) as store:
+        store.ensure_participant("EARLIER")  # remembered as the default by a plain `doc-check train`
+    seen: dict[str, object] = {}
+    original = TrainApp.run
+
+    async def look(pilot) -> None:
+        await pilot.pause()
+        seen["screen"] = type(pilot.app.screen).__name__
+        seen["exercises"] = [e.id for e in pilot.app.exercises]
+        await pilot.press(*"T5", "enter")
+        await pilot.pause()
+        seen["after"] = type(pilot.app.screen).__name__
+        pilot.app.exit()
+
+    monkeypatch.setattr(TrainApp, "run", lambda self, *a, **k: original(self, headless=True, size=(120, 40),
+                                                                        auto_pilot=look))
+    monkeypatch.setenv("DOC_CHECK_EXERCISES", str(ex.parent))
+    res = CliRunner().invoke(cli, ["train", "--exercise", str(ex), "--db", str(db), "--class-mode",
+                                   "--image", "halfcell"])
+    assert res.exit_code == 0, res.output
+    assert seen == {"screen": "ParticipantScreen", "exercises": ["ex1"], "after": "ExamineScreen"}
+    with Store(db) as store:
+        assert store.remembered_participant() == "EARLIER"  # not replaced by the class's trainee
+        assert [a.participant for a in store.history()] == ["T5"]

@@ -50,7 +50,10 @@ def launch(start=None, participant: str | None = None, db: str | None = None, im
     store = Store(db)
     if participant is not None:
         participant = store.ensure_participant(participant)
-    exercises, errors = find_exercises(builtin_exercises_dir())
+    if class_mode and start is not None:  # a served class sees only the served exercise
+        exercises, errors = [start], []
+    else:
+        exercises, errors = find_exercises(builtin_exercises_dir())
     app = TrainApp(store, exercises, start=start, participant=participant, image_mode=image, exercise_errors=errors)
     try:
         app.run()
