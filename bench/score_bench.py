@@ -143,6 +143,8 @@ def main() -> None:
                            ("doc-check score --format json,csv (process)", cli_time, cli_cpu)]:
         print(f"| {name:<50} | {sec:7.2f} | {cpu:7.2f} | {1e6 * sec / n:16.0f} µs |")
     print()
+    print(f"headline: {n} submissions x {s} samples scored (load + score + summarise) in {core:.2f} s wall, "
+          f"{core_cpu:.2f} s CPU; goal < 10 s")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} (CPU s is the time this process really ran)")
 
 
