@@ -46,7 +46,7 @@ def test_portraits_deterministic_and_distinguishable() -> None:
     assert np.array_equal(a, a2)
     others = [draw_face(random_traits(np.random.default_rng(s), "M", 50), 99, 126, noise_seed=s) for s in range(2, 8)]
     distances = [face_distance(a, o) for o in others]
-    assert min(distances) > 0.05
+    assert min(distances) > 0.1 > face_distance(a, cv2.resize(cv2.resize(a, (50, 64)), (99, 126)))
     assert face_distance(a, a2) < 1e-6
 
 

@@ -63,9 +63,9 @@ def random_traits(rng: np.random.Generator, sex: str = "F", age: int = 35) -> Fa
     return FaceTraits(
         sex=sex,
         age=age,
-        face_width=float(rng.uniform(0.62, 0.78)),
-        face_height=float(rng.uniform(0.9, 1.06)),
-        jaw=float(rng.uniform(0.0, 0.45)),
+        face_width=float(rng.uniform(0.58, 0.84)),
+        face_height=float(rng.uniform(0.86, 1.1)),
+        jaw=float(rng.uniform(0.0, 0.6)),
         skin=pick(SKIN_TONES),
         hair_colour=hair,
         hair_style=style,
@@ -270,11 +270,29 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     return (canvas.astype(np.float32) + grain).clip(0, 255).astype(np.uint8)
 
 
+def _face_features(img: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Normalised grey values and gradient magnitude of the face area, and its Lab colours (None if grey)."""
+    colour = img.ndim == 3 and float(np.abs(img.astype(np.int16) - img.mean(axis=2, keepdims=True)).mean()) > 2.0
+    bgr = img if img.ndim == 3 else cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    small = cv2.resize(bgr, (66, 84), interpolation=cv2.INTER_AREA)[8:72, 10:56]
+    g = cv2.equalizeHist(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)).astype(np.float32)
+    m = cv2.GaussianBlur(np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)), (0, 0), 1.5)
+    g = (g - g.mean()) / (g.std() + 1e-6)
+    m = (m - m.mean()) / (m.std() + 1e-6)
+    return g, m, cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32) if colour else None
+
+
 def face_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """A 0..1 dissimilarity of two portraits: 1 - correlation of their normalised grey images."""
-    size = (66, 84)
-    ga = cv2.resize(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY) if a.ndim == 3 else a, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    gb = cv2.resize(cv2.cvtColor(b, cv2.COLOR_BGR2GRAY) if b.ndim == 3 else b, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    ga = (ga - ga.mean()) / (ga.std() + 1e-6)
-    gb = (gb - gb.mean()) / (gb.std() + 1e-6)
-    return float(1 - (ga * gb).mean())
+    """A 0..1 dissimilarity of two portraits (0: the same picture).
+
+    Shape: correlation of the face area's grey values and edges; when both are in colour, the
+    difference of their colours (skin, hair, clothes) counts as well, so a grey ghost image can be
+    compared with a colour portrait.
+    """
+    ga, ma, la = _face_features(a)
+    gb, mb, lb = _face_features(b)
+    shape = 0.25 * (1 - float((ga * gb).mean())) + 0.25 * (1 - float((ma * mb).mean()))
+    if la is None or lb is None:
+        return float(np.clip(shape, 0, 1))
+    colour = min(1.0, float(np.abs(la - lb).mean()) / 40.0)
+    return float(np.clip(0.5 * shape + 0.5 * colour + 0.5 * shape * (1 - colour), 0, 1))
