@@ -70,7 +70,7 @@ def test_results_errors(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "needs --exercise naming an exercise folder with its key.toml" in res.output
     assert not (tmp_path / "r").exists()
     res = runner.invoke(cli, ["results", "--db", str(db)])
-    assert res.exit_code == 0 and "Z9" in res.output and "1/4" in res.output and "open" in res.output
+    assert res.exit_code == 0 and "Z9" in res.output and "1/4" in res.output and "working" in res.output
 
 
 def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
@@ -158,3 +158,14 @@ def test_class_mode_train_asks_every_code_and_lists_only_the_served_exercise(tmp
     with Store(db) as store:
         assert store.remembered_participant() == "EARLIER"  # not replaced by the class's trainee
         assert [a.participant for a in store.history()] == ["T5"]
+
+
+def test_idle_marker() -> None:
+    from datetime import datetime, timezone
+
+    from doc_check.cli.results import _idle
+
+    now = datetime(2026, 11, 28, 10, 0, 0, tzinfo=timezone.utc)
+    assert _idle("2026-11-28T09:57:30+00:00", now) == "idle 2m"
+    assert _idle("2026-11-28T09:59:30+00:00", now) == ""
+    assert _idle("not a time", now) == ""

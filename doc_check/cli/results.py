@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -36,6 +38,18 @@ def _find_exercise(spec: str) -> tuple[str, Exercise | None, ExerciseKey | None]
     return exercise.id, exercise, key
 
 
+def _idle(updated: str, now: datetime | None = None) -> str:
+    """``idle 3m`` when the last change is a minute or more ago, else empty."""
+    try:
+        then = datetime.fromisoformat(updated)
+    except ValueError:
+        return ""
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=timezone.utc)
+    minutes = int(((now or datetime.now(timezone.utc)) - then).total_seconds() // 60)
+    return f"idle {minutes}m" if minutes >= 1 else ""
+
+
 def _mmss(seconds: float) -> str:
     s = int(round(seconds))
     return f"{s // 60}:{s % 60:02d}"
@@ -45,17 +59,19 @@ def render_table(res: ClassResults, title: str = "") -> Table:
     """The rich table of one exercise's class results."""
     max_points = next((r.max_score for r in res.rows if r.max_score), None)
     out_of = f", points out of {max_points:.0f}" if max_points else ""
-    table = Table(title=title or f"{res.exercise_id}: {len(res.rows)} participants, {res.submitted} submitted{out_of}",
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=title or f"{res.exercise_id}: {len(res.rows)} participants, {res.submitted} submitted{out_of}",
                   title_justify="left")
     for name, right in (("participant", False), ("state", False), ("answered", True), ("time", True),
                         ("now on", False), ("points", True), ("%", True), ("pass", False), ("z", True)):
-        table.add_column(name, justify="right" if right else "left")
+        table.add_column(name, justify="right" if right else "left", min_width=len(name))
     for r in res.rows:
         bar_len = 5
         filled = int(round(bar_len * r.answered / r.total)) if r.total else 0
         progress = Text(f"{r.answered}/{r.total} ") + Text("█" * filled, "cyan") + Text("░" * (bar_len - filled), "dim")
         progress.no_wrap = True
-        state = Text(r.state, "green" if r.state == "submitted" else "yellow")
+        idle = _idle(r.updated) if r.state != "submitted" else ""
+        state = Text("submitted", "green") if r.state == "submitted" else (
+            Text(idle, "yellow") if idle else Text("working", "cyan"))
         if r.problem:
             state = Text("unscored", "red")
         table.add_row(
@@ -70,9 +86,9 @@ def render_table(res: ClassResults, title: str = "") -> Table:
             "" if r.z is None else Text(f"{r.z:+.2f}", Z_STYLE.get(r.z_class, "")),
         )
     if res.stats is not None and res.stats.n >= 2:
-        table.caption = (f"z: green |z|<=2, yellow <3, red >=3; assigned value {res.stats.assigned:.2f} points, robust SD {res.stats.sigma:.2f} "
-                         f"({res.stats.method}); " + ("rescored with the key" if res.scored_with_key
-                                                      else "scores stored at submission"))
+        table.caption = (f"z: green |z|<=2, yellow <3, red >=3; assigned value {res.stats.assigned:.2f} points, "
+                         f"robust SD {res.stats.sigma:.2f} ({res.stats.method}); "
+                         + ("rescored with the key" if res.scored_with_key else "scores stored at submission"))
     return table
 
 
