@@ -182,3 +182,10 @@ def test_cli_generate_json_and_errors(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     blocked = runner.invoke(cli, ["generate", "--out", str(a_file / "sub"), "--count", "1", "--dpi", "72"])
     assert blocked.exit_code == 2 and "cannot write" in blocked.output
+
+
+@pytest.mark.slow
+def test_curated_set_regenerates_byte_identically(tmp_path: Path) -> None:
+    """The README's command reproduces the committed samples/ exactly (about a minute)."""
+    generate_set(tmp_path, **CURATED)
+    assert tree_digest(tmp_path) == tree_digest(SAMPLES)

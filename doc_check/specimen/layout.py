@@ -139,7 +139,7 @@ def _td3() -> dict[str, SideLayout]:
         "viz.authority": Box(74.0, 57.5, 26.0, 3.2),
         "viz.expiry_date": Box(44.0, 64.5, 26.0, 3.2),
         "number_alt": Box(78.0, 64.0, 40.0, 4.0),
-        "microprint": Box(4.0, 69.8, 117.0, 0.55),
+        "microprint": Box(4.0, 69.7, 117.0, 0.68),
         "mrz": Box((w - mrz_w) / 2, 71.5, mrz_w, 13.0),
     }
     return {"front": SideLayout("td3", "front", w, h, b, 2, 44)}
@@ -165,7 +165,7 @@ def _td1() -> dict[str, SideLayout]:
         "viz.document_number": Box(30.0, 36.0, 30.0, 2.6),
         "viz.expiry_date": Box(30.0, 42.0, 22.0, 2.6),
         "number_alt": Box(30.0, 46.5, 30.0, 3.0),
-        "microprint": Box(3.0, 51.2, 79.6, 0.5),
+        "microprint": Box(3.0, 51.1, 79.6, 0.6),
     }
     back = {
         "title": Box(3.0, 1.5, 79.6, 3.0),
@@ -177,7 +177,7 @@ def _td1() -> dict[str, SideLayout]:
         "uv_emblem": Box(40.0, 12.0, 18.0, 18.0),
         "number_alt": Box(63.0, 25.0, 19.0, 3.0),
         "ir_mark": Box(4.0, 28.5, 12.0, 3.5),
-        "microprint": Box(3.0, 33.4, 79.6, 0.5),
+        "microprint": Box(3.0, 33.3, 79.6, 0.6),
         "mrz": Box((w - mrz_w) / 2, 35.0, mrz_w, 17.0),
     }
     return {
@@ -216,7 +216,7 @@ def _mrva() -> dict[str, SideLayout]:
         "viz.nationality": Box(66.0, 40.0, 30.0, 3.0),
         "viz.passport_number": Box(34.0, 47.0, 30.0, 3.0),
         "signature": Box(3.0, 50.0, 40.0, 10.0),
-        "microprint": Box(3.0, 62.8, 114.0, 0.55),
+        "microprint": Box(3.0, 62.7, 114.0, 0.68),
         "mrz": Box((120.0 - mrz_w) / 2, 64.5, mrz_w, 13.0),
     }
     boxes = {"sticker": Box(sx, sy, 120.0, 80.0)}
