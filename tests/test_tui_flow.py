@@ -146,10 +146,11 @@ async def test_take_an_exercise_end_to_end(project) -> None:
     assert json.loads(store.submission_json(attempt.id))["participant"] == "T01"
 
 
-async def test_unanswered_samples_are_listed_before_submit(project) -> None:
+async def test_unanswered_listed_before_submit_and_over_time_recorded(project) -> None:
     exercise, store = project
-    app = TrainApp(store, [exercise], start=exercise, participant="T02", image_mode="halfcell", clock=FakeClock())
-    async with app.run_test(size=(100, 30)) as pilot:
+    clock = FakeClock()
+    app = TrainApp(store, [exercise], start=exercise, participant="T02", image_mode="halfcell", clock=clock)
+    async with app.run_test(size=(130, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ExamineScreen)
         app.screen.query_one(VerdictForm).set_verdict("genuine")
@@ -162,6 +163,14 @@ async def test_unanswered_samples_are_listed_before_submit(project) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ExamineScreen)
         assert app.session.attempt.is_open
+        clock.now += 700  # past the 60 s sample and the 600 s exercise limits
+        app.screen.tick()
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert status.count("over") == 2
+    attempt = store.history("T02")[0]
+    assert attempt.total_seconds == pytest.approx(700)
+    assert store.answers(attempt.id)["A1"].seconds == pytest.approx(700)
 
 
 async def test_tools_not_allowed_are_not_offered(tmp_path: Path) -> None:
@@ -197,22 +206,6 @@ async def test_participant_code_is_asked_once_and_remembered(project) -> None:
     async with app2.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app2.screen, PickerScreen) and app2.participant == "K9"
-
-
-async def test_over_time_is_recorded_not_a_crash(project) -> None:
-    exercise, store = project
-    clock = FakeClock()
-    app = TrainApp(store, [exercise], start=exercise, participant="T04", image_mode="halfcell", clock=clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        clock.now += 700  # past the 60 s sample and the 600 s exercise limits
-        app.screen.tick()
-        await pilot.pause()
-        status = str(app.screen.query_one("#status").render())
-        assert status.count("over") == 2
-    attempt = store.history("T04")[0]
-    assert attempt.total_seconds == pytest.approx(700)
-    assert store.answers(attempt.id)["A1"].seconds == pytest.approx(700)
 
 
 async def test_reader_history_and_back_to_the_list(tmp_path: Path) -> None:
