@@ -10,17 +10,31 @@ from doc_check.exercise.model import (
     ScoringPolicy,
     Submission,
 )
+from doc_check.exercise.report import FORMATS, write_reports
+from doc_check.exercise.score import IndividualReport, SampleResult, Scorer, score_submission, score_submissions
 from doc_check.exercise.submission import (
     check_submission,
     load_submission,
+    load_submissions,
     new_submission,
     parse_submission,
     submission_to_json,
     write_submission,
 )
+from doc_check.exercise.summary import SummaryReport, summarize
 
 __all__ = [
     "EXERCISE_FILE",
+    "FORMATS",
+    "IndividualReport",
+    "SampleResult",
+    "Scorer",
+    "SummaryReport",
+    "load_submissions",
+    "score_submission",
+    "score_submissions",
+    "summarize",
+    "write_reports",
     "TOOLS",
     "Answer",
     "Exercise",
