@@ -142,3 +142,22 @@ def test_empty_round(tmp_path: Path) -> None:
     ex, key, _ = _round(tmp_path)
     s = summarize(ex, key, [])
     assert s.n_participants == 0 and s.samples[0].consensus is None and s.participants == ()
+
+
+def test_z_scores_are_affine_invariant() -> None:
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.floats(-100, 100, allow_nan=False), min_size=3, max_size=30),
+           st.floats(-50, 50), st.floats(0.1, 10), st.sampled_from(["mad", "algorithm_a"]))
+    def check(values: list[float], shift: float, scale: float, method: str) -> None:
+        a = robust_stats(values, method)
+        moved = [v * scale + shift for v in values]
+        b = robust_stats(moved, method)
+        if a.sigma < 1e-6 or b.sigma < 1e-6:
+            return
+        za, zb = z_scores(values, a), z_scores(moved, b)
+        assert za == pytest.approx(zb, abs=1e-6)
+        assert b.assigned == pytest.approx(a.assigned * scale + shift, abs=1e-6)
+
+    check()
