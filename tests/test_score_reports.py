@@ -117,3 +117,21 @@ def test_bad_output_folder_and_participant(tmp_path: Path, round_) -> None:
     with pytest.raises(BadInput, match="unknown report format"):
         write_reports(tmp_path / "o", reports, summary, ("pdf",))
     assert not (tmp_path / "o").exists()
+
+
+def test_progress_callbacks_reach_the_total(tmp_path: Path, round_) -> None:
+    from doc_check.exercise import load_submissions, write_submission
+    from doc_check.exercise.score import Scorer
+
+    ex, key, reports, summary = round_
+    calls: list[tuple[int, int]] = []
+    write_reports(tmp_path / "o", reports, summary, ("md",), progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (4, 4) and all(d <= t for d, t in calls)  # 1 batch step + 3 individual files
+    subs = [Submission(ex.id, ex.version, ex.sha256, f"Q{i}", "", "", ()) for i in range(5)]
+    paths = [write_submission(tmp_path / f"Q{i}.json", s) for i, s in enumerate(subs)]
+    calls.clear()
+    assert load_submissions(paths, lambda d, t: calls.append((d, t))) == subs
+    assert calls[-1] == (5, 5)
+    calls.clear()
+    scored = Scorer(ex, key).score_many(subs, lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (5, 5) and [r.unanswered for r in scored] == [4] * 5
