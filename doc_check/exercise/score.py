@@ -12,6 +12,7 @@ from doc_check.exercise.model import Exercise, ExerciseKey, ScoringPolicy, Submi
 from doc_check.exercise.fastpath import fast_build, paused_gc
 from doc_check.exercise.submission import check_submission
 from doc_check.indicators import VERDICTS
+from doc_check.samples import KeyEntry
 
 Progress = Callable[[int, int], None]
 
@@ -190,12 +191,15 @@ class Scorer:
         self.key = key
         self.policy = exercise.policy
         self._ind_cache: dict[tuple[str, tuple[str, ...]], IndicatorScore] = {}
-        verdicts = (None, *VERDICTS)
-        self._items = [
-            (pos, sid, key[sid], {v: (o, verdict_credit(self.policy, o))
-                                  for v in verdicts for o in (verdict_outcome(key[sid].verdict, v),)})
-            for pos, sid in enumerate(exercise.sample_ids, 1)
-        ]
+        # Per sample, in order: position, id, key entry, and every possible verdict -> (outcome, credit).
+        self._items: list[tuple[int, str, KeyEntry, dict[str | None, tuple[str, float]]]] = []
+        for pos, sid in enumerate(exercise.sample_ids, 1):
+            entry = key[sid]
+            outcomes: dict[str | None, tuple[str, float]] = {}
+            for v in (None, *VERDICTS):
+                outcome = verdict_outcome(entry.verdict, v)
+                outcomes[v] = (outcome, verdict_credit(self.policy, outcome))
+            self._items.append((pos, sid, entry, outcomes))
 
     def _indicators(self, sample_id: str, given: tuple[str, ...]) -> IndicatorScore:
         ck = (sample_id, given)
