@@ -221,8 +221,16 @@ class Store:
                     raise BadInput(f"{self.path}: database schema {row[0]} is newer than this doc-check")
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        """Roll back if a transaction is open (never mask the error that led here)."""
+        if self._db.in_transaction:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -232,12 +240,12 @@ class Store:
             try:
                 yield self._db
             except sqlite3.IntegrityError as exc:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 if "submitted" in str(exc):
                     raise AttemptClosed(str(exc)) from None
                 raise
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
                 self._db.execute("COMMIT")

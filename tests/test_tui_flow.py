@@ -276,3 +276,29 @@ async def test_mouse_wheel_zooms_at_the_pointer_and_drag_pans(project) -> None:
         await pilot.mouse_up(doc, offset=(x + 6, y))
         await pilot.pause()
         assert doc.geometry.center[0] < centre[0]  # dragging right moves the view left over the page
+
+
+async def test_broken_sample_files_are_reported_not_fatal(tmp_path: Path) -> None:
+    ex_dir = make_project(tmp_path / "p", ex_id="broken")
+    samples = ex_dir.parent.parent / "samples"
+    (samples / "B2" / "front_uv.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10)
+    (samples / "C3" / "sample.toml").write_text('id = "C3"\ndocument_type = [\n')
+    ex = load_exercise(ex_dir)
+    store = Store(tmp_path / "db.sqlite")
+    app = TrainApp(store, [ex], start=ex, participant="T07", image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("n", "u")  # B2 under UV: a corrupt image
+        await pilot.pause()
+        assert screen.sample_id == "B2" and screen.query_one("#doc", DocumentView).image is None
+        assert any("front_uv.png" in str(n.message) for n in app._notifications)
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.query_one("#doc", DocumentView).image is not None
+        await pilot.press("n", "u", "r")  # C3: a broken sample.toml; still answerable
+        await pilot.pause()
+        assert screen.sample_id == "C3" and app.screen is screen
+        screen.query_one(VerdictForm).set_verdict("counterfeit")
+        await pilot.pause()
+    assert store.answers(store.history("T07")[0].id)["C3"].verdict == "counterfeit"

@@ -140,10 +140,14 @@ class ExamineScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tools = self.exercise.tools
-        if action == "channel":
-            return parameters[0] in self.exercise.channels and parameters[0] in self.sample.channels
-        if action == "flip":
-            return len(self.sample.sides) > 1
+        if action in ("channel", "flip"):
+            try:
+                sample = self.sample
+            except BadInput:  # a broken sample.toml: shown as an error, nothing to switch
+                return False
+            if action == "channel":
+                return parameters[0] in self.exercise.channels and parameters[0] in sample.channels
+            return len(sample.sides) > 1
         if action in ("zoom_in", "zoom_out", "zoom_reset"):
             return "magnifier" in tools
         if action == "reference":
@@ -173,21 +177,25 @@ class ExamineScreen(Screen):
 
     def load_sample(self) -> None:
         """Show the current sample: its answer in the form, its first side under the current light."""
+        self.query_one(VerdictForm).load(self.session.answer(self.sample_id))
         try:
             sample = self.sample
-        except BadInput as exc:
+        except BadInput as exc:  # the trainee can still answer it (e.g. "cannot be examined")
             self.notify(str(exc), severity="error", timeout=10)
+            self.query_one("#doc", DocumentView).show(None)
+            self.update_caption()
+            self.update_status()
+            self.refresh_bindings()
             return
         channels = self.available_channels()
         if self.channel not in channels and channels:
             self.channel = channels[0]
         if self.side not in sample.sides:
             self.side = sample.sides[0]
-        self.query_one(VerdictForm).load(self.session.answer(self.sample_id))
         self.show_image(keep_view=False)
         self.refresh_findings()
         self.refresh_bindings()
-        self.prefetch()
+        self.prefetch(sample)
 
     def image_path(self, sample: Sample, side: str, channel: str) -> Path | None:
         key = f"{side}.{channel}"
@@ -195,6 +203,10 @@ class ExamineScreen(Screen):
 
     def reference_sample(self) -> Sample | None:
         """The reference specimen of the current sample's document type, if the set has one."""
+        try:
+            self.sample
+        except BadInput:
+            return None
         folder = reference_folder(self.exercise.sample(self.sample_id).folder.parent, self.sample.document_type)
         if not (folder / "sample.toml").is_file():
             folder = self.exercise.reference_root / self.sample.document_type
@@ -209,7 +221,13 @@ class ExamineScreen(Screen):
     def show_image(self, keep_view: bool = True) -> None:
         """Put the current side and channel on screen (and the reference beside it when shown)."""
         doc = self.query_one("#doc", DocumentView)
-        path = self.image_path(self.sample, self.side, self.channel)
+        try:
+            sample = self.sample
+        except BadInput:
+            doc.show(None)
+            self.update_caption()
+            return
+        path = self.image_path(sample, self.side, self.channel)
         image = None
         if path is not None:
             try:
@@ -236,9 +254,8 @@ class ExamineScreen(Screen):
         self.update_status()
 
     @work(thread=True, exclusive=True, group="prefetch")
-    def prefetch(self) -> None:
+    def prefetch(self, sample: Sample) -> None:
         """Decode the sample's other images in the background so a channel switch is immediate."""
-        sample = self.sample
         worker = get_current_worker()
         for key in sample.images:
             if worker.is_cancelled:
@@ -263,7 +280,12 @@ class ExamineScreen(Screen):
 
     def update_caption(self) -> None:
         doc = self.query_one("#doc", DocumentView)
-        parts = [f"[b]{self.sample_id}[/b] {self.sample.document_type.upper()}", f"{self.side}",
+        try:
+            sample = self.sample
+        except BadInput:
+            self._update_if_changed("#caption", f"[b]{self.sample_id}[/b] [red]cannot be shown[/]")
+            return
+        parts = [f"[b]{self.sample_id}[/b] {sample.document_type.upper()}", f"{self.side}",
                  f"[b]{CHANNEL_NAMES.get(self.channel, self.channel)}[/b]"]
         if "magnifier" in self.exercise.tools:
             parts.append(f"zoom {doc.zoom:.1f}x")
