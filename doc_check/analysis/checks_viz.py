@@ -103,7 +103,7 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
         cell = ink[y0:y1, max(0, xa) : max(0, xb)]
         if cell.size == 0 or cell.shape[1] < 2:
             continue
-        if cell.max() < 0.3:
+        if ink[y0:y1, max(0, xa - 2 * pad) : max(0, xb + 2 * pad)].max(initial=0.0) < 0.3:
             wrong.append((i, ch, " "))
             continue
         own, shift = _score(cell, ch, cap, base, pad)
