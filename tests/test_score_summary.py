@@ -47,7 +47,7 @@ def test_algorithm_a_worked_example() -> None:
     w = [10, 12, 13, 14, 15, 16, 14 + 4.449]
     assert statistics.fmean(w) == pytest.approx(14.0641, abs=1e-4)
     st = robust_stats(DATA, "algorithm_a")
-    assert st.assigned == pytest.approx(xs, abs=1e-8) and st.sigma == pytest.approx(ss, abs=1e-8)
+    assert st.assigned == pytest.approx(xs, abs=1e-6) and st.sigma == pytest.approx(ss, abs=1e-6)
     assert st.iterations > 1
     assert 13.5 < st.assigned < 14.5 and 1.5 < st.sigma < 4.5  # the outlier 40 barely moves them
     z = z_scores(DATA, st)
@@ -145,19 +145,20 @@ def test_empty_round(tmp_path: Path) -> None:
 
 
 def test_z_scores_are_affine_invariant() -> None:
-    from hypothesis import given, settings, strategies as st
+    """Seeded random rounds: shifting and scaling every result leaves the z-scores unchanged."""
+    import random
 
-    @settings(max_examples=60, deadline=None)
-    @given(st.lists(st.floats(-100, 100, allow_nan=False), min_size=3, max_size=30),
-           st.floats(-50, 50), st.floats(0.1, 10), st.sampled_from(["mad", "algorithm_a"]))
-    def check(values: list[float], shift: float, scale: float, method: str) -> None:
+    rng = random.Random(7)
+    for _ in range(100):
+        values = [rng.choice([rng.uniform(-100, 100), float(rng.randint(0, 5))]) for _ in range(rng.randint(3, 30))]
+        shift, scale = rng.uniform(-50, 50), rng.uniform(0.1, 10)
+        method = rng.choice(["mad", "algorithm_a"])
         a = robust_stats(values, method)
         moved = [v * scale + shift for v in values]
         b = robust_stats(moved, method)
-        if a.sigma < 1e-6 or b.sigma < 1e-6:
-            return
-        za, zb = z_scores(values, a), z_scores(moved, b)
-        assert za == pytest.approx(zb, abs=1e-6)
-        assert b.assigned == pytest.approx(a.assigned * scale + shift, abs=1e-6)
-
-    check()
+        if a.sigma < 1e-6:
+            assert b.sigma < 1e-5
+            continue
+        # Algorithm A stops at a relative tolerance, so compare at that precision
+        assert z_scores(values, a) == pytest.approx(z_scores(moved, b), abs=1e-5)
+        assert b.assigned == pytest.approx(a.assigned * scale + shift, abs=1e-5 * scale * a.sigma)

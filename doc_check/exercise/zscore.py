@@ -58,7 +58,7 @@ def _initial_sigma(x: np.ndarray, centre: float) -> tuple[float, str]:
     return 0.0, "none"
 
 
-def robust_stats(values: Sequence[float] | np.ndarray, method: str = "algorithm_a", tol: float = 1e-10,
+def robust_stats(values: Sequence[float] | np.ndarray, method: str = "algorithm_a", tol: float = 1e-8,
                  max_iter: int = 1000) -> RobustStats:
     """Robust mean and SD of a round's results by ``method`` (see `METHODS`)."""
     if method not in METHODS:
