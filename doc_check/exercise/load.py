@@ -146,7 +146,7 @@ def default_sample_roots(exercise_folder: Path) -> list[Path]:
     """Where an exercise's samples may live: the project's `samples/` (project = the folder holding
     `exercises/`), the exercise folder itself (exam packs), and any root named in $DOC_CHECK_SAMPLE_ROOTS."""
     folder = exercise_folder.resolve()
-    roots = [folder.parent.parent / "samples", folder]
+    roots = [(folder.parent.parent / "samples").resolve(), folder]
     extra = os.environ.get(SAMPLE_ROOTS_ENV, "")
     roots.extend(Path(p).resolve() for p in extra.split(os.pathsep) if p.strip())
     return roots
