@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,7 +66,9 @@ def passporteye_lines(path: Path) -> tuple[str, ...] | None:
     from passporteye import read_mrz as pe_read
     from passporteye.mrz.text import MRZOCRCleaner
 
-    mrz = pe_read(str(path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-image deprecation notices, one per call
+        mrz = pe_read(str(path))
     if mrz is None:
         return None
     raw = mrz.aux.get("raw_text", "")

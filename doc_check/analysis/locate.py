@@ -25,6 +25,7 @@ class LineGrid:
     top: float
     bottom: float
     pitch: float
+    tilt: float = 0.0  # dy/dx of the band: top/bottom hold at centers[0] and move by tilt * (x - centers[0])
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def _normalise(
         total = _compose(direct, np.array([[1 / pre, 0.0, 0.0], [0.0, 1 / pre, 0.0]]))
     interp = cv2.INTER_CUBIC if zoom > 1.2 else cv2.INTER_LINEAR
     crop = cv2.warpAffine(src, total, (out_w, out_h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
-    grids = _extend(crop, grids)
+    grids = tuple(_refine(crop, g) for g in _extend(crop, grids))
     x0 = max(0.0, grids[0].centers[0] - 0.8 * grids[0].pitch)
     x1 = min(float(out_w), grids[0].centers[-1] + 0.8 * grids[0].pitch)
     y0 = max(0.0, grids[0].top - 0.6 * NORM_HEIGHT)
@@ -338,8 +339,71 @@ def _extend(crop: np.ndarray, grids: tuple[LineGrid, ...]) -> tuple[LineGrid, ..
         n = 36
     if first == 0 and n == len(grids[0].centers):
         return grids
-    begin = start + first * pitch
-    return tuple(LineGrid(tuple(begin + i * pitch for i in range(n)), g.top, g.bottom, g.pitch) for g in grids)
+    return tuple(_regrid(g, first, n) for g in grids)
+
+
+def _refine(crop: np.ndarray, g: LineGrid) -> LineGrid:
+    """Snap the grid to the blank columns between glyphs: where the blob chain missed part of a line, the
+    extrapolated grid can drift by a fraction of a cell; the gaps between monospaced glyphs pin it back."""
+    n, p = len(g.centers), g.pitch
+    y0, y1 = max(0, int(g.top)), int(np.ceil(g.bottom)) + 1
+    if n < 10 or y1 - y0 < 4:
+        return g
+    xs_all = np.asarray(g.centers)
+    lo = int(max(0, np.floor(xs_all[0] - p)))
+    hi = int(min(crop.shape[1], np.ceil(xs_all[-1] + p)))
+    band = crop[y0:y1, lo:hi].astype(np.float32)
+    if g.tilt:
+        return g  # a tilted band would smear the column profile; keep the blob-based grid
+    bg = float(np.percentile(band, 90))
+    col = np.clip(bg - band - 10.0, 0, None).sum(axis=0)
+    col = np.convolve(col, np.ones(3) / 3, mode="same")
+    peak = float(np.percentile(col, 90))
+    if peak <= 0:
+        return g
+    ks, xs = [], []
+    bounds = np.concatenate([[xs_all[0] - p / 2], (xs_all[:-1] + xs_all[1:]) / 2, [xs_all[-1] + p / 2]])
+    for k, b in enumerate(bounds):
+        a_, b_ = int(round(b - 0.3 * p)) - lo, int(round(b + 0.3 * p)) - lo + 1
+        if a_ < 0 or b_ > len(col):
+            continue
+        seg = col[a_:b_]
+        j = int(np.argmin(seg))
+        if seg[j] < 0.2 * peak:
+            # centre of the blank run around the minimum
+            blank = np.flatnonzero(seg <= seg[j] + 0.05 * peak)
+            run = blank[np.abs(blank - j) <= 0.25 * p]
+            ks.append(k - 0.5)
+            xs.append(lo + a_ + float(run.mean()))
+    if len(ks) < 0.6 * (n + 1):
+        return g
+    ks_a, xs_a = np.array(ks), np.array(xs)
+    keep = np.ones(len(ks_a), bool)
+    for _ in range(2):
+        coef = np.polyfit(ks_a[keep], xs_a[keep], 2)
+        resid = np.abs(xs_a - np.polyval(coef, ks_a))
+        keep = resid < 0.2 * p
+        if keep.sum() < 0.6 * (n + 1):
+            return g
+    coef = np.polyfit(ks_a[keep], xs_a[keep], 2)
+    new = np.polyval(coef, np.arange(n))
+    if np.abs(new - xs_all).max() > 0.6 * p or not 0.85 * p < float(np.median(np.diff(new))) < 1.15 * p:
+        return g  # a different grid altogether: trust the blobs
+    return LineGrid(tuple(float(v) for v in new), g.top, g.bottom, g.pitch, g.tilt)
+
+
+def regrid(g: LineGrid, start: int, n: int) -> LineGrid:
+    """The line's grid re-indexed to begin `start` cells from its current first cell (negative: to the left) and to
+    hold n cells, following its pitch and perspective drift; the band moves along with the tilt."""
+    return _regrid(g, start, n)
+
+
+def _regrid(g: LineGrid, start: int, n: int) -> LineGrid:
+    idx = np.arange(len(g.centers))
+    coef = np.polyfit(idx, np.asarray(g.centers), 2) if len(idx) >= 3 else np.array([0.0, g.pitch, g.centers[0]])
+    centers = tuple(float(v) for v in np.polyval(coef, np.arange(start, start + n)))
+    shift = g.tilt * (centers[0] - g.centers[0])
+    return LineGrid(centers, g.top + shift, g.bottom + shift, g.pitch, g.tilt)
 
 
 def _grids(
@@ -394,15 +458,36 @@ def _grids(
                 break
             p, first = float(p_new), float(first_new)
         first = first + np.round((xs[0] - first) / p) * p
+        # perspective (photos) makes the pitch drift along a line: a gentle quadratic in the cell index
+        kk = np.round((xs - first) / p)
+        curve = 0.0
+        if len(np.unique(kk)) >= 20 and float(kk.max() - kk.min()) >= 25:
+            # only when the straight grid visibly drifts and the curve removes most of that drift
+            lin = np.abs(xs - (first + p * kk)).max()
+            c2, c1, c0 = np.polyfit(kk, xs, 2)
+            quad = np.abs(xs - np.polyval([c2, c1, c0], kk)).max()
+            span_k = float(kk.max())
+            bounded = abs(c2) * span_k * span_k < 0.15 * span_k * p and 0.85 * p < c1 < 1.15 * p
+            if bounded and lin > 0.12 * p and quad < 0.6 * lin:
+                curve, p, first = float(c2), float(c1), float(c0)
         tall = h >= 0.7 * nh
         tops = pts[tall, 1] - h[tall] / 2
         bottoms = pts[tall, 1] + h[tall] / 2
-        if tall.any():
+        tilt = 0.0
+        if tall.sum() >= 6:
+            tx = pts[tall, 0]
+            tilt = float(np.polyfit(tx - first, (tops + bottoms) / 2, 1)[0])
+            tilt = float(np.clip(tilt, -0.03, 0.03))  # what deskewing left: under 2 degrees
+            if abs(tilt) * float(tx.max() - tx.min()) < 0.1 * nh:
+                tilt = 0.0  # level within a tenth of the glyph height: noise, not perspective
+            top = float(np.median(tops - tilt * (tx - first)))
+            bottom = float(np.median(bottoms - tilt * (tx - first)))
+        elif tall.any():
             top, bottom = float(np.median(tops)), float(np.median(bottoms))
         else:
             mid = float(np.median(pts[:, 1]))
             top, bottom = mid - nh / 2, mid + nh / 2
-        fits.append((p, float(first), float(xs[-1]), top, bottom))
+        fits.append((p, float(first), float(xs[-1]), top, bottom, curve, tilt))
     valid = [f for f in fits if f is not None]
     if len(valid) < 2:
         return None
@@ -418,11 +503,15 @@ def _grids(
     for f in fits:
         if f is None:
             ref = valid[0]
-            top, bottom, first = ref[3], ref[4], start
+            top, bottom, first, p, curve, tilt = ref[3], ref[4], start, pitch, 0.0, ref[6]
+            offset = 0
         else:
-            _, first, _, top, bottom = f
-            first = first + round((start - first) / pitch) * pitch
-        lines.append(LineGrid(tuple(first + i * pitch for i in range(n)), top, bottom, pitch))
+            p, first, _, top, bottom, curve, tilt = f
+            offset = round((start - first) / p)
+        centers = tuple(first + p * (i + offset) + curve * (i + offset) ** 2 for i in range(n))
+        # the band was measured at the line's first glyph; move it to the grid's first cell
+        shift = tilt * (centers[0] - first)
+        lines.append(LineGrid(centers, top + shift, bottom + shift, pitch, tilt))
     return tuple(lines)
 
 

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from doc_check.analysis.glyphs import ALPHABET
-from doc_check.analysis.locate import LineGrid, MrzZone, iter_mrz_zones
+from doc_check.analysis.locate import LineGrid, MrzZone, iter_mrz_zones, regrid
 from doc_check.analysis.ocr import GlyphClassifier, cell_patches, default_classifier
 from doc_check.mrz import Change, MrzResult, Repair, detect, parse, repair
 from doc_check.mrz.formats import char_classes
@@ -89,10 +89,7 @@ def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[
     (36/44) when the located one does not give a valid MRZ."""
     h, w = zone.crop.shape
     flipped = cv2.rotate(zone.crop, cv2.ROTATE_180)
-    turned_lines = tuple(
-        LineGrid(tuple((w - 1) - c for c in reversed(g.centers)), (h - 1) - g.bottom, (h - 1) - g.top, g.pitch)
-        for g in reversed(zone.lines)
-    )
+    turned_lines = tuple(_turn(g, w, h) for g in reversed(zone.lines))
     readings = []
     for turned in (False, True):
         crop = flipped if turned else zone.crop
@@ -120,7 +117,16 @@ def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[
 
 def _resize_grid(g: LineGrid, n: int) -> LineGrid:
     """The same grid (left-anchored) with another number of characters."""
-    return LineGrid(tuple(g.centers[0] + i * g.pitch for i in range(n)), g.top, g.bottom, g.pitch)
+    return regrid(g, 0, n)
+
+
+def _turn(g: LineGrid, w: int, h: int) -> LineGrid:
+    """A line's grid in the crop turned by 180 degrees (the line now reads from the other end)."""
+    centers = tuple((w - 1) - c for c in reversed(g.centers))
+    run = g.centers[-1] - g.centers[0]
+    top = (h - 1) - (g.bottom + g.tilt * run)
+    bottom = (h - 1) - (g.top + g.tilt * run)
+    return LineGrid(centers, top, bottom, g.pitch, g.tilt)
 
 
 def _finish(

@@ -30,7 +30,8 @@ def cell_patches(image: np.ndarray, line: LineGrid) -> np.ndarray:
     y0 = line.top - 0.18 * band
     y1 = line.bottom + 0.18 * band
     h, w = image.shape
-    yi0, yi1 = max(0, int(np.floor(y0))), min(h, int(np.ceil(y1)) + 1)
+    drift = line.tilt * (line.centers[-1] - line.centers[0])
+    yi0, yi1 = max(0, int(np.floor(y0 + min(0.0, drift)))), min(h, int(np.ceil(y1 + max(0.0, drift))) + 1)
     xi0 = max(0, int(np.floor(line.centers[0] - pitch)))
     xi1 = min(w, int(np.ceil(line.centers[-1] + pitch)) + 1)
     strip = image[yi0:yi1, xi0:xi1]
@@ -56,8 +57,10 @@ def cell_patches(image: np.ndarray, line: LineGrid) -> np.ndarray:
         ink = cv2.GaussianBlur(ink, (0, 0), sigmaX=max(sigma_x, 0.05), sigmaY=max(sigma_y, 0.05))
     u = (np.arange(PATCH_W) - (PATCH_W - 1) / 2) * sx
     v = (np.arange(PATCH_H) - (PATCH_H - 1) / 2) * sy + (y0 + y1) / 2
-    map_x = np.tile((centers[:, None] + u[None, :]).ravel().astype(np.float32), (PATCH_H, 1))
-    map_y = np.repeat(v.astype(np.float32)[:, None], n * PATCH_W, axis=1)
+    xs = centers[:, None] + u[None, :]  # (n, PATCH_W)
+    map_x = np.tile(xs.ravel().astype(np.float32), (PATCH_H, 1))
+    dy = (line.tilt * (xs - line.centers[0])).ravel()  # follow a band that is not quite level
+    map_y = (v[:, None] + dy[None, :]).astype(np.float32)
     cells = cv2.remap(ink, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     out = cells.reshape(PATCH_H, n, PATCH_W).transpose(1, 0, 2).reshape(n, PATCH_H * PATCH_W)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
