@@ -128,6 +128,12 @@ def test_path_like_sample_id_is_refused(ex_dir: Path) -> None:
         ('id = "ex1"', 'id = "../ex1"', r":1: id: '\.\./ex1' is not a valid id"),
         ('version = "1"', "version = true", r":3: version: must be a string"),
         ('version = "1"', 'version = "1"\nsamples_x = 1', r":4: samples_x: unknown field"),
+        ("[policy]\npass_mark = 60", "policy = 3", r":12: policy: must be a table"),
+        ('samples = ["S1", "S2", "S3", "S4"]', 'samples = "S1"', r":6: samples: must be a list of strings"),
+        ('samples = ["S1", "S2", "S3", "S4"]', "samples = []", r":6: samples: must list at least one"),
+        ('channels = ["visible", "uv", "ir"]', "channels = []", r":7: channels: must allow at least one"),
+        ('channels = ["visible", "uv", "ir"]', 'channels = ["uv", "uv"]', r":7: channels: lists a channel twice"),
+        ("time_limit_total = 600", "time_limit_total = -5", r":10: time_limit_total: must be a positive"),
     ],
 )
 def test_bad_fields(ex_dir: Path, old: str, new: str, pattern: str) -> None:
