@@ -22,7 +22,7 @@ ALIGN_MAX_MM = 0.25
 """How far (mm) a field's text may sit from its place (relative to its printed label, against the reference) before it counts as misplaced."""
 ALIGN_MAX_MM_PHOTO = 0.5
 """The same for every field at once on a photo (its registration is less exact than a scan's)."""
-ALIGN_REL_MM_PHOTO = 0.35
+ALIGN_REL_MM_PHOTO = 0.28
 """The same for one field against the others on a photo."""
 HEIGHT_MAX_RATIO = 0.1
 """Cap height above the reference's (relative) beyond which, with heavier strokes, the face counts as wrong."""
