@@ -3,7 +3,9 @@
 
 - launch: from a fresh process's first import to the examine screen showing its first image;
 - channel switch and zoom step on a TD3 sample: the handler (crop + zoom + resize with OpenCV, handed to the image
-  widget) and key -> frame (the key press processed and the screen composited, as Textual's pilot measures it);
+  widget) and key -> frame: from the key event posted as the terminal driver posts it to the end of the first
+  refresh tick that composites the new image lines (Textual refreshes at 60 Hz; the terminal's own drawing is not
+  included);
 - peak memory (max RSS) through a whole exercise: every sample, every light, zoom, answer, submit.
 
 Goals: launch < 1 s, a switch or a zoom step < 100 ms, peak memory < 300 MB.
@@ -26,6 +28,7 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+KEY_CHARS = {"w": "w", "u": "u", "i": "i", "plus": "+", "minus": "-"}
 
 
 def main() -> None:
@@ -43,11 +46,34 @@ def main() -> None:
     from doc_check.tui.widgets.document_view import DocumentView
     from doc_check.tui.widgets.verdict_form import VerdictForm
 
+    imported = time.perf_counter()
     exercise = load_exercise(args.exercise)
     td3 = [i for i, s in enumerate(exercise.samples) if load_sample(s.folder).document_type == "td3"]
     if not td3:
         sys.exit(f"{args.exercise}: no TD3 sample to measure on")
     redraw_ms: list[float] = []
+    handled: list[int] = []
+    lines_drawn: list[int] = []
+    from doc_check.tui.widgets.halfcell import ArrayHalfcellImage
+
+    original_line = ArrayHalfcellImage.render_line
+
+    def counted_line(self, y: int):
+        lines_drawn.append(y)
+        return original_line(self, y)
+
+    ArrayHalfcellImage.render_line = counted_line
+    frames: list[tuple[str, float]] = []
+    from textual.screen import Screen
+
+    original_update = Screen._on_timer_update
+
+    def timed_update(self) -> None:
+        original_update(self)
+        if len(frames) == 1 and len(lines_drawn) > frames[0][1]:
+            frames.append(("frame", time.perf_counter()))
+
+    Screen._on_timer_update = timed_update
     original_redraw = DocumentView.redraw
 
     def timed_redraw(self, notify: bool = True) -> None:
@@ -55,6 +81,7 @@ def main() -> None:
         original_redraw(self, notify)
         if self.id == "doc":
             redraw_ms.append((time.perf_counter() - t) * 1000)
+            handled.append(1)
 
     DocumentView.redraw = timed_redraw
     results: dict[str, object] = {}
@@ -70,6 +97,8 @@ def main() -> None:
                     await pilot.pause()
                     doc = app.screen.query("#doc").first(DocumentView) if app.screen.query("#doc") else None
                 results["launch"] = time.perf_counter() - T0
+                results["launch_cpu"] = time.process_time()  # CPU seconds of this process since it started
+                results["imports"] = imported - T0
                 screen = app.screen
                 screen.go_to(td3[0])
                 await pilot.pause()
@@ -78,33 +107,36 @@ def main() -> None:
                 doc = screen.query_one("#doc", DocumentView)
                 results["td3_image"] = doc.image.shape
                 results["view_px"] = doc.last_render.shape
-                noop = []
-                for k in range(args.repeat):  # a key nothing is bound to: the pilot's own overhead
+                from textual import events
+
+                async def key_to_frame(key: str) -> tuple[float, float]:
+                    """Post a key as the terminal driver does; time until a composited frame shows new image lines."""
+                    redraw_ms.clear()
+                    frames.clear()
+                    mark = len(lines_drawn)
                     t = time.perf_counter()
-                    await pilot.press("f9")
-                    await pilot.pause()
-                    noop.append((time.perf_counter() - t) * 1000)
-                results["noop"] = noop
+                    frames.append(("start", mark))
+                    app._driver.send_message(events.Key(key, KEY_CHARS.get(key)))
+                    while len(frames) < 2 and time.perf_counter() - t < 5:
+                        await asyncio.sleep(0)
+                    total = ((frames[1][1] if len(frames) > 1 else time.perf_counter()) - t) * 1000
+                    await pilot.pause()  # settle before the next key (not timed)
+                    return total, sum(redraw_ms)
+
                 channels = [c for c in exercise.channels if c in screen.available_channels()]
                 keys = {"visible": "w", "uv": "u", "ir": "i"}
                 switch, switch_handler = [], []
                 for k in range(args.repeat):
                     for ch in channels:
-                        redraw_ms.clear()
-                        t = time.perf_counter()
-                        await pilot.press(keys[ch])
-                        await pilot.pause()
-                        switch.append((time.perf_counter() - t) * 1000)
-                        switch_handler.append(sum(redraw_ms))
+                        total, handler = await key_to_frame(keys[ch])
+                        switch.append(total)
+                        switch_handler.append(handler)
                 zoom, zoom_handler = [], []
                 for k in range(args.repeat):
                     for key in ("plus", "plus", "plus", "minus", "minus", "minus"):
-                        redraw_ms.clear()
-                        t = time.perf_counter()
-                        await pilot.press(key)
-                        await pilot.pause()
-                        zoom.append((time.perf_counter() - t) * 1000)
-                        zoom_handler.append(sum(redraw_ms))
+                        total, handler = await key_to_frame(key)
+                        zoom.append(total)
+                        zoom_handler.append(handler)
                 results["switch"], results["switch_handler"] = switch, switch_handler
                 results["zoom"], results["zoom_handler"] = zoom, zoom_handler
                 # The whole exercise: every sample under every light, zoomed, answered; then submit.
@@ -139,12 +171,13 @@ def main() -> None:
     print()
     print("| measure | median | p90 | goal |")
     print("| --- | --- | --- | --- |")
-    print(f"| launch to first usable screen | {results['launch'] * 1000:.0f} ms | | < 1000 ms |")
+    print(f"| launch to first usable screen (wall) | {results['launch'] * 1000:.0f} ms | | < 1000 ms |")
+    print(f"| launch to first usable screen (CPU time of the process) | {results['launch_cpu'] * 1000:.0f} ms | | |")
+    print(f"| of which Python imports (Textual, OpenCV, NumPy, Pillow) | {results['imports'] * 1000:.0f} ms | | |")
     print(row("channel switch: handler (OpenCV view + hand-over)", results["switch_handler"], "< 100 ms"))
     print(row("channel switch: key -> frame", results["switch"], "< 100 ms"))
     print(row("zoom step: handler", results["zoom_handler"], "< 100 ms"))
     print(row("zoom step: key -> frame", results["zoom"], "< 100 ms"))
-    print(row("baseline: unbound key -> frame (pilot overhead)", results["noop"], ""))
     print(f"| peak memory through the exercise (max RSS) | {peak_mb:.0f} MB | | < 300 MB |")
     print()
     print(f"ended on {results['submitted']}")

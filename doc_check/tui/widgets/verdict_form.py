@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, RadioButton, RadioSet, SelectionList
 
-from doc_check.indicators import AREAS, VERDICTS, by_area
+from doc_check.indicators import AREAS, INDICATORS, VERDICTS, by_area
 from doc_check.store import StoredAnswer
 
 VERDICT_LABELS = {
@@ -17,10 +17,17 @@ VERDICT_LABELS = {
     "stolen_blank": "Stolen blank (fraudulently personalised)",
     "pseudo": "Pseudo (fantasy document)",
 }
+QUIET = (RadioButton.Changed, RadioSet.Changed, SelectionList.SelectedChanged, Input.Changed)
+"""Messages a programmatic load must not turn into a saved change."""
+_ORDER = {ind.id: n for n, ind in enumerate(INDICATORS)}
 
 
 class VerdictForm(VerticalScroll):
-    """Edits one sample's answer; posts `VerdictForm.Changed` on every change."""
+    """Edits one sample's answer; posts `VerdictForm.Changed` on every change.
+
+    The checklist (seven lists, some thirty indicators) is mounted just after the first frame, so the document
+    shows sooner; until then the ticked indicators are kept in `_ticked`.
+    """
 
     class Changed(Message):
         """The trainee changed the answer."""
@@ -32,6 +39,8 @@ class VerdictForm(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.sample_id: str | None = None
+        self._ticked: set[str] = set()
+        self._lists_ready = False
 
     def compose(self) -> ComposeResult:
         yield Label("Verdict", classes="form-title")
@@ -39,41 +48,56 @@ class VerdictForm(VerticalScroll):
             for v in VERDICTS:
                 yield RadioButton(VERDICT_LABELS.get(v, v), id=f"verdict-{v}")
         yield Label("Indicators seen", classes="form-title")
-        for area, items in by_area().items():
-            if not items:
-                continue
-            yield Label(AREAS[area], classes="area-title")
-            yield SelectionList[str](
-                *((i.title, i.id) for i in items), id=f"area-{area}", classes="checklist"
-            )
+        yield Vertical(id="checklists")
         yield Label("Confidence (0-100 %)", classes="form-title")
         yield Input(placeholder="e.g. 80", type="integer", max_length=3, id="confidence")
         yield Label("Note", classes="form-title")
         yield Input(placeholder="what you saw", id="note")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._build_checklists)
+
+    async def _build_checklists(self) -> None:
+        widgets = []
+        for area, items in by_area().items():
+            if items:
+                widgets.append(Label(AREAS[area], classes="area-title"))
+                widgets.append(
+                    SelectionList[str](*((i.title, i.id) for i in items), id=f"area-{area}", classes="checklist")
+                )
+        await self.query_one("#checklists", Vertical).mount_all(widgets)
+        self._lists_ready = True
+        self._show_ticked()
+
+    def _show_ticked(self) -> None:
+        """Put `_ticked` into the lists (quietly)."""
+        if not self._lists_ready:
+            return
+        with self.prevent(*QUIET):
+            for sel in self.query(SelectionList):
+                sel.deselect_all()
+                for index in range(sel.option_count):
+                    value = sel.get_option_at_index(index).value
+                    if value in self._ticked:
+                        sel.select(value)
+                sel.highlighted = None
 
     # -- load / read ------------------------------------------------------------------------------------------
 
     def load(self, answer: StoredAnswer) -> None:
         """Show a stored answer without posting changes."""
         self.sample_id = answer.sample_id
-        quiet = (RadioButton.Changed, RadioSet.Changed, SelectionList.SelectedChanged, Input.Changed)
-        with self.prevent(*quiet):
+        self._ticked = set(answer.indicators)
+        with self.prevent(*QUIET):
             for v in VERDICTS:
                 self.query_one(f"#verdict-{v}", RadioButton).value = v == answer.verdict
             # RadioSet did not see those changes: keep its idea of the pressed button in step.
             self.query_one("#verdict", RadioSet)._pressed_button = (
                 self.query_one(f"#verdict-{answer.verdict}", RadioButton) if answer.verdict else None
             )
-            chosen = set(answer.indicators)
-            for sel in self.query(SelectionList):
-                sel.deselect_all()
-                for index in range(sel.option_count):
-                    value = sel.get_option_at_index(index).value
-                    if value in chosen:
-                        sel.select(value)
-                sel.highlighted = None
             self.query_one("#confidence", Input).value = "" if answer.confidence is None else str(answer.confidence)
             self.query_one("#note", Input).value = answer.note
+        self._show_ticked()
 
     def current(self, seconds: float = 0.0) -> StoredAnswer:
         """The answer as the form shows it."""
@@ -81,9 +105,7 @@ class VerdictForm(VerticalScroll):
         for v in VERDICTS:
             if self.query_one(f"#verdict-{v}", RadioButton).value:
                 verdict = v
-        indicators: list[str] = []
-        for sel in self.query(SelectionList):
-            indicators.extend(sel.selected)
+        indicators = sorted(self._ticked, key=lambda i: _ORDER.get(i, len(_ORDER)))
         conf_text = self.query_one("#confidence", Input).value.strip()
         confidence = None
         if conf_text.lstrip("-").isdigit():
@@ -96,9 +118,13 @@ class VerdictForm(VerticalScroll):
         self.query_one(f"#verdict-{verdict}", RadioButton).value = True
 
     def toggle_indicator(self, indicator_id: str) -> None:
-        """Tick or untick one indicator."""
-        area = indicator_id.split(".", 1)[0]
-        self.query_one(f"#area-{area}", SelectionList).toggle(indicator_id)
+        """Tick or untick one indicator (as a click in the checklist would)."""
+        if self._lists_ready:
+            area = indicator_id.split(".", 1)[0]
+            self.query_one(f"#area-{area}", SelectionList).toggle(indicator_id)
+        else:
+            self._ticked ^= {indicator_id}
+            self._changed()
 
     # -- change events ----------------------------------------------------------------------------------------
 
@@ -112,6 +138,9 @@ class VerdictForm(VerticalScroll):
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
+        self._ticked = set()
+        for sel in self.query(SelectionList):
+            self._ticked.update(sel.selected)
         self._changed()
 
     def on_input_changed(self, event: Input.Changed) -> None:
