@@ -110,17 +110,11 @@ class AttemptSession:
         self.attempt_total_saved = total
 
     def pause(self) -> None:
-        """Stop the clocks (leaving the examine screen)."""
+        """Stop the clocks for good in this session (leaving the exercise, submitting, quitting)."""
         if self.running:
             self.save_time()
             self._sample_base, self._total_base = self.sample_seconds(), self.total_seconds()
             self.running = False
-
-    def resume(self) -> None:
-        """Start the clocks again."""
-        if not self.running:
-            self._since = self.clock()
-            self.running = True
 
     def over_sample_limit(self) -> bool:
         """True when the sample on screen is over the per-sample limit."""

@@ -130,14 +130,6 @@ class ExamineScreen(Screen):
         self.query_one(VerdictForm).set_class(narrow, "narrow")
         self.update_status()
 
-    def on_screen_suspend(self) -> None:
-        if self.session.attempt.is_open:
-            self.session.pause()
-
-    def on_screen_resume(self) -> None:
-        if self.session.attempt.is_open:
-            self.session.resume()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tools = self.exercise.tools
         if action in ("channel", "flip"):
