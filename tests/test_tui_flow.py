@@ -304,3 +304,22 @@ async def test_broken_sample_files_are_reported_not_fatal(tmp_path: Path) -> Non
         screen.query_one(VerdictForm).set_verdict("counterfeit")
         await pilot.pause()
     assert store.answers(store.history("T07")[0].id)["C3"].verdict == "counterfeit"
+
+
+async def test_mrz_tool_reads_the_mrz_off_a_committed_sample(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    ex = load_exercise(root / "exercises" / "mrz-drill")
+    store = Store(tmp_path / "db.sqlite")
+    app = TrainApp(store, [ex], start=ex, participant="T08", image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        tool = app.screen
+        assert isinstance(tool, MrzToolScreen)
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = tool.query_one("#mrz-input").text.splitlines()
+        assert len(lines) in (2, 3) and len(set(map(len, lines))) == 1 and len(lines[0]) in (30, 36, 44)
+        assert "digit at line" in str(tool.query_one("#mrz-steps").render())

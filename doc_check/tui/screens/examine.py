@@ -441,7 +441,14 @@ class ExamineScreen(Screen):
             if text is not None:
                 self.mrz_text[self.sample_id] = text
 
-        self.app.push_screen(MrzToolScreen(initial, self.sample_id), done)
+        images = []
+        try:
+            sample = self.sample
+            images = [sample.path / sample.images[f"{side}.visible"] for side in sample.sides
+                      if f"{side}.visible" in sample.images]
+        except BadInput:
+            pass
+        self.app.push_screen(MrzToolScreen(initial, self.sample_id, images), done)
 
     # -- document reader ----------------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ then submit to get your report. Everything is saved the moment it changes: quit 
 | `+` `-` `0` | examine | magnifier: zoom in, out, fit the page; mouse wheel zooms at the pointer |
 | arrows | image | pan the magnifier (click the image first); drag with the mouse; click to centre |
 | `r` | examine | reference specimen side by side (follows your zoom) |
-| `m` | examine | MRZ tool: check digits explained step by step |
+| `m` | examine | MRZ tool: check digits explained step by step; in it, `Ctrl+R` reads the MRZ off the image |
 | `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt); Enter on a finding zooms onto its region |
 | `s` | examine | save the current view as a PNG and show its path |
 | `n` `p` | examine | next, previous sample (PageDown, PageUp) |
