@@ -352,9 +352,14 @@ def _refine(crop: np.ndarray, g: LineGrid) -> LineGrid:
     xs_all = np.asarray(g.centers)
     lo = int(max(0, np.floor(xs_all[0] - p)))
     hi = int(min(crop.shape[1], np.ceil(xs_all[-1] + p)))
-    band = crop[y0:y1, lo:hi].astype(np.float32)
-    if g.tilt:
-        return g  # a tilted band would smear the column profile; keep the blob-based grid
+    if g.tilt:  # level the band first: sample it along its tilt
+        xx = np.arange(lo, hi, dtype=np.float32)
+        yy = np.arange(y0, y1, dtype=np.float32)
+        map_x = np.tile(xx, (len(yy), 1))
+        map_y = (yy[:, None] + g.tilt * (xx[None, :] - xs_all[0])).astype(np.float32)
+        band = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    else:
+        band = crop[y0:y1, lo:hi].astype(np.float32)
     bg = float(np.percentile(band, 90))
     col = np.clip(bg - band - 10.0, 0, None).sum(axis=0)
     col = np.convolve(col, np.ones(3) / 3, mode="same")
