@@ -323,3 +323,20 @@ async def test_mrz_tool_reads_the_mrz_off_a_committed_sample(tmp_path: Path) -> 
         lines = tool.query_one("#mrz-input").text.splitlines()
         assert len(lines) in (2, 3) and len(set(map(len, lines))) == 1 and len(lines[0]) in (30, 36, 44)
         assert "digit at line" in str(tool.query_one("#mrz-steps").render())
+
+
+@pytest.mark.parametrize("mode", ["sixel", "tgp"])
+async def test_graphics_renderers_get_views_at_their_pixel_size(project, mode: str) -> None:
+    from doc_check.tui.images import cell_pixels
+
+    exercise, store = project
+    app = TrainApp(store, [exercise], start=exercise, participant="T09", image_mode=mode, clock=FakeClock())
+    async with app.run_test(size=(90, 28)) as pilot:
+        await pilot.pause()
+        doc = app.screen.query_one("#doc", DocumentView)
+        await pilot.press("u", "plus")
+        await pilot.pause()
+        cw, ch = cell_pixels(mode)
+        assert doc.last_render.shape[:2] == (doc.size.height * ch, doc.size.width * cw)
+        assert type(doc.query_one("#picture")).__name__ in ("Image", "SixelImage", "TGPImage")
+        assert doc.zoom == pytest.approx(1.5)
