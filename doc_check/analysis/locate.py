@@ -394,6 +394,14 @@ def _refine(crop: np.ndarray, g: LineGrid) -> LineGrid:
     new = np.polyval(coef, np.arange(n))
     if np.abs(new - xs_all).max() > 0.6 * p or not 0.85 * p < float(np.median(np.diff(new))) < 1.15 * p:
         return g  # a different grid altogether: trust the blobs
+    # locally, a cell lies between its own two gaps where both were seen close to where the curve puts them
+    gap_at = {int(round(k + 0.5)): x for k, x, ok in zip(ks_a, xs_a, keep) if ok}
+    for i in range(n):
+        left, right = gap_at.get(i), gap_at.get(i + 1)
+        if left is not None and right is not None and 0.75 * p < right - left < 1.25 * p:
+            mid = (left + right) / 2
+            if abs(mid - new[i]) < 0.3 * p:
+                new[i] = mid
     return LineGrid(tuple(float(v) for v in new), g.top, g.bottom, g.pitch, g.tilt)
 
 
