@@ -51,10 +51,15 @@ class ImageCache:
             self._items.move_to_end(path)
             return self._items[path]
         image = load_image(path)
+        self.put(path, image)
+        return image
+
+    def put(self, path: Path, image: np.ndarray) -> None:
+        """Keep a decoded image (the oldest goes when full)."""
         self._items[path] = image
+        self._items.move_to_end(path)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
-        return image
 
     def __contains__(self, path: Path) -> bool:
         return path in self._items
@@ -154,10 +159,12 @@ class ExamineScreen(Screen):
 
     @property
     def sample_id(self) -> str:
+        """The id of the sample on screen."""
         return self.session.sample_id
 
     @property
     def sample(self) -> Sample:
+        """The sample on screen (its sample.toml read once; BadInput if it is broken)."""
         sid = self.sample_id
         if sid not in self._samples:
             self._samples[sid] = load_sample(self.exercise.sample(sid).folder)
@@ -190,6 +197,7 @@ class ExamineScreen(Screen):
         self.prefetch(sample)
 
     def image_path(self, sample: Sample, side: str, channel: str) -> Path | None:
+        """The image file of one side under one light, or None if the sample has none."""
         key = f"{side}.{channel}"
         return sample.path / sample.images[key] if key in sample.images else None
 
@@ -264,13 +272,12 @@ class ExamineScreen(Screen):
 
     def _cache_put(self, path: Path, image: np.ndarray) -> None:
         if path not in self.images:
-            self.images._items[path] = image
-            while len(self.images._items) > self.images.size:
-                self.images._items.popitem(last=False)
+            self.images.put(path, image)
 
     # -- status lines -------------------------------------------------------------------------------------------
 
     def update_caption(self) -> None:
+        """The line under the image: sample, side, light, zoom, what is outlined."""
         doc = self.query_one("#doc", DocumentView)
         try:
             sample = self.sample
@@ -294,6 +301,7 @@ class ExamineScreen(Screen):
             self.query_one(selector, StatusLine).text = text
 
     def update_status(self) -> None:
+        """The top line: exercise, sample n/N, answered count, both clocks against their limits."""
         s = self.session
         ex = self.exercise
         n = len(ex.samples)
@@ -508,6 +516,7 @@ class ExamineScreen(Screen):
         return boxes
 
     def refresh_findings(self) -> None:
+        """The reader's findings table and outlines for the sample on screen."""
         table = self.query_one("#findings", DataTable)
         table.set_class(not self.show_findings, "hidden")
         table.clear()
