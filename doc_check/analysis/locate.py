@@ -462,17 +462,14 @@ def _grids(
         runs = np.split(xs, cuts)
         xs = max(runs, key=len)
         p, first = pitch, float(xs[0])
-        for _ in range(3):
-            kk = np.round((xs - first) / p)
-            if len(np.unique(kk)) < 4:
-                break
+        # cell indices step by step from neighbour to neighbour: robust to the pitch drifting along the line
+        steps = np.maximum(1, np.round(np.diff(xs) / pitch))
+        kk = np.concatenate([[0.0], np.cumsum(steps)])
+        if len(np.unique(kk)) >= 4:
             p_new, first_new = np.polyfit(kk, xs, 1)
-            if not 0.9 * pitch < p_new < 1.1 * pitch:
-                break
-            p, first = float(p_new), float(first_new)
-        first = first + np.round((xs[0] - first) / p) * p
+            if 0.9 * pitch < p_new < 1.1 * pitch:
+                p, first = float(p_new), float(first_new)
         # perspective (photos) makes the pitch drift along a line: a gentle quadratic in the cell index
-        kk = np.round((xs - first) / p)
         curve = 0.0
         if len(np.unique(kk)) >= 20 and float(kk.max() - kk.min()) >= 25:
             # only when the straight grid visibly drifts and the curve removes most of that drift
