@@ -69,7 +69,7 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
                 best = cand
         if best is not None and (best.fixed.result.valid or best.score > 2.0 * 0.85):
             break  # a clean, valid reading: no need to look at weaker candidate zones
-    if best is None:
+    if best is None or not _plausible(best):
         return None
     fixed = best.fixed
     return MrzReading(
@@ -82,6 +82,13 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
         rotation=best.rotation,
         seconds=time.perf_counter() - start,
     )
+
+
+def _plausible(cand: _Candidate) -> bool:
+    """A zone read with low confidence and not one passing check digit is other text (a page without an MRZ)."""
+    checks = [v for v in cand.fixed.result.checks.values() if v is not None]
+    mean_conf = float(np.mean([c for line in cand.conf for c in line])) if cand.conf else 0.0
+    return mean_conf >= 0.6 or any(checks)
 
 
 def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[_Candidate]:
