@@ -159,6 +159,19 @@ def test_invalid_as_printed_stays_invalid():
     assert reading.result.checks["birth_date"] is False
 
 
+def test_wrong_document_number_check_stays_wrong():
+    """Check-digit-guided look-alike swaps must not make a printed error pass."""
+    rng = np.random.default_rng(23)
+    lines = list(random_mrz(rng, "TD3"))
+    l2 = lines[1]
+    lines[1] = l2[:9] + str((int(l2[9]) + 5) % 10) + l2[10:]
+    image = render_document(tuple(lines), rng)
+    reading = read_mrz(image, today=TODAY)
+    assert reading is not None
+    assert reading.lines == tuple(lines)
+    assert reading.result.checks["document_number"] is False
+
+
 def test_classifier_on_fresh_rendered_glyphs():
     """Held-out synthetic lines (another seed than the training set) are read at >= 97% per glyph."""
     from doc_check.analysis.glyphs import random_text, render_line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -159,7 +160,7 @@ def _finish(
         return None
     raw_list = _settle_lookalikes(raw_list, patches, probs, layout)
     raw = tuple(raw_list)
-    fixed = _repair_unless_certain(raw, probs, today)
+    fixed = _by_all_checks(_repair_unless_certain(raw, probs, today), layout, probs, today)
     confs = []
     pos = 0
     for n in sizes:
@@ -194,6 +195,52 @@ def _repair_unless_certain(raw: tuple[str, ...], probs: np.ndarray, today: date 
         rows[ch.line - 1][ch.column - 1] = ch.old
     lines = tuple("".join(r) for r in rows)
     return Repair(lines, tuple(keep), parse(lines, today=today))
+
+
+def _by_all_checks(fixed: Repair, layout, probs: np.ndarray, today: date | None) -> Repair:
+    """Where a document-number or optional-data check digit still fails, try the look-alike readings the
+    classifier itself hesitated over (second choice at least a quarter as likely) in letter-or-digit fields, and
+    take a swap only when exactly one smallest set of swaps makes every check digit pass, composite included.
+    A printed error stays: no single hesitant glyph can then satisfy all the checks at once."""
+    result = fixed.result
+    if not any(result.checks.get(f) is False for f in ("document_number", "optional_data")):
+        return fixed
+    classes = char_classes(layout)
+    lines = [list(line) for line in fixed.lines]
+    if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
+        return fixed
+    alt_of = {a: b for pair in _PAIRS for a, b in (pair, pair[::-1])}
+    offsets = np.cumsum([0] + [len(line) for line in lines])
+    spots = []
+    for li, row in enumerate(lines):
+        for col, ch in enumerate(row):
+            alt = alt_of.get(ch)
+            i = int(offsets[li]) + col
+            if alt is None or classes[li][col] != "alnum" or i >= len(probs):
+                continue
+            p_ch, p_alt = float(probs[i, _INDEX[ch]]), float(probs[i, _INDEX[alt]])
+            if p_alt >= 0.25 * max(p_ch, 1e-6):
+                spots.append((p_alt / max(p_ch, 1e-6), li, col, alt))
+    spots = sorted(spots, reverse=True)[:8]
+    for size in (1, 2, 3):
+        winners = []
+        for combo in itertools.combinations(spots, size):
+            trial = [row[:] for row in lines]
+            for _, li, col, alt in combo:
+                trial[li][col] = alt
+            parsed = parse(tuple("".join(r) for r in trial), today=today)
+            if all(v is not False for v in parsed.checks.values()):
+                winners.append((combo, trial, parsed))
+        if len(winners) == 1:
+            combo, trial, parsed = winners[0]
+            changes = list(fixed.changes) + [
+                Change(li + 1, col + 1, lines[li][col], alt, "look-alike chosen by all check digits (unsure glyph)")
+                for _, li, col, alt in combo
+            ]
+            return Repair(tuple("".join(r) for r in trial), tuple(changes), parsed)
+        if winners:
+            return fixed  # ambiguous: keep what was read
+    return fixed
 
 
 def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray, layout) -> list[str]:
