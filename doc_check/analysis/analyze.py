@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -192,7 +193,8 @@ def analyze_paths(
                 progress(i, total)
             yield report
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawned, not forked: a fork taken while OpenCV's or Pillow's threads hold a lock can hang the child
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for i, report in enumerate(pool.map(_worker, jobs, chunksize=1), 1):
             if progress:
                 progress(i, total)

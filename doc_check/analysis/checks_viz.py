@@ -16,6 +16,7 @@ from doc_check.mrz import MrzResult
 from doc_check.specimen import guilloche as glyphs
 from doc_check.specimen.document import format_date
 from doc_check.specimen.names import nationality_name
+from doc_check.specimen.render import field_lines
 
 FACE = "sans"
 """The typeface of Utopia's printed data (OpenCV's built-in sans)."""
@@ -25,6 +26,9 @@ MARGIN = 0.25
 """How much better another character must match than the expected one before the field counts as different."""
 CLEAR = 0.75
 """How well that other character must match (a clear reading, not a smudge)."""
+CLEAR_ALONE = 0.88
+MARGIN_ALONE = 0.35
+"""The same when a character cell is judged on its own, without its neighbours (stricter: narrow cells mislead)."""
 DIGITS = string.digits
 LETTERS = string.ascii_uppercase
 
@@ -51,13 +55,20 @@ def expected_values(result: MrzResult) -> dict[str, str]:
 
 
 CONFIDENT = 0.8
+FOLLOW = 0.6
+"""A match good enough to follow the print's position even when not yet taken as read."""
 """A character matching its expected glyph at least this well is taken as read without trying the others."""
 
 
+ADVANCE_CAP = 200
+"""Cap height (px) at which advance widths are measured, then scaled (exact to a fraction of a pixel)."""
+
+
 @lru_cache(maxsize=256)
-def _advances(text: str, cap: int) -> tuple[int, ...]:
-    """x offset of each character of ``text`` (and of its end) in the data typeface at cap height ``cap``."""
-    return (0,) + tuple(glyphs.text_width(text[: i + 1], cap, face=FACE, weight=WEIGHT) for i in range(len(text)))
+def _advances(text: str) -> tuple[float, ...]:
+    """x offset of each character of ``text`` (and of its end) in the data typeface, per pixel of cap height."""
+    widths = [glyphs.text_width(text[: i + 1], ADVANCE_CAP, face=FACE, weight=WEIGHT) for i in range(len(text))]
+    return (0.0,) + tuple(w / ADVANCE_CAP for w in widths)
 
 
 @lru_cache(maxsize=8192)
@@ -79,6 +90,18 @@ def _score(cell: np.ndarray, ch: str, cap: int, baseline: int, pad: int) -> tupl
     return float(best), pad - loc[0]
 
 
+def _in_context(window: np.ndarray, text: str, i: int, c: str, left: float, baseline: int, cap_px: float, pad: int) -> float:
+    """Match of the printed window with ``text`` drawn with character ``i`` replaced by ``c`` (best shift)."""
+    h, w = window.shape
+    canvas = np.zeros((h, w + 2 * pad), np.uint8)
+    line = text[:i] + c + text[i + 1 :]
+    glyphs.text(canvas, line, left + pad, baseline, cap_px, face=FACE, weight=WEIGHT)
+    rendered = canvas.astype(np.float32) / 255.0
+    if window.std() == 0 or rendered.std() == 0:
+        return -1.0
+    return float(cv2.matchTemplate(rendered, window, cv2.TM_CCOEFF_NORMED).max())
+
+
 def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: float, expected: str) -> list[tuple[int, str, str]]:
     """Characters of ``expected`` that the printed line does not show: (index, expected, best other candidate).
 
@@ -87,7 +110,7 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
     character and, when that is not convincing, against every character of its class.
     """
     cap = max(6, int(round(cap_px)))
-    adv = _advances(expected, cap)
+    adv = [a * cap_px for a in _advances(expected)]
     pad = max(2, int(round(cap * 0.2)))
     y0 = max(0, int(round(baseline_px - cap * 1.3)))
     y1 = min(ink.shape[0], int(round(baseline_px + cap * 0.3)))
@@ -110,10 +133,29 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
         if own >= CONFIDENT:
             drift += shift
             continue
-        best_c, best = ch, own
+        if own >= FOLLOW:
+            drift += shift  # probably the expected glyph, a little off: follow it
+        # a clearly different character on its own (several neighbours may be changed too) ...
+        alone_c, alone = ch, own
         for c in pool:
             if c != ch:
                 m, _ = _score(cell, c, cap, base, pad)
+                if m > alone:
+                    alone_c, alone = c, m
+        if alone_c != ch and alone >= CLEAR_ALONE and alone - own > MARGIN_ALONE:
+            wrong.append((i, ch, alone_c))
+            continue
+        # ... or, not convincing alone: judge the character in context, its neighbours drawn as expected around it
+        lo = max(0, int(round(left_px + adv[i] - 0.5 * cap)) + drift)
+        hi = min(ink.shape[1], int(round(left_px + adv[i + 1] + 0.5 * cap)) + drift)
+        window = ink[y0:y1, lo:hi]
+        if window.shape[1] < 4:
+            continue
+        own = _in_context(window, expected, i, ch, left_px + drift - lo, base, cap_px, pad)
+        best_c, best = ch, own
+        for c in pool:
+            if c != ch:
+                m = _in_context(window, expected, i, c, left_px + drift - lo, base, cap_px, pad)
                 if m > best:
                     best_c, best = c, m
         if best_c != ch and best >= CLEAR and best - own > MARGIN:
@@ -137,21 +179,25 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
         b = page.layout.boxes[name]
         s = page.px_per_mm
         expected = values[field]
-        cap_mm = min(b.h * 0.6, 1.85)
+        # where and how big a genuine document prints this value (long values are condensed to fit the box)
+        _, x_mm, base_mm, cap_mm = field_lines(page.layout, field, expected)[0]
         width_mm = max(b.w, glyphs.text_width(expected, int(cap_mm * FIELD_PX_PER_MM), face=FACE, weight=WEIGHT) / FIELD_PX_PER_MM)
         pad_x, pad_y = 0.8, 0.5
         box = (int((b.x - pad_x) * s), int((b.y - pad_y) * s), int((width_mm + 2 * pad_x) * s), int((b.h + 2 * pad_y) * s))
         crop = page.fine("visible", box, FIELD_PX_PER_MM)
-        line = text_line(crop, FIELD_PX_PER_MM, min_cap_mm=0.7) if crop is not None else None
+        line = text_line(crop, FIELD_PX_PER_MM, min_cap_mm=0.5) if crop is not None else None
         if line is None:
             out.append(Finding(indicator, "warn", f"no printed {field.replace('_', ' ')} found", region, page.side, "visible"))
             continue
-        g = crop.astype(np.float32)
+        ox, oy = box[0] / s, box[1] / s
+        left_mm, baseline_mm = x_mm - ox, base_mm - oy
+        if abs(line.baseline - baseline_mm) <= 0.4:
+            baseline_mm = line.baseline  # follow the print where it sits (registration is never perfect)
+        if abs(line.left - left_mm) <= 0.4:
+            left_mm = line.left
         dark, paper = grey_levels(crop)
-        ink = np.clip((paper - g) / max(paper - dark, 1.0), 0, 1).astype(np.float32)
-        # the text starts at the box's left edge; a measured edge far from it belongs to a neighbour's overflow
-        left_mm = line.left if abs(line.left - pad_x) <= 0.7 else pad_x
-        wrong = read_against(ink, left_mm * FIELD_PX_PER_MM, line.baseline * FIELD_PX_PER_MM, line.cap * FIELD_PX_PER_MM, expected)
+        ink = np.clip((paper - crop.astype(np.float32)) / max(paper - dark, 1.0), 0, 1).astype(np.float32)
+        wrong = read_against(ink, left_mm * FIELD_PX_PER_MM, baseline_mm * FIELD_PX_PER_MM, cap_mm * FIELD_PX_PER_MM, expected)
         label = field.replace("_", " ")
         if wrong:
             i, ch, other = wrong[0]

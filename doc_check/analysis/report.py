@@ -193,6 +193,8 @@ def examine_sample(
     mrz: dict[str, Any] | None = None
     analysed = True
     want_mrz = any(_wants(p, only) for p in ("mrz", "doc", "viz"))
+    pages: list[Page] = []
+    mrz_result = None
     for side in sample.sides:
         originals, page = register_side(sample, reference, side, max_pixels)
         if page is not None:
@@ -228,11 +230,17 @@ def examine_sample(
             mrz = mrz_object(reading)
             if reading is None:
                 analysed = False
-            elif page is not None and _wants("viz", only):
-                from doc_check.analysis.checks_viz import viz_findings
-
-                side_findings += viz_findings(page, reading.result)
+            else:
+                mrz_result = reading.result
         findings += [_to_image(f, page) for f in side_findings]
+        if page is not None and page.registrations["visible"].ok:
+            pages.append(page)
+    if mrz_result is not None and _wants("viz", only):
+        # the data page may be another side than the MRZ's (an ID card's front)
+        from doc_check.analysis.checks_viz import viz_findings
+
+        for page in pages:
+            findings += [_to_image(f, page) for f in viz_findings(page, mrz_result)]
     return mrz, findings, analysed, extra
 
 
