@@ -7,6 +7,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from exercise_helpers import key_toml  # one key writer for all test helpers
+
 MRZ = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
@@ -54,16 +56,6 @@ def make_sample(folder: Path, sample_id: str, seed: int = 0, sides: tuple[str, .
         f'id = "{sample_id}"\ndocument_type = "td3"\nsides = [{sides_txt}]\nchannels = ["visible", "uv", "ir"]\n'
         'capture = "scan"\ndpi = 150\n' + "\n".join(table) + "\n"
     )
-
-
-def key_toml(truth: dict[str, tuple[str, list[str]]]) -> str:
-    """key.toml text for a truth table."""
-    out = []
-    for sid, (verdict, inds) in truth.items():
-        inds_txt = ", ".join(f'"{i}"' for i in inds)
-        out.append(f'[samples.{sid}]\nverdict = "{verdict}"\nindicators = [{inds_txt}]\n'
-                   f'explanation = "Explanation of {sid}."\n')
-    return "\n".join(out)
 
 
 EXERCISE_TOML = '''id = "{ex_id}"
