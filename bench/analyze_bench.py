@@ -68,12 +68,14 @@ def planted_hit(flagged: set[str], planted: tuple[str, ...]) -> bool:
 
 def peak_memory_mb(folder: Path) -> float:
     """Peak resident memory (MB) of a fresh one-core worker process analysing one sample."""
+    # VmHWM (the peak of this address space) rather than ru_maxrss, which Linux carries over from the parent
+    # across fork + exec and so would report the bench's own size
     code = (
-        "import resource, sys, cv2\n"
+        "import cv2\n"
         "cv2.setNumThreads(1)\n"
         "from doc_check.analysis import analyze_sample\n"
         f"analyze_sample({str(folder)!r})\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                     cpu = time.process_time() - cpu
                     rows.append((capture, folder, key[folder.name], report, truth_mrz.get(folder.name), cpu))
                 print(f"analysed {capture} seed {seed}", file=sys.stderr)
-        memory = peak_memory_mb(next(r[1] for r in rows if r[3].document_type == "td3"))
+        memory = max(peak_memory_mb(r[1]) for r in [r for r in rows if r[3].document_type == "td3"][:3])
     for capture in args.captures:
         sub = [r for r in rows if r[0] == capture]
         if sub:
@@ -110,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"| median CPU seconds per TD3 sample | {statistics.median(r[5] for r in td3):.3f} | |")
     print(f"| median wall seconds per sample (all types) | {statistics.median(r[3].seconds for r in rows):.3f} | |")
     print(f"| machine load average during the run | {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores | |")
-    print(f"| peak memory of one worker (MB) | {memory:.0f} | < 400 |")
+    print(f"| peak memory of one worker process analysing one TD3 sample (MB, max of 3) | {memory:.0f} | < 400 |")
     return 0
 
 
