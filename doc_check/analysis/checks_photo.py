@@ -10,7 +10,7 @@ from doc_check.analysis.page import Page, band_pass, masked_correlation
 
 GHOST_MIN_SIMILARITY = 0.45
 """Similarity of ghost and portrait (normalised grey thumbnails) below which they count as different people."""
-EDGE_MIN_RATIO = 0.75
+EDGE_MIN_RATIO = 0.5
 """Agreement of the ring around the portrait with the reference, relative to the rest of the page, below which the
 edge counts as broken (scans only: a photo's blur and glare make the ring too unsteady)."""
 UV_PATTERN_MIN = 0.15

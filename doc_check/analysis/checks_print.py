@@ -15,7 +15,7 @@ MICROPRINT_MIN_SCORE = 0.3
 """Microprint sharpness score (letter match minus half the modulation ratio, see microprint_score) below which it counts as blurred."""
 BACKGROUND_MIN_CORRELATION = {"scan": 0.4, "photo": 0.35}
 """Agreement of the background print with the reference below which it counts as different."""
-BACKGROUND_MAX_COLOUR = {"scan": 2.0, "photo": 18.0}
+BACKGROUND_MAX_COLOUR = {"scan": 5.0, "photo": 18.0}
 """Mean colour distance (Lab) of the background from the reference above which it counts as different
 (a photo's lighting and white balance shift colours, so the bar is higher)."""
 ALIGN_MAX_MM = 0.25
