@@ -60,7 +60,7 @@ FOLLOW = 0.6
 """A character matching its expected glyph at least this well is taken as read without trying the others."""
 
 
-ADVANCE_CAP = 200
+ADVANCE_CAP = 100
 """Cap height (px) at which advance widths are measured, then scaled (exact to a fraction of a pixel)."""
 
 
