@@ -150,6 +150,12 @@ def _to_image(f: Finding, page: Page | None) -> Finding:
     return replace(f, region=reg.to_image(f.region))
 
 
+def _confidence(reading: Any) -> float:
+    """Mean per-character confidence of an MRZ reading."""
+    values = [c for line in reading.confidences for c in line]
+    return float(np.mean(values)) if values else 0.0
+
+
 def _read_mrz_on_page(page: Page | None, original: np.ndarray, today: date | None) -> tuple[Any, Any]:
     """Read the MRZ from the page's MRZ band, warped from the original at a finer scale (fast), else from the
     whole original image. Returns the reading and, for a band, the function mapping band boxes to work pixels."""
@@ -163,6 +169,12 @@ def _read_mrz_on_page(page: Page | None, original: np.ndarray, today: date | Non
         band = cv2.warpPerspective(original, band_h, (int(w * k), int(h * k)), flags=cv2.INTER_AREA,
                                    borderMode=cv2.BORDER_REPLICATE)
         reading = read_mrz(band, today=today)
+        if reading is not None and not reading.result.valid:
+            # an invalid reading may be the document (tampered) or the reader: a second look at the whole image
+            # decides; a valid reading there wins
+            whole = read_mrz(original, today=today)
+            if whole is not None and whole.result.valid and _confidence(whole) >= _confidence(reading):
+                return whole, None
         if reading is not None:
 
             def to_work(r: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
