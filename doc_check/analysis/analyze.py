@@ -7,7 +7,6 @@ import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -200,7 +199,3 @@ def analyze_paths(
                 progress(i, total)
             yield report
 
-
-def with_input(report: AnalysisReport, input_: str) -> AnalysisReport:
-    """The same report under another input name."""
-    return replace(report, input=input_)
