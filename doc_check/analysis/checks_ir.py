@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from doc_check.analysis.findings import Finding
-from doc_check.analysis.page import Page, band_pass, ink_mask, masked_correlation
+from doc_check.analysis.page import Page, ink_mask, masked_correlation
 
 MIN_ABSORPTION = 0.4
 """IR ink contrast, relative to the same ink's visible contrast and to the reference, below which ink counts as IR-transparent."""

@@ -8,7 +8,7 @@ import numpy as np
 from dataclasses import dataclass
 
 from doc_check.analysis.findings import Finding
-from doc_check.analysis.page import Page, band_pass, ink_mask, masked_correlation
+from doc_check.analysis.page import Page, masked_correlation
 from doc_check.specimen.layout import LABEL_GAP_MM
 
 MICROPRINT_MIN_SCORE = 0.3
