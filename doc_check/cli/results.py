@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -187,12 +189,16 @@ def results(spec: str | None, db: Path | None, watch: bool, interval: float, rep
             return
         from rich.live import Live
 
-        with Live(view(), console=console, refresh_per_second=4, screen=False) as live:
-            try:
-                while True:
-                    time.sleep(interval)
+        # Ctrl+C / SIGTERM set a flag instead of raising: a KeyboardInterrupt raised inside a garbage-collector
+        # callback is printed and dropped by Python, which left the watch running forever.
+        stop = threading.Event()
+        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            with Live(view(), console=console, refresh_per_second=4, screen=False) as live:
+                while not stop.wait(interval):
                     live.update(view())
-            except KeyboardInterrupt:
-                pass
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     finally:
         store.close()
