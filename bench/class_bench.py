@@ -106,7 +106,7 @@ def main() -> None:
     ap.add_argument("--changes", type=int, default=3, help="answer changes per sample and trainee")
     args = ap.parse_args()
     print("Exam packs of the ready exercises")
-    print(f"| exercise | samples | files | content MB | pack MB | build s | verify s | unpack+load s |")
+    print("| exercise | samples | files | content MB | pack MB | build s | verify s | unpack+load s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in bench_packs():
         print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} |")

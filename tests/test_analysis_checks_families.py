@@ -113,8 +113,6 @@ def test_ghost_similarity_separates_same_and_other_face(pages) -> None:
 
 
 def test_viz_read_against_the_mrz(fresh, pages) -> None:
-    from doc_check.specimen.sampleset import generate_sample
-    from _analysis_set import SEED, SPECS
 
     def mrz_of(name: str):
         # the printed MRZ, read back through the full pipeline below; here the truth comes from the report

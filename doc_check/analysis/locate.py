@@ -551,11 +551,6 @@ def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a3 @ b3)[:2]
 
 
-
-    """Inverse of a 2x3 affine matrix."""
-    return cv2.invertAffineTransform(m)
-
-
 def _region(
     total_inverse: np.ndarray, box: tuple[float, float, float, float], shape: tuple[int, ...]
 ) -> tuple[int, int, int, int]:
