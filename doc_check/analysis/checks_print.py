@@ -1,4 +1,4 @@
-"""Print checks against the reference: microprint sharpness, background print, font and position of each data field, erasure."""
+"""Print checks against the reference: microprint sharpness, background print, font and position of each data field, erasure, personalisation technique."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 from dataclasses import dataclass
 
 from doc_check.analysis.findings import Finding
+from doc_check.analysis.checks_personalisation import check_personalisation
 from doc_check.analysis.page import Page, masked_correlation
 from doc_check.specimen.layout import LABEL_GAP_MM
 
@@ -311,4 +312,5 @@ def print_findings(page: Page) -> list[Finding]:
     out.append(check_background(page))
     out += field_geometry_findings(page)
     out += erasure_findings(page)
+    out.append(check_personalisation(page))
     return out

@@ -10,7 +10,7 @@ from doc_check.indicators import is_known
 STATUSES: tuple[str, ...] = ("pass", "fail", "warn", "skip")
 """Every status a finding may have, from clean to not run."""
 
-SUGGESTED_VERDICTS: tuple[str, ...] = ("genuine", "counterfeit", "forged", "pseudo", "unknown")
+SUGGESTED_VERDICTS: tuple[str, ...] = ("genuine", "counterfeit", "forged", "stolen_blank", "pseudo", "unknown")
 """Every verdict the reader may suggest (it never suggests a stolen blank: that needs records, not pixels)."""
 
 Region = tuple[int, int, int, int]

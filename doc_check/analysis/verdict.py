@@ -19,13 +19,15 @@ COUNTERFEIT_SIGNS: frozenset[str] = frozenset(
         "uv.fibres",
         "ir.background",
         "ir.mark",
-        "ir.mrz",
     }
 )
 """Substrate and security printing that a genuine blank always has: failing one means a reproduction."""
 
-# Everything else that fails (photo, data page vs MRZ, font, alignment, erasure, personalisation, MRZ
-# check digits) is an alteration of personal data: evidence of a forged document when the substrate is sound.
+PERSONALISATION_SIGNS: frozenset[str] = frozenset({"print.personalisation", "ir.data", "ir.mrz"})
+"""Personal data (VIZ or MRZ) put on by the wrong technique: on a sound blank, a stolen blank personalised by a forger."""
+
+# Everything else that fails (photo, data page vs MRZ, font, alignment, erasure, MRZ check digits) is an
+# alteration of personal data: evidence of a forged document when the substrate and personalisation are sound.
 
 
 def _area_of(indicator: str) -> str:
@@ -43,7 +45,7 @@ def _is_fraud_sign(indicator: str) -> bool:
 
 
 def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tuple[str, tuple[str, ...]]:
-    """Suggested verdict (genuine|counterfeit|forged|pseudo|unknown) and its reasons, from a document's findings.
+    """Suggested verdict (genuine|counterfeit|forged|stolen_blank|pseudo|unknown) and its reasons, from a document's findings.
 
     ``analysed`` is False when the document could not be examined properly (not registered, no MRZ read):
     then a clean set of findings gives ``unknown`` rather than ``genuine``.
@@ -67,6 +69,11 @@ def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tu
         verdict = "counterfeit"
         reasons += [reason(f) for f in fails if f.indicator in COUNTERFEIT_SIGNS]
         reasons += [reason(f) for f in fails if f.indicator not in COUNTERFEIT_SIGNS]
+    elif failed_ids & PERSONALISATION_SIGNS:
+        # genuine security print, but the whole personalisation is not laser engraving: a stolen blank
+        verdict = "stolen_blank"
+        reasons += [reason(f) for f in fails if f.indicator in PERSONALISATION_SIGNS]
+        reasons += [reason(f) for f in fails if f.indicator not in PERSONALISATION_SIGNS]
     elif fails:
         verdict = "forged"
         reasons += [reason(f) for f in fails]
