@@ -79,25 +79,41 @@ def _cell(ch: str, cap: int, width: int, height: int, baseline: int, pad: int) -
     return canvas.astype(np.float32) / 255.0
 
 
-def _score(cell: np.ndarray, ch: str, cap: int, baseline: int, pad: int) -> tuple[float, int]:
+@lru_cache(maxsize=8192)
+def _cell_flat(ch: str, cap: int, width: int, height: int, baseline: int, pad: int) -> bool:
+    """True when the drawn cell of ``_cell`` is one flat level (nothing to match against)."""
+    return _flat(_cell(ch, cap, width, height, baseline, pad))
+
+
+def _flat(a: np.ndarray) -> bool:
+    """``a.std() == 0``, with the full deviation only computed when the array might be constant."""
+    return bool(a.min() == a.max()) and a.std() == 0
+
+
+def _score(cell: np.ndarray, ch: str, cap: int, baseline: int, pad: int, cell_flat: bool | None = None) -> tuple[float, int]:
     """How well the printed cell matches ``ch`` drawn at its place, and at which shift (pixels, within ``pad``)."""
     h, w = cell.shape
     rendered = _cell(ch, cap, w, h, baseline, pad)
-    if cell.std() == 0 or rendered.std() == 0:
+    if (_flat(cell) if cell_flat is None else cell_flat) or _cell_flat(ch, cap, w, h, baseline, pad):
         return -1.0, 0
     res = cv2.matchTemplate(rendered, cell, cv2.TM_CCOEFF_NORMED)
     _, best, _, loc = cv2.minMaxLoc(res)
     return float(best), pad - loc[0]
 
 
-def _in_context(window: np.ndarray, text: str, i: int, c: str, left: float, baseline: int, cap_px: float, pad: int) -> float:
+def _in_context(
+    window: np.ndarray, text: str, i: int, c: str, left: float, baseline: int, cap_px: float, pad: int,
+    window_flat: bool | None = None,
+) -> float:
     """Match of the printed window with ``text`` drawn with character ``i`` replaced by ``c`` (best shift)."""
     h, w = window.shape
+    if _flat(window) if window_flat is None else window_flat:
+        return -1.0
     canvas = np.zeros((h, w + 2 * pad), np.uint8)
     line = text[:i] + c + text[i + 1 :]
     glyphs.text(canvas, line, left + pad, baseline, cap_px, face=FACE, weight=WEIGHT)
     rendered = canvas.astype(np.float32) / 255.0
-    if window.std() == 0 or rendered.std() == 0:
+    if canvas.min() == canvas.max() and rendered.std() == 0:
         return -1.0
     return float(cv2.matchTemplate(rendered, window, cv2.TM_CCOEFF_NORMED).max())
 
@@ -129,7 +145,8 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
         if ink[y0:y1, max(0, xa - 2 * pad) : max(0, xb + 2 * pad)].max(initial=0.0) < 0.3:
             wrong.append((i, ch, " "))
             continue
-        own, shift = _score(cell, ch, cap, base, pad)
+        cell_flat = _flat(cell)  # the same for every candidate: measure once
+        own, shift = _score(cell, ch, cap, base, pad, cell_flat)
         if own >= CONFIDENT:
             drift += shift
             continue
@@ -139,7 +156,7 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
         alone_c, alone = ch, own
         for c in pool:
             if c != ch:
-                m, _ = _score(cell, c, cap, base, pad)
+                m, _ = _score(cell, c, cap, base, pad, cell_flat)
                 if m > alone:
                     alone_c, alone = c, m
         if alone_c != ch and alone >= CLEAR_ALONE and alone - own > MARGIN_ALONE:
@@ -151,11 +168,12 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
         window = ink[y0:y1, lo:hi]
         if window.shape[1] < 4:
             continue
-        own = _in_context(window, expected, i, ch, left_px + drift - lo, base, cap_px, pad)
+        window_flat = _flat(window)
+        own = _in_context(window, expected, i, ch, left_px + drift - lo, base, cap_px, pad, window_flat)
         best_c, best = ch, own
         for c in pool:
             if c != ch:
-                m = _in_context(window, expected, i, c, left_px + drift - lo, base, cap_px, pad)
+                m = _in_context(window, expected, i, c, left_px + drift - lo, base, cap_px, pad, window_flat)
                 if m > best:
                     best_c, best = c, m
         if best_c != ch and best >= CLEAR and best - own > MARGIN:

@@ -7,6 +7,7 @@ import threading
 import warnings
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -19,6 +20,8 @@ DEFAULT_MAX_PIXELS = 60_000_000
 FORMATS = frozenset({"PNG", "JPEG", "MPO", "TIFF", "WEBP", "BMP"})
 
 _PIL_LIMIT_LOCK = threading.Lock()
+
+_ORIENTATION = 0x0112  # the EXIF tag for how the stored pixels must be turned for display
 
 
 def load_image(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
@@ -64,7 +67,9 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PI
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 im.load()
-                im = ImageOps.exif_transpose(im) or im
+                # exif_transpose copies the whole image even when there is nothing to turn: ask first
+                if im.getexif().get(_ORIENTATION, 1) != 1:
+                    im = ImageOps.exif_transpose(im) or im
                 array = _to_bgr(im)
         except BadInput:
             raise
@@ -86,5 +91,9 @@ def _to_bgr(im: Image.Image) -> np.ndarray:
         rgba = im.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         im = Image.alpha_composite(background, rgba)
-    rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+    # grey and RGB (the usual captures) go straight through OpenCV, several times faster than a reversed-axis copy
+    if im.mode == "L":
+        return cv2.cvtColor(np.asarray(im, dtype=np.uint8), cv2.COLOR_GRAY2BGR)
+    if im.mode != "RGB":
+        im = im.convert("RGB")
+    return cv2.cvtColor(np.asarray(im, dtype=np.uint8), cv2.COLOR_RGB2BGR)
