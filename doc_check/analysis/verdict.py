@@ -26,6 +26,9 @@ COUNTERFEIT_SIGNS: frozenset[str] = frozenset(
 PERSONALISATION_SIGNS: frozenset[str] = frozenset({"print.personalisation", "ir.data", "ir.mrz"})
 """Personal data (VIZ or MRZ) put on by the wrong technique: on a sound blank, a stolen blank personalised by a forger."""
 
+MIN_SOUND_SIGNS = 3
+"""Security-print checks that must pass (none failing) before a blank counts as genuine for the stolen_blank rule."""
+
 # Everything else that fails (photo, data page vs MRZ, font, alignment, erasure, MRZ check digits) is an
 # alteration of personal data: evidence of a forged document when the substrate and personalisation are sound.
 
@@ -61,7 +64,11 @@ def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tu
 
     reasons: list[str] = []
     failed_ids = {f.indicator for f in fails}
-    if failed_ids & PSEUDO_SIGNS:
+    sound = {f.indicator for f in findings if f.status == "pass" and f.indicator in COUNTERFEIT_SIGNS}
+    # a genuine Utopia blank (its security print checked and sound) carrying wrongly made personal data is a
+    # stolen blank even when its MRZ names an unknown issuer: that code was printed (or is read) off the forger's data
+    stolen = bool(failed_ids & PERSONALISATION_SIGNS) and len(sound) >= MIN_SOUND_SIGNS
+    if failed_ids & PSEUDO_SIGNS and not stolen:
         verdict = "pseudo"
         reasons += [reason(f) for f in fails if f.indicator in PSEUDO_SIGNS]
         reasons += [reason(f) for f in fails if f.indicator not in PSEUDO_SIGNS]
