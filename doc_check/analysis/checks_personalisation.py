@@ -8,13 +8,15 @@ import numpy as np
 from doc_check.analysis.findings import Finding
 from doc_check.analysis.page import Page, ink_mask
 
-MAX_BLUE_SHIFT = 0.08
+MAX_BLUE_SHIFT = 0.15
 """How much bluer (blue/green of the darkest strokes, white-balanced by the paper) the data may be than the
 reference's before it counts as printed ink rather than laser engraving (scans; genuine samples stay below
 0.06, inkjet and toner personalisation above 0.10 at 200-300 dpi)."""
 CORE_PERCENTILE = 10
 """The darkest share (percent) of each field's ink pixels taken as stroke cores (edges mix with the background)."""
 MIN_CORE_PIXELS = 40
+TINT_PX_PER_MM = 10.0
+"""Resolution at which the data's ink colour is sampled (about that of a 250 dpi capture)."""
 
 
 def _personal_boxes(page: Page) -> list[str]:
@@ -22,19 +24,38 @@ def _personal_boxes(page: Page) -> list[str]:
     return names + (["mrz"] if page.has("mrz") else [])
 
 
+def colour_crop(page: Page, box: tuple[int, int, int, int], px_per_mm: float, *, reference: bool = False) -> np.ndarray | None:
+    """A work-grid box resampled in colour at ``px_per_mm`` from the full-resolution image (thin strokes keep
+    their own colour there instead of blending with the print under them), or None."""
+    scale = px_per_mm / page.px_per_mm
+    x, y, w, h = box
+    size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+    hom = np.diag([scale, scale, 1.0]) @ np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1]], float)
+    if reference:
+        src = page.full_references.get("visible")
+        if src is None:
+            return None
+        k = src.shape[1] / page.size[0]
+        hom = hom @ np.diag([1 / k, 1 / k, 1.0])
+    else:
+        src, reg = page.originals.get("visible"), page.registrations.get("visible")
+        if src is None or reg is None:
+            return None
+        hom = hom @ reg.homography
+    if src.ndim != 3:
+        return None
+    return cv2.warpPerspective(src, hom, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
 def ink_tint(page: Page, *, reference: bool = False) -> float | None:
     """Blue/green ratio of the data's darkest stroke pixels over that of the paper around them (None: no ink).
 
     Laser engraving chars the substrate a neutral black; inkjet and toner inks carry a colour of their own.
     """
-    img = (page.references if reference else page.images)["visible"]
-    if img.ndim != 3:
-        return None
     cores, papers = [], []
     for name in _personal_boxes(page):
-        x, y, w, h = page.box(name, grow_mm=0.3)
-        patch = img[y : y + h, x : x + w]
-        if patch.size == 0:
+        patch = colour_crop(page, page.box(name, grow_mm=0.3), TINT_PX_PER_MM, reference=reference)
+        if patch is None or patch.size == 0:
             continue
         gray = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
         ink = ink_mask(gray) > 0
