@@ -196,7 +196,7 @@ def _phase_shift(img_s: np.ndarray, ref_s: np.ndarray) -> np.ndarray:
     a = np.zeros((h, w), np.float32)
     b = np.zeros((h, w), np.float32)
     a[:ih, :iw] = _highpass(img_s)
-    b[:rh, :rw] = _highpass(ref_s)
+    b[:rh, :rw] = _ref_highpass(ref_s)
     (dx, dy), _ = cv2.phaseCorrelate(b, a, cv2.createHanningWindow((w, h), cv2.CV_32F))
     # phaseCorrelate gives the shift of ``a`` relative to ``b``: image = reference + (dx, dy)
     return np.array([[1, 0, -dx], [0, 1, -dy], [0, 0, 1]], np.float64)
@@ -208,6 +208,21 @@ def _highpass(gray: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(g, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 6.0)
 
 
+_HIGHPASS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _ref_highpass(ref: np.ndarray) -> np.ndarray:
+    """``_highpass`` of a (cached, shrunk) reference image, computed once per reference array."""
+    hit = _HIGHPASS.get(id(ref))
+    if hit is not None and hit[0] is ref:
+        return hit[1]
+    if len(_HIGHPASS) > 16:
+        _HIGHPASS.clear()
+    hp = _highpass(ref)
+    _HIGHPASS[id(ref)] = (ref, hp)
+    return hp
+
+
 def _refine_ecc(img_s: np.ndarray, ref_s: np.ndarray, h_small: np.ndarray, model: str) -> np.ndarray | None:
     """Refine an image->reference transform with ECC on high-passed images (OpenCV's warp maps reference -> image)."""
     warp = np.linalg.inv(h_small)
@@ -216,7 +231,7 @@ def _refine_ecc(img_s: np.ndarray, ref_s: np.ndarray, h_small: np.ndarray, model
     motion = cv2.MOTION_EUCLIDEAN if model == "similarity" else cv2.MOTION_HOMOGRAPHY
     w0 = warp[:2].astype(np.float32) if motion == cv2.MOTION_EUCLIDEAN else warp.astype(np.float32)
     try:
-        _, w = cv2.findTransformECC(_highpass(ref_s), _highpass(img_s), w0, motion, criteria, None, 3)
+        _, w = cv2.findTransformECC(_ref_highpass(ref_s), _highpass(img_s), w0, motion, criteria, None, 3)
     except cv2.error:
         return None
     if motion == cv2.MOTION_EUCLIDEAN:
