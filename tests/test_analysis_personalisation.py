@@ -125,3 +125,12 @@ def test_unknown_issuer_on_a_sound_blank_with_wrong_personalisation_is_a_stolen_
     # without a checked blank (no reference, or too few checks) an unknown issuer stays a pseudo document
     assert suggest_verdict([f("ir.mark", "pass"), f("doc.issuer_unknown"), f("ir.data")])[0] == "pseudo"
     assert suggest_verdict([*security, f("doc.issuer_unknown")])[0] == "pseudo"
+
+
+def test_visible_print_spoilt_next_to_wrong_data_stays_a_stolen_blank() -> None:
+    substrate = [f(i, "pass") for i in ("uv.paper_bright", "uv.emblem", "uv.fibres", "ir.background", "ir.mark")]
+    verdict, reasons = suggest_verdict([*substrate, f("ir.data"), f("ir.mrz"), f("print.microprint")])
+    assert verdict == "stolen_blank" and any(r.startswith("print.microprint") for r in reasons)
+    # a UV or IR security feature failing means a reproduction, whatever the data shows
+    substrate[1] = f("uv.emblem")
+    assert suggest_verdict([*substrate, f("ir.data"), f("print.microprint")])[0] == "counterfeit"

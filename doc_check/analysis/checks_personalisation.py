@@ -15,6 +15,8 @@ reference's before it counts as printed ink rather than laser engraving (scans; 
 CORE_PERCENTILE = 10
 """The darkest share (percent) of each field's ink pixels taken as stroke cores (edges mix with the background)."""
 MIN_CORE_PIXELS = 40
+MIN_FIELDS = 5
+"""Data fields a side needs for its ink to be judged (an ID card's back, with a few small fields, is too noisy)."""
 TINT_PX_PER_MM = 10.0
 """Resolution at which the data's ink colour is sampled (about that of a 250 dpi capture)."""
 
@@ -77,6 +79,9 @@ def check_personalisation(page: Page) -> Finding:
         return Finding("print.personalisation", "skip", "no personal data on this side", None, page.side, "visible")
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     region = (x0, y0, max(b[0] + b[2] for b in boxes) - x0, max(b[1] + b[3] for b in boxes) - y0)
+    fields = [n for n in _personal_boxes(page) if n.startswith("viz.")]
+    if len(fields) < MIN_FIELDS:
+        return Finding("print.personalisation", "skip", f"too little data on this side ({len(fields)} fields) to judge the ink; judged on the data page", region, page.side, "visible")
     if page.capture != "scan":
         return Finding("print.personalisation", "skip", "ink colour not judged on a photo (lighting and white balance vary)", region, page.side, "visible")
     s = page.memo(("ink_tint",), lambda: ink_tint(page))

@@ -26,8 +26,11 @@ COUNTERFEIT_SIGNS: frozenset[str] = frozenset(
 PERSONALISATION_SIGNS: frozenset[str] = frozenset({"print.personalisation", "ir.data", "ir.mrz"})
 """Personal data (VIZ or MRZ) put on by the wrong technique: on a sound blank, a stolen blank personalised by a forger."""
 
+SUBSTRATE_SIGNS: frozenset[str] = COUNTERFEIT_SIGNS - {"print.microprint", "print.background"}
+"""Security features of the blank seen under UV and IR, which a forger's personalisation cannot spoil (unlike the
+visible microprint and background next to the data, which overprinted data may blur)."""
 MIN_SOUND_SIGNS = 3
-"""Security-print checks that must pass (none failing) before a blank counts as genuine for the stolen_blank rule."""
+"""Substrate checks that must pass (none failing) before a blank counts as genuine for the stolen_blank rule."""
 
 # Everything else that fails (photo, data page vs MRZ, font, alignment, erasure, MRZ check digits) is an
 # alteration of personal data: evidence of a forged document when the substrate and personalisation are sound.
@@ -64,11 +67,16 @@ def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tu
 
     reasons: list[str] = []
     failed_ids = {f.indicator for f in fails}
-    sound = {f.indicator for f in findings if f.status == "pass" and f.indicator in COUNTERFEIT_SIGNS}
-    # a genuine Utopia blank (its security print checked and sound) carrying wrongly made personal data is a
-    # stolen blank even when its MRZ names an unknown issuer: that code was printed (or is read) off the forger's data
-    stolen = bool(failed_ids & PERSONALISATION_SIGNS) and len(sound) >= MIN_SOUND_SIGNS
-    if failed_ids & PSEUDO_SIGNS and not stolen:
+    sound = {f.indicator for f in findings if f.status == "pass" and f.indicator in SUBSTRATE_SIGNS}
+    # a genuine blank (its UV and IR security features checked and sound) carrying wrongly made personal data is a
+    # stolen blank, even when its MRZ names an unknown issuer (printed, or read, off the forger's data) or the
+    # forger's print spoils the visible microprint or background next to the data
+    stolen = bool(failed_ids & PERSONALISATION_SIGNS) and not failed_ids & SUBSTRATE_SIGNS and len(sound) >= MIN_SOUND_SIGNS
+    if stolen:
+        verdict = "stolen_blank"
+        reasons += [reason(f) for f in fails if f.indicator in PERSONALISATION_SIGNS]
+        reasons += [reason(f) for f in fails if f.indicator not in PERSONALISATION_SIGNS]
+    elif failed_ids & PSEUDO_SIGNS:
         verdict = "pseudo"
         reasons += [reason(f) for f in fails if f.indicator in PSEUDO_SIGNS]
         reasons += [reason(f) for f in fails if f.indicator not in PSEUDO_SIGNS]
@@ -77,7 +85,7 @@ def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tu
         reasons += [reason(f) for f in fails if f.indicator in COUNTERFEIT_SIGNS]
         reasons += [reason(f) for f in fails if f.indicator not in COUNTERFEIT_SIGNS]
     elif failed_ids & PERSONALISATION_SIGNS:
-        # genuine security print, but the whole personalisation is not laser engraving: a stolen blank
+        # no UV or IR security feature could vouch for the blank: the wrong personalisation alone still points here
         verdict = "stolen_blank"
         reasons += [reason(f) for f in fails if f.indicator in PERSONALISATION_SIGNS]
         reasons += [reason(f) for f in fails if f.indicator not in PERSONALISATION_SIGNS]
