@@ -78,14 +78,22 @@ def _work_reference(path: Path, max_pixels: int | None, f: float) -> np.ndarray:
 
 
 def register_side(
-    sample: Sample, reference: Sample | None, side: str, max_pixels: int | None
+    sample: Sample,
+    reference: Sample | None,
+    side: str,
+    max_pixels: int | None,
+    *,
+    channels: Collection[str] | None = None,
 ) -> tuple[dict[str, np.ndarray], Page | None]:
     """Load one side's images and, with a reference, warp them onto its geometry at the working scale.
 
+    Only the ``channels`` named are decoded (all when None; visible always, registration needs it).
     Returns the original images (channel -> array) and the Page (None without a reference image).
     """
     originals: dict[str, np.ndarray] = {}
     for channel in sample.channels:
+        if channels is not None and channel != "visible" and channel not in channels:
+            continue
         if f"{side}.{channel}" in sample.images:
             originals[channel] = _load(sample.image_path(side, channel), max_pixels)
     if reference is None or "visible" not in originals or f"{side}.visible" not in reference.images:
@@ -207,8 +215,12 @@ def examine_sample(
     want_mrz = any(_wants(p, only) for p in ("mrz", "doc", "viz"))
     pages: list[Page] = []
     mrz_result = None
+    channels = needed_channels(only)
+    page_checks = any(_wants(a, only) for a in ("photo", "print", "uv", "ir", "viz"))
     for side in sample.sides:
-        originals, page = register_side(sample, reference, side, max_pixels)
+        if not page_checks and not (want_mrz and side == mrz_side(sample.document_type)):
+            continue  # nothing asked for looks at this side: do not decode it
+        originals, page = register_side(sample, reference, side, max_pixels, channels=channels)
         if page is not None:
             reg = page.registrations["visible"]
             extra["registration"][side] = {"method": reg.method, "score": round(reg.score, 3)}
@@ -254,6 +266,18 @@ def examine_sample(
         for page in pages:
             findings += [_to_image(f, page) for f in viz_findings(page, mrz_result)]
     return mrz, findings, analysed, extra
+
+
+def needed_channels(only: Collection[str] | None) -> frozenset[str] | None:
+    """The capture channels the selected checks look at (None: all of them, as for a full run)."""
+    if not only:
+        return None
+    out = {"visible"}
+    if any(_wants(a, only) for a in ("uv", "photo", "print")):
+        out.add("uv")  # the photo and print checks also look at the UV overprint and paper
+    if _wants("ir", only):
+        out.add("ir")
+    return frozenset(out)
 
 
 _FIRST = {"photo": "substitution", "print": "background", "uv": "paper_bright", "ir": "background"}
