@@ -24,11 +24,23 @@ def absorption(page: Page, box: tuple[int, int, int, int], *, reference: bool = 
     ink = ink_mask(vis) > 0
     if ink.sum() < 20 or (~ink).sum() < 20:
         return None
-    c_vis = float(np.median(vis[~ink])) - float(np.median(vis[ink]))
+    c_vis = _median(vis, ~ink) - _median(vis, ink)
     if c_vis < 25:
         return None
-    c_ir = float(np.median(ir[~ink])) - float(np.median(ir[ink]))
+    c_ir = _median(ir, ~ink) - _median(ir, ink)
     return c_ir / c_vis
+
+
+def _median(gray: np.ndarray, where: np.ndarray) -> float:
+    """``np.median(gray[where])``, from a histogram when ``gray`` is 8-bit (several times faster, same value)."""
+    values = gray[where]
+    if values.dtype != np.uint8:
+        return float(np.median(values))
+    cum = np.cumsum(np.bincount(values, minlength=256))
+    n = int(cum[-1])
+    lo = int(np.searchsorted(cum, (n - 1) // 2, side="right"))
+    hi = int(np.searchsorted(cum, n // 2, side="right"))
+    return (lo + hi) / 2.0
 
 
 def _absorb_finding(page: Page, indicator: str, names: list[str], what: str) -> Finding:
