@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-import doc_check.analysis.report as report
+from doc_check.analysis import report
 from doc_check.analysis import analyze_sample
 from doc_check.analysis.checks_ir import _median
 from doc_check.analysis.load import load_image
