@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from doc_check.analysis import report
-from doc_check.analysis import analyze_sample
+from doc_check.analysis import analyze_sample, report
 from doc_check.analysis.checks_ir import _median
 from doc_check.analysis.load import load_image
 from doc_check.analysis.report import needed_channels
