@@ -17,6 +17,7 @@ WARN_NEUTRALITY_PHOTO = 0.012
 MIN_ABSORPTION = 0.3
 """Share of the local paper's green light a pixel must absorb to count as part of a stroke."""
 MIN_CORE_PIXELS = 40
+"""Stroke pixels (over all fields) needed before the ink is judged."""
 MIN_FIELDS = 5
 """Data fields a side needs for its ink to be judged (an ID card's back, with a few small fields, is too noisy)."""
 TINT_PX_PER_MM = 10.0
@@ -33,7 +34,7 @@ def colour_crop(page: Page, box: tuple[int, int, int, int], px_per_mm: float, *,
     their own colour there instead of blending with the print under them), or None."""
     scale = px_per_mm / page.px_per_mm
     x, y, w, h = box
-    size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
     hom = np.diag([scale, scale, 1.0]) @ np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1]], float)
     if reference:
         src = page.full_references.get("visible")
