@@ -526,7 +526,8 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
         area = lay.width_mm * lay.height_mm
         # invisible fibres: they show only under UV
         layer = _fibres(shape, rng, dpi, area)
-        fb = _bbox(layer.max(axis=2))
+        b, g_, r = cv2.split(layer)
+        fb = _bbox(cv2.max(cv2.max(b, g_), r))
         if fb is not None:
             target = uv[fb]
             cv2.scaleAdd(layer[fb].astype(np.float32), 0.8 / 255.0, target, dst=target)
