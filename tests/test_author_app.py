@@ -189,3 +189,62 @@ def test_author_cli_opens_an_exercise_to_edit(tmp_path: Path, monkeypatch: pytes
     assert seen == {"samples": ["S1", "S2", "S3", "S4"], "title": "Test round", "tls": "60", "rows": 4}
     res = runner.invoke(cli, ["author", "--set", str(tmp_path / "none"), "--exercises", str(ex_dir.parent)])
     assert res.exit_code == 2 and "sample set folder not found" in res.output
+
+
+async def test_forge_an_existing_genuine_sample(sample_set: Path, tmp_path: Path) -> None:
+    """The maker starts from a genuine sample of the set: same holder and capture, the forgery, a new id."""
+    from doc_check.specimen.derive import record_of, render_recorded
+
+    set_dir, ex_dir = _copy_set(sample_set, tmp_path)
+    before = load_key(set_dir / "key.toml")
+    genuine = next(s for s, e in before.items() if e.verdict == "genuine")
+    forged = next(s for s, e in before.items() if e.verdict != "genuine")
+    app = AuthorApp(set_dir, ex_dir, image_mode="halfcell")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.pause()
+        lib = app.query_one(LibraryPane)
+        maker = app.query_one(MakerPane)
+        assert set(maker.sources) == {genuine}  # the counterfeit is not offered as a source
+        # "f" on the counterfeit in the library refuses; on the genuine one it opens the maker with it
+        lib.query_one("#lib-table", DataTable).move_cursor(row=sorted(before).index(forged))
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert maker.source() is None
+        lib.query_one("#lib-table", DataTable).move_cursor(row=sorted(before).index(genuine))
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert maker.source() == genuine
+        assert maker.query_one("#mk-type", Select).disabled and maker.query_one("#mk-seed", Input).disabled
+        # without a forgery kind there is nothing to apply
+        maker.query_one("#mk-preview", Button).press()
+        await pilot.pause()
+        assert maker.generated is None and not maker.busy
+        maker.query_one("#mk-kind", Select).value = "photo_substitution"
+        await pilot.pause()
+        maker.query_one("#mk-variant", Select).value = "laminate_edge"
+        await pilot.pause()
+        maker.query_one("#mk-preview", Button).press()
+        await _until(pilot, lambda: maker.generated is not None)
+        generated = maker.generated
+        assert generated.id not in before and generated.truth.verdict == "forged"
+        assert generated.truth.extra["derived_from"] == genuine
+        assert "photo.substitution" in generated.truth.indicators
+        assert f"from {genuine}" in maker.query_one(SampleViewer).label
+        maker.query_one("#mk-save", Button).press()
+        await _until(pilot, lambda: generated.id in lib.entries)
+    key = load_key(set_dir / "key.toml")
+    assert set(key) == set(before) | {generated.id}
+    assert {s: key[s] for s in before} == before  # the other entries are as they were
+    entry = key[generated.id]
+    assert entry.extra["variant"] == "laminate_edge" and entry.indicators == generated.truth.indicators
+    for name in ("seed", "index", "print_seed", "document_type", "capture", "dpi"):
+        assert entry.extra[name] == before[genuine].extra[name], name
+    # the saved folder holds the same pixels the key's record renders again, and its holder is the source's
+    images, planted = render_recorded(record_of(generated.id, entry))
+    src_images, src_planted = render_recorded(record_of(genuine, before[genuine]))
+    assert planted.document == src_planted.document
+    assert all(np.array_equal(images[s][c], generated.images[s][c]) for s in images for c in images[s])
+    assert not np.array_equal(images["front"]["visible"], src_images["front"]["visible"])
+    assert (set_dir / generated.id / "sample.toml").is_file()

@@ -189,3 +189,208 @@ def test_curated_set_regenerates_byte_identically(tmp_path: Path) -> None:
     """The README's command reproduces the committed samples/ exactly (about a minute)."""
     generate_set(tmp_path, **CURATED)
     assert tree_digest(tmp_path) == tree_digest(SAMPLES)
+
+
+# ------------------------------------------------------------------ generation records and forging existing samples
+
+FORGE_DPI = 150
+
+
+@pytest.fixture(scope="module")
+def forge_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A genuine, a counterfeit and an expired TD3 (seed 11), and a hand-written genuine entry with no record."""
+    from doc_check.samples import KeyEntry
+    from doc_check.specimen.sampleset import write_key
+
+    out = tmp_path_factory.mktemp("forge")
+    for i, spec in enumerate([SampleSpec("td3", None, dpi=FORGE_DPI), SampleSpec("td3", "counterfeit", "offset", dpi=FORGE_DPI),
+                              SampleSpec("td3", "expired", "expired", dpi=FORGE_DPI)]):
+        write_sample(out, generate_sample(spec, 11, i))
+    (out / "HAND01").mkdir()
+    write_key(out, {"HAND01": KeyEntry("genuine", (), "Written by hand.", {"document_type": "td3"})})
+    return out
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(src, tmp_path / "set")
+    return tmp_path / "set"
+
+
+def test_key_records_how_each_sample_was_made(small_set: Path) -> None:
+    """Every key entry carries seed, index, dpi and print seed; genuine samples render again to the same bytes."""
+    from doc_check.specimen.derive import record_of, render_recorded
+    from doc_check.specimen.sampleset import JPEG_QUALITY, encode
+
+    key = load_key(small_set / "key.toml")
+    specs = plan_specs(8, 7, dpi=80)
+    checked = 0
+    for i, spec in enumerate(specs):
+        sid = sample_id(7, i)
+        x = key[sid].extra
+        assert (x["seed"], x["index"], x["dpi"]) == (7, i, 80) and isinstance(x["print_seed"], int)
+        assert "channels" not in x  # all three lights
+        meta = (small_set / sid / "sample.toml").read_text()
+        assert "seed" not in meta and "index" not in meta
+        if key[sid].verdict == "genuine":
+            images, planted = render_recorded(record_of(sid, key[sid]))
+            assert planted.verdict == "genuine" and planted.indicators == key[sid].indicators
+            for side, chans in images.items():
+                for c, img in chans.items():
+                    assert encode(img, "jpg", JPEG_QUALITY) == (small_set / sid / f"{side}_{c}.jpg").read_bytes()
+            checked += 1
+    assert checked >= 2
+
+
+def test_forge_existing_keeps_the_document_and_plants_the_forgery(forge_set: Path, tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    from doc_check.analysis.load import load_image
+    from doc_check.analysis.mrz_read import read_mrz
+    from doc_check.specimen import layout as L
+    from doc_check.specimen.derive import ForgeryChoice, forge_existing, record_of, render_recorded
+    from doc_check.specimen.faces import face_distance
+
+    set_dir = _copy(forge_set, tmp_path)
+    before = load_key(set_dir / "key.toml")
+    source = sample_id(11, 0)
+    gen = forge_existing(set_dir, source, ForgeryChoice("photo_substitution", "laminate_edge"))
+    key = load_key(set_dir / "key.toml")
+    assert set(key) == set(before) | {gen.id} and {s: key[s] for s in before} == before
+    assert re.fullmatch(r"[A-Z2-7]{6}", gen.id) and gen.id != source
+    entry = key[gen.id]
+    assert entry.verdict == "forged" and {"photo.substitution", "photo.ghost_mismatch", "photo.edge"} <= set(entry.indicators)
+    assert entry.extra["derived_from"] == source and entry.extra["derivation"] == 1
+    for name in ("seed", "index", "dpi", "print_seed", "document_type", "capture"):
+        assert entry.extra[name] == before[source].extra[name], name
+    meta = (set_dir / gen.id / "sample.toml").read_text().lower()
+    assert not any(w in meta for w in TRUTH_WORDS) and source.lower() not in meta
+
+    src = {c: load_image(set_dir / source / f"front_{c}.jpg") for c in ("visible", "uv")}
+    new = {c: load_image(set_dir / gen.id / f"front_{c}.jpg") for c in ("visible", "uv")}
+    # the same holder: the reader finds the very MRZ of the source in the forgery
+    read_src, read_new = read_mrz(src["visible"]), read_mrz(new["visible"])
+    assert read_src is not None and read_new is not None
+    assert read_new.lines == read_src.lines
+    _, src_planted = render_recorded(record_of(source, before[source]))
+    assert read_src.lines == src_planted.document.mrz()
+    # the same capture: the scan puts the page at the same place, so the pictures match away from the portrait
+    lay = L.layout("td3")
+    margin = int(0.04 * max(src["visible"].shape[:2]) / 1.08)  # the scan bed around the page (4 % of its size)
+
+    def crop(img: np.ndarray, box: L.Box) -> np.ndarray:
+        x0, y0, x1, y1 = box.px(FORGE_DPI)
+        return img[y0 + margin : y1 + margin, x0 + margin : x1 + margin]
+
+    mrz_diff = np.abs(crop(new["visible"], lay.boxes["mrz"]).astype(int) - crop(src["visible"], lay.boxes["mrz"]).astype(int))
+    assert mrz_diff.mean() < 1.0
+    # the planted evidence: another face in the portrait while the ghost image (the holder's) stays as it was,
+    # and the UV pattern cut inside the new photo
+    portrait, ghost = lay.boxes["portrait"].grown(-4), lay.boxes["ghost"].grown(-3)
+    assert face_distance(crop(new["visible"], portrait), crop(src["visible"], portrait)) > 0.2
+    assert np.abs(crop(new["visible"], ghost).astype(int) - crop(src["visible"], ghost).astype(int)).mean() < 1.0
+    uv_new, uv_src = (cv2.cvtColor(crop(img, portrait), cv2.COLOR_BGR2GRAY).astype(float) for img in (new["uv"], src["uv"]))
+    assert uv_new.mean() < uv_src.mean() - 3
+
+
+def test_a_derived_genuine_sample_can_be_forged_again(forge_set: Path, tmp_path: Path) -> None:
+    """genuine -> worn (crease) -> altered surname: one holder throughout, the crease kept, the MRZ untouched."""
+    import numpy as np
+
+    from doc_check.specimen.derive import ForgeryChoice, forge_existing, forgeable_samples, record_of, render_recorded
+
+    set_dir = _copy(forge_set, tmp_path)
+    source = sample_id(11, 0)
+    assert [s for s, _ in forgeable_samples(set_dir)] == [source]  # not the counterfeit, the expired or HAND01
+    worn = forge_existing(set_dir, source, ForgeryChoice("worn", "crease"))
+    assert worn.truth.verdict == "genuine" and worn.truth.indicators == ()
+    assert {s for s, _ in forgeable_samples(set_dir)} == {source, worn.id}
+    altered = forge_existing(set_dir, worn.id, ForgeryChoice("data_alteration", "mrz_unchanged", "surname"))
+    key = load_key(set_dir / "key.toml")
+    e = key[altered.id]
+    assert e.verdict == "forged" and e.indicators == ("viz.mrz_mismatch.surname",)
+    assert e.extra["derived_from"] == worn.id and e.extra["wear"] == "crease" and e.extra["field"] == "surname"
+    assert "crease" in e.explanation
+    assert e.extra["derivation"] == 2 and altered.id not in (source, worn.id)
+    images, planted = render_recorded(record_of(altered.id, e))
+    src_images, src_planted = render_recorded(record_of(source, key[source]))
+    worn_images, _ = render_recorded(record_of(worn.id, key[worn.id]))
+    assert planted.document == src_planted.document and planted.plan.wear == "crease"
+    printed = dict(planted.plan.viz_values)["surname"]
+    assert printed != src_planted.document.surname and printed in e.explanation
+    # the record renders the saved forgery again, pixel for pixel; it differs from the worn source only a little
+    assert all(np.array_equal(images[s][c], altered.images[s][c]) for s in images for c in images[s])
+    diff = images["front"]["visible"] != worn_images["front"]["visible"]
+    assert 0 < diff.mean() < 0.05
+    assert (src_images["front"]["visible"] != worn_images["front"]["visible"]).mean() > 0.005
+
+
+def test_forge_existing_refusals_leave_the_set_as_it_was(forge_set: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from doc_check.specimen import derive
+    from doc_check.specimen.derive import ForgeryChoice, add_sample, derive_sample, forge_existing
+
+    set_dir = _copy(forge_set, tmp_path)
+    before = tree_digest(set_dir)
+    genuine, counterfeit, expired = sample_id(11, 0), sample_id(11, 1), sample_id(11, 2)
+    cases = [
+        (counterfeit, ForgeryChoice("pseudo"), "not genuine"),
+        ("NOPE42", ForgeryChoice("pseudo"), "no sample 'NOPE42'"),
+        ("HAND01", ForgeryChoice("pseudo"), "no generation record"),
+        (expired, ForgeryChoice("pseudo"), "expired"),
+        (genuine, ForgeryChoice("expired"), "forgery 'expired'"),
+        (genuine, ForgeryChoice("bogus"), "forgery 'bogus'"),
+        (genuine, ForgeryChoice("counterfeit", "photocopy"), "variant 'photocopy'"),
+        (genuine, ForgeryChoice("photo_substitution", difficulty="hard"), "no such variant"),
+        (genuine, ForgeryChoice("counterfeit", "offset", difficulty="easy"), "not easy"),
+        (genuine, ForgeryChoice("pseudo", field="surname"), "only a data alteration"),
+        (genuine, ForgeryChoice("data_alteration", "check_digit_stale", "surname"), "alters only"),
+    ]
+    for sid, choice, message in cases:
+        with pytest.raises(BadInput, match=message):
+            forge_existing(set_dir, sid, choice)
+    assert tree_digest(set_dir) == before
+    with pytest.raises(BadInput, match="not found"):
+        forge_existing(tmp_path / "nothing", genuine, ForgeryChoice("pseudo"))
+    # a key that cannot be written takes the new folder away again
+    gen = derive_sample(set_dir, genuine, ForgeryChoice("counterfeit", "colour_copy"))
+
+    def broken(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(derive, "write_key", broken)
+    with pytest.raises(OSError):
+        add_sample(set_dir, gen)
+    assert tree_digest(set_dir) == before and not any(p.name.startswith(".") for p in set_dir.iterdir())
+    monkeypatch.undo()
+    add_sample(set_dir, gen)
+    with pytest.raises(BadInput, match="already has a sample"):
+        add_sample(set_dir, gen)
+
+
+def test_cli_generate_from_an_existing_sample(forge_set: Path, tmp_path: Path) -> None:
+    import json
+
+    set_dir = _copy(forge_set, tmp_path)
+    genuine = sample_id(11, 0)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["generate", "--out", str(set_dir), "--from", genuine, "--forgery", "mrz_tampering",
+                              "--variant", "check_digit", "--json"])
+    assert res.exit_code == 0, res.output
+    made = json.loads(res.output)
+    key = load_key(set_dir / "key.toml")
+    assert key[made["id"]].verdict == "forged" and key[made["id"]].extra["derived_from"] == genuine
+    assert made["variant"] == "check_digit" and list(key[made["id"]].indicators) == made["indicators"]
+    assert load_sample(set_dir / made["id"]).document_type == "td3"
+    text = runner.invoke(cli, ["generate", "--out", str(set_dir), "--from", genuine, "--forgery", "data_alteration",
+                               "--difficulty", "hard"])
+    assert text.exit_code == 0 and "font_mismatch" in text.output, text.output
+    for bad, message in ((["--from", sample_id(11, 1), "--forgery", "pseudo"], "not genuine"),
+                         (["--from", genuine], "exactly one --forgery"),
+                         (["--from", genuine, "--forgery", "pseudo", "--seed", "3"], "drop --seed"),
+                         (["--variant", "offset"], "only with --from")):
+        r = runner.invoke(cli, ["generate", "--out", str(set_dir), *bad])
+        assert r.exit_code == 2 and message in r.output, (bad, r.output)
+    assert len(sample_folders(set_dir)) == 5 and len(load_key(set_dir / "key.toml")) == 6  # 3 + HAND01 + 2 made

@@ -2,8 +2,9 @@
 
 Public API (imported lazily, so ``doc_check.specimen.layout`` stays light for the analyser):
 ``SampleSpec``, ``GeneratedSample``, ``generate_sample``, ``write_sample``, ``write_key``, ``generate_set``,
-``plan_specs``, ``render_reference``, ``write_references`` (from ``sampleset``) and ``FORGERY_KINDS``
-(from ``forgeries``).
+``plan_specs``, ``render_reference``, ``write_references`` (from ``sampleset``), ``ForgeryChoice``,
+``derive_sample``, ``add_sample``, ``forge_existing``, ``forgeable_samples`` (from ``derive``: forge an existing
+genuine sample again) and ``FORGERY_KINDS`` (from ``forgeries``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ _EXPORTS = {
     "plan_specs": "sampleset",
     "render_reference": "sampleset",
     "write_references": "sampleset",
+    "ForgeryChoice": "derive",
+    "derive_sample": "derive",
+    "add_sample": "derive",
+    "forge_existing": "derive",
+    "forgeable_samples": "derive",
     "FORGERY_KINDS": "forgeries",
 }
 

@@ -89,6 +89,16 @@ def sample_id(seed: int, index: int) -> str:
     return base64.b32encode(digest).decode()[:6]
 
 
+def generation_record(seed: int, index: int, dpi: int, channels: Sequence[str], print_seed: int) -> dict[str, object]:
+    """The key fields that let a sample be rendered again: holder and capture (seed, index), resolution, lights
+    (``channels`` only when not all three) and the seed of its print randomness (fibres, textures, wear). Key only:
+    never in a sample folder."""
+    record: dict[str, object] = {"seed": seed, "index": index, "dpi": dpi, "print_seed": print_seed}
+    if tuple(channels) != CHANNELS:
+        record["channels"] = list(channels)
+    return record
+
+
 def _choose_variant(spec: SampleSpec, rng: np.random.Generator) -> str | None:
     if spec.forgery is None:
         return None
@@ -135,6 +145,7 @@ def generate_sample(spec: SampleSpec, seed: int, index: int = 0) -> GeneratedSam
         extra["variant"] = planted.variant
     if planted.field:
         extra["field"] = planted.field
+    extra.update(generation_record(seed, index, spec.dpi, spec.channels, planted.plan.seed))
     truth = KeyEntry(planted.verdict, planted.indicators, planted.explanation, extra)
     return GeneratedSample(sid, spec, images, meta, truth, files)
 

@@ -90,6 +90,18 @@ class AuthorApp(App):
         self._share_key()
         self.query_one(BuilderPane).add_sample(message.sample_id)
 
+    def on_library_pane_forge_sample(self, message: LibraryPane.ForgeSample) -> None:
+        maker = self.query_one(MakerPane)
+        maker.load_sources()
+        if message.sample_id not in maker.sources:
+            from doc_check.specimen.derive import why_not_source
+
+            entry = self.query_one(LibraryPane).entries[message.sample_id].truth
+            self.notify(why_not_source(message.sample_id, entry) or "cannot be forged", severity="warning", timeout=8)
+            return
+        maker.query_one("#mk-source").value = message.sample_id
+        self.action_tab("maker")
+
     def on_maker_pane_saved(self, message: MakerPane.Saved) -> None:
         lib = self.query_one(LibraryPane)
         lib.reload()

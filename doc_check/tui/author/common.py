@@ -33,7 +33,8 @@ def truth_text(entry: KeyEntry | None) -> str:
         return "[dim]not in the set's key.toml[/]"
     colour = "green" if entry.verdict == "genuine" else "red"
     lines = [f"[b]Truth:[/] [{colour}]{entry.verdict.replace('_', ' ')}[/]"]
-    notes = ", ".join(f"{k} {v}" for k, v in entry.extra.items() if k in ("forgery", "variant", "field", "difficulty"))
+    notes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in entry.extra.items()
+                      if k in ("forgery", "variant", "field", "difficulty", "wear", "derived_from"))
     if notes:
         lines.append(f"[dim]{notes}[/]")
     if entry.indicators:

@@ -24,6 +24,7 @@ class LibraryPane(Horizontal):
     BINDINGS = [
         Binding("a", "analyse", "Analyse"),
         Binding("e", "add", "Add to exercise"),
+        Binding("f", "forge", "Forge it"),
         Binding("w", "channel('visible')", "White"),
         Binding("u", "channel('uv')", "UV"),
         Binding("i", "channel('ir')", "IR"),
@@ -31,6 +32,13 @@ class LibraryPane(Horizontal):
         Binding("b", "flip", "Side"),
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
+
+    class ForgeSample(Message):
+        """The instructor wants a forgery of this (genuine) sample: open it in the sample maker."""
+
+        def __init__(self, sample_id: str) -> None:
+            super().__init__()
+            self.sample_id = sample_id
 
     class AddSample(Message):
         """The instructor wants this sample in the exercise being built."""
@@ -165,6 +173,10 @@ class LibraryPane(Horizontal):
             self.notify(f"Reader: {problem}", severity="error", timeout=10)
         if sample_id == self.current:
             self.refresh_findings()
+
+    def action_forge(self) -> None:
+        if self.current is not None:
+            self.post_message(self.ForgeSample(self.current))
 
     def action_add(self) -> None:
         if self.current is not None:

@@ -1,5 +1,5 @@
-"""The sample maker: a genuine document or a forgery from the catalogue, with its parameters, previewed and
-saved into the set (the set's key.toml gets its truth)."""
+"""The sample maker: a new document (genuine or forged) or a forgery of an existing genuine sample of the set, with
+the catalogue's parameters, previewed and saved into the set (the set's key.toml gets its truth)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from doc_check.tui.author.viewer import SampleViewer
 
 ANY = "any"
 GENUINE = "genuine"
+NEW = "new"
+SOURCE_FIELDS = ("#mk-type", "#mk-capture", "#mk-seed", "#mk-dpi")
+"""What an existing sample fixes (its document, capture and resolution come from its generation record)."""
 
 
 def _catalogue():
@@ -27,7 +30,8 @@ def _catalogue():
 
 
 class MakerPane(Horizontal):
-    """Pick document type, forgery kind, variant, field, difficulty, capture and seed; preview; save."""
+    """Start from a new document or an existing genuine sample; pick document type, forgery kind, variant, field,
+    difficulty, capture and seed; preview; save."""
 
     class Saved(Message):
         """A new sample was written into the set."""
@@ -42,10 +46,15 @@ class MakerPane(Horizontal):
         self.mode = mode
         self.generated = None
         self.busy = False
+        self.sources: dict[str, object] = {}
+        """Sample id -> key entry of the set's samples that can be forged again."""
 
     def compose(self) -> ComposeResult:
         kinds, fields = _catalogue()
         with VerticalScroll(id="mk-form"):
+            yield Label("Start from", classes="form-title")
+            yield Select([("a new document", NEW)], value=NEW, allow_blank=False, id="mk-source")
+            yield Static("", id="mk-source-text", classes="hint")
             yield Label("Document type", classes="form-title")
             yield Select([(t.upper(), t) for t in DOCUMENT_TYPES], value="td3", allow_blank=False, id="mk-type")
             yield Label("Forgery (catalogue)", classes="form-title")
@@ -73,6 +82,48 @@ class MakerPane(Horizontal):
             yield SampleViewer(self.mode, id="mk-view")
             yield Static("[dim]Preview a sample to see it here.[/]", id="mk-truth")
 
+    def on_mount(self) -> None:
+        self.load_sources()
+
+    def load_sources(self) -> None:
+        """List the set's genuine samples that have a generation record (they can be forged again)."""
+        from doc_check.specimen.derive import forgeable_samples
+
+        try:
+            self.sources = dict(forgeable_samples(self.set_dir))
+        except BadInput:
+            self.sources = {}
+        select = self.query_one("#mk-source", Select)
+        current = select.value
+        options = [("a new document", NEW)]
+        for sid, entry in self.sources.items():
+            x = entry.extra  # type: ignore[attr-defined]
+            wear = x.get("wear") or (x.get("variant") if x.get("forgery") == "worn" else None)
+            note = f", worn: {wear}" if wear else ""
+            options.append((f"{sid} · {str(x['document_type']).upper()} {x['capture']}{note}", sid))
+        select.set_options(options)
+        select.value = current if current in self.sources else NEW
+
+    def source(self) -> str | None:
+        """The existing sample to forge (None: a new document)."""
+        value = self.query_one("#mk-source", Select).value
+        return str(value) if value in self.sources else None
+
+    def _source_changed(self) -> None:
+        sid = self.source()
+        for widget_id in SOURCE_FIELDS:
+            self.query_one(widget_id).disabled = sid is not None
+        if sid is None:
+            self.query_one("#mk-source-text", Static).update("[dim]Render a new holder from the seed.[/]")
+            return
+        x = self.sources[sid].extra  # type: ignore[attr-defined]
+        self.query_one("#mk-type", Select).value = x["document_type"]
+        self.query_one("#mk-capture", Select).value = x["capture"]
+        self.query_one("#mk-dpi", Input).value = str(x["dpi"])
+        self.query_one("#mk-source-text", Static).update(
+            f"[dim]The same document as {sid} (holder, print, {x['capture']} at {x['dpi']} dpi) with the forgery "
+            "below; saved as a new sample.[/]")
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self.generated = None
         self.query_one("#mk-save", Button).disabled = True
@@ -80,6 +131,8 @@ class MakerPane(Horizontal):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "mk-kind":
             self._kind_changed(str(event.value))
+        elif event.select.id == "mk-source":
+            self._source_changed()
         self.generated = None
         self.query_one("#mk-save", Button).disabled = True
 
@@ -96,6 +149,15 @@ class MakerPane(Horizontal):
         variant.value = ANY
         self.query_one("#mk-field", Select).disabled = kind != "data_alteration"
         self.query_one("#mk-kind-text", Static).update(f"[dim]{text}[/]")
+
+    def choice(self):
+        """The forgery the form describes, to apply to an existing sample (BadInput without a forgery kind)."""
+        from doc_check.specimen.derive import ForgeryChoice
+
+        spec = self.spec()
+        if spec.forgery is None:
+            raise BadInput(f"sample {self.source()}: choose a forgery kind to apply to it")
+        return ForgeryChoice(spec.forgery, spec.variant, spec.field, spec.difficulty)
 
     def spec(self):
         """The generator spec the form describes."""
@@ -136,15 +198,34 @@ class MakerPane(Horizontal):
         """Generate the sample the form describes (in a worker thread) and show it."""
         if self.busy:
             return
+        source = self.source()
         try:
-            spec, seed = self.spec(), self.seed()
-            spec.validate()
+            if source is not None:
+                choice = self.choice()
+            else:
+                spec, seed = self.spec(), self.seed()
+                spec.validate()
         except BadInput as exc:
             self.notify(str(exc), severity="error")
             return
         self.busy = True
         self.query_one("#mk-truth", Static).update("[dim]generating…[/]")
-        self.generate(spec, seed)
+        if source is not None:
+            self.derive(source, choice)
+        else:
+            self.generate(spec, seed)
+
+    @work(thread=True, group="maker", exclusive=True)
+    def derive(self, source: str, choice) -> None:
+        """Render the existing sample again with the forgery, in a worker thread."""
+        from doc_check.specimen.derive import derive_sample
+
+        try:
+            generated = derive_sample(self.set_dir, source, choice)
+        except Exception as exc:  # noqa: BLE001 - a refused choice or generator failure must not close the app
+            self.app.call_from_thread(self._generated, None, str(exc) or type(exc).__name__)
+            return
+        self.app.call_from_thread(self._generated, generated, "")
 
     @work(thread=True, group="maker", exclusive=True)
     def generate(self, spec, seed: int) -> None:
@@ -166,18 +247,20 @@ class MakerPane(Horizontal):
             self.query_one("#mk-truth", Static).update(f"[red]{problem}[/]")
             return
         pictures = {f"{side}.{c}": img for side, chans in generated.images.items() for c, img in chans.items()}
-        self.query_one(SampleViewer).set_pictures(pictures, tuple(generated.images), f"{generated.id} (preview)")
+        origin = generated.truth.extra.get("derived_from")
+        caption = f"{generated.id} (preview" + (f", from {origin})" if origin else ")")
+        self.query_one(SampleViewer).set_pictures(pictures, tuple(generated.images), caption)
         self.query_one("#mk-truth", Static).update(truth_text(generated.truth))
         self.query_one("#mk-save", Button).disabled = False
 
     def save(self) -> None:
-        """Write the previewed sample into the set folder and its truth into the set's key.toml."""
-        from doc_check.specimen.sampleset import write_sample
+        """Write the previewed sample as a new folder of the set and its truth into the set's key.toml."""
+        from doc_check.specimen.derive import add_sample
 
         if self.generated is None:
             return
         try:
-            folder = write_sample(self.set_dir, self.generated, update_key=True)
+            folder = add_sample(self.set_dir, self.generated)
         except (BadInput, OSError) as exc:
             self.notify(f"Could not save: {exc}", severity="error", timeout=10)
             return
@@ -185,4 +268,5 @@ class MakerPane(Horizontal):
         self.generated = None
         self.query_one("#mk-save", Button).disabled = True
         self.notify(f"Saved {sid} into {folder.parent} (key updated)")
+        self.load_sources()
         self.post_message(self.Saved(sid))
