@@ -1,5 +1,6 @@
-"""Class mode: 20 trainee processes answer and submit at the same time into one SQLite database; nothing is lost
-or doubled, and `doc-check results` shows the class with scores and z-scores."""
+"""Class mode: 20 trainee processes, each running the real trainee app headless, answer and submit at the same time
+into one SQLite database; nothing is lost or doubled, and `doc-check results` shows the class with scores and
+z-scores."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -18,50 +18,103 @@ from exercise_helpers import TRUTH, make_project
 
 N_TRAINEES = 20
 
-# One trainee process: the same AttemptSession the trainee UI saves through (one transaction per answer),
-# started together with the others on a shared "go" file so that the writes really overlap.
-WORKER = r"""
-import sys, time
+# The trainees: 20 processes, each running the real trainee app (`TrainApp`, headless under Textual's Pilot) with
+# its own Store connection to the one database file. A launcher imports Textual and doc_check once and forks them
+# (a fresh interpreter per trainee would spend about 1 s of CPU each on imports alone, which is not what this test
+# is about); after the fork each child builds its own app and event loop. They open the exercise, wait on a shared
+# "go" file so that the writes really overlap, then answer every sample through the verdict form (each change is
+# its own transaction), go to the next one with `n`, and submit with `x`, `y`.
+LAUNCHER = r"""
+import asyncio, json, os, sys, time, traceback
 from pathlib import Path
-from doc_check.exercise import load_exercise
-from doc_check.store import Store, StoredAnswer
-from doc_check.tui.session import AttemptSession
 
-db, ex, code, go, n = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]), int(sys.argv[5])
-verdicts = sys.argv[6].split(",")
-store = Store(db)
-exercise = load_exercise(ex)
-session = AttemptSession(store, exercise, code)
-while not go.exists():
-    time.sleep(0.01)
-for i, sid in enumerate(exercise.sample_ids):
-    session.go_to(i)
-    # change the answer a few times, as a trainee does: each change is its own transaction
-    session.save_answer(StoredAnswer(sid, "genuine"))
-    session.save_answer(StoredAnswer(sid, verdicts[(n + i) % len(verdicts)], ("print.erasure",), 50))
-    session.save_answer(StoredAnswer(sid, verdicts[(n + i) % len(verdicts)], ("print.erasure",), 60 + n))
-    session.save_time()
-result = session.submit()
-print(result.path)
+from textual.widgets import Input
+
+from doc_check.exercise import load_exercise
+from doc_check.store import Store
+from doc_check.tui.app import TrainApp
+from doc_check.tui.screens.examine import ExamineScreen
+from doc_check.tui.screens.feedback import FeedbackScreen
+from doc_check.tui.widgets.verdict_form import VerdictForm
+
+db, ex, work, count = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+verdicts = sys.argv[5].split(",")
+go = work / "go"
+
+
+async def trainee(n):
+    exercise = load_exercise(ex)
+    app = TrainApp(Store(db), [exercise], start=exercise, participant=f"T{n:02d}", image_mode="halfcell")
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamineScreen), screen
+        form = screen.query_one(VerdictForm)
+        (work / f"ready-{n}").touch()
+        while not go.exists():
+            await asyncio.sleep(0.01)
+        last = len(exercise.sample_ids) - 1
+        for i, sid in enumerate(exercise.sample_ids):
+            assert screen.sample_id == sid, (screen.sample_id, sid)
+            # change the answer a few times, as a trainee does
+            form.set_verdict("genuine")
+            await pilot.pause()
+            form.set_verdict(verdicts[(n + i) % len(verdicts)])
+            form.toggle_indicator("print.erasure")
+            await pilot.pause()
+            form.query_one("#confidence", Input).value = str(60 + n)
+            await pilot.pause()
+            if i < last:
+                await pilot.press("n")
+                await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        for _ in range(2400):  # a bound for a loaded machine, not a timing claim
+            if isinstance(app.screen, FeedbackScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, FeedbackScreen), app.screen
+    return str(app.last_result.attempt.submission_path)
+
+
+pids = {}
+for n in range(count):
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            (work / f"out-{n}").write_text(asyncio.run(trainee(n)))
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    pids[pid] = n
+while len(list(work.glob("ready-*"))) < count and all(os.waitpid(p, os.WNOHANG) == (0, 0) for p in pids):
+    time.sleep(0.05)
+go.touch()
+status = {}
+for pid, n in pids.items():
+    _, st = os.waitpid(pid, 0)
+    status[f"T{n:02d}"] = os.waitstatus_to_exitcode(st)
+print(json.dumps(status))
 """
 
 
 def test_twenty_trainees_submit_concurrently(tmp_path: Path) -> None:
     ex = make_project(tmp_path / "proj")
     db = tmp_path / "class.sqlite"
-    go = tmp_path / "go"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(db), str(ex), f"T{n:02d}", str(go), str(n), ",".join(VERDICTS)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        for n in range(N_TRAINEES)
-    ]
-    time.sleep(0.5)
-    go.touch()
-    outs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outs):
-        assert p.returncode == 0, err
+    work = tmp_path / "work"
+    work.mkdir()
+    run = subprocess.run([sys.executable, "-c", LAUNCHER, str(db), str(ex), str(work), str(N_TRAINEES),
+                          ",".join(VERDICTS)], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    status = json.loads(run.stdout.strip().splitlines()[-1])
+    assert status == {f"T{n:02d}": 0 for n in range(N_TRAINEES)}, run.stderr[-3000:]
+    assert len(list(work.glob("ready-*"))) == N_TRAINEES  # all were in the exercise before anyone answered
+    outs = [(work / f"out-{n}").read_text() for n in range(N_TRAINEES)]
     samples = list(TRUTH)
 
     con = sqlite3.connect(db)
@@ -81,7 +134,7 @@ def test_twenty_trainees_submit_concurrently(tmp_path: Path) -> None:
         n = int(participant[1:])
         assert verdict == VERDICTS[(n + samples.index(sid)) % len(VERDICTS)]
         assert confidence == 60 + n  # the last change won
-    for (out, _err) in outs:
+    for out in outs:
         sub = json.loads(Path(out.strip()).read_text())
         assert [a["sample_id"] for a in sub["answers"]] == samples
 
