@@ -72,5 +72,9 @@ def test_library_and_free_index(tmp_path: Path) -> None:
 
     (samples / sample_id(5, 0)).mkdir()
     assert free_sample_index(samples, 5) == 1
+    # an id the key already names is taken too, even without its folder
+    with (samples / "key.toml").open("a") as key:
+        key.write(f'\n[samples.{sample_id(5, 1)}]\nverdict = "genuine"\nindicators = []\nexplanation = "x"\n')
+    assert free_sample_index(samples, 5) == 2
     with pytest.raises(BadInput, match="not found"):
         library(tmp_path / "nothing")
