@@ -39,9 +39,12 @@ def resolve_exercise(spec: str, root: Path):
     raise BadInput(f"{spec}: no such exercise (not a path, and no exercise with that id in {root})")
 
 
-def launch(start=None, participant: str | None = None, db: str | None = None, image: str | None = None,
-           class_mode: bool = False) -> None:
-    """Open the trainee UI (the picker; straight into ``start`` when given). Extended by `train --pack`."""
+def make_app(start=None, participant: str | None = None, db: str | None = None, image: str | None = None,
+             class_mode: bool = False):
+    """The trainee app and its store, as `launch` runs them (`bench/tui_bench.py` drives the same app headless)."""
+    # NumPy's OpenBLAS starts one spinning thread per core at import; the UI does no linear algebra, and on a
+    # busy machine those threads cost about 0.1 s of CPU before the first screen. The user's setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from doc_check.store import Store
     from doc_check.tui.app import TrainApp, find_exercises
 
@@ -55,6 +58,13 @@ def launch(start=None, participant: str | None = None, db: str | None = None, im
     else:
         exercises, errors = find_exercises(builtin_exercises_dir())
     app = TrainApp(store, exercises, start=start, participant=participant, image_mode=image, exercise_errors=errors)
+    return app, store
+
+
+def launch(start=None, participant: str | None = None, db: str | None = None, image: str | None = None,
+           class_mode: bool = False) -> None:
+    """Open the trainee UI (the picker; straight into ``start`` when given). Extended by `train --pack`."""
+    app, store = make_app(start, participant, db, image, class_mode)
     try:
         app.run()
     finally:

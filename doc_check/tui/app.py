@@ -10,8 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from doc_check.errors import BadInput
-from doc_check.exercise import Exercise, load_exercise_key, parse_submission
-from doc_check.exercise.score import score_submission
+from doc_check.exercise.model import Exercise
 from doc_check.samples import KEY_FILE
 from doc_check.store import Store
 from doc_check.tui.images import image_mode as choose_image_mode
@@ -129,6 +128,10 @@ class TrainApp(App):
 
     def open_attempt_report(self, attempt_id: int) -> None:
         """Re-score a submitted attempt from its stored submission (if its exercise file is at hand)."""
+        from doc_check.exercise.load import load_exercise_key
+        from doc_check.exercise.score import score_submission
+        from doc_check.exercise.submission import parse_submission
+
         attempt = self.store.attempt(attempt_id)
         if attempt.is_open:
             ex = next((e for e in self.exercises if e.sha256 == attempt.exercise_sha256), None)
@@ -178,7 +181,7 @@ class TrainApp(App):
 
 def find_exercises(root: Path) -> tuple[list[Exercise], list[tuple[str, str]]]:
     """Every exercise folder below ``root`` that loads, and (path, problem) for those that do not."""
-    from doc_check.exercise import load_exercise
+    from doc_check.exercise.load import load_exercise
 
     found, errors = [], []
     if root.is_dir():

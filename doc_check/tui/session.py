@@ -5,14 +5,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from doc_check.errors import BadInput
-from doc_check.exercise import Exercise, load_exercise_key, submission_to_json
-from doc_check.exercise.score import IndividualReport, score_submission
-from doc_check.exercise.submission import now_iso
+from doc_check.exercise.model import Exercise
 from doc_check.samples import KEY_FILE
 from doc_check.store import Attempt, Store, StoredAnswer
+
+if TYPE_CHECKING:
+    from doc_check.exercise.score import IndividualReport
+
+# The scorer and the submission writer are imported when the attempt is submitted (a faster first screen).
 
 Clock = Callable[[], float]
 
@@ -142,6 +145,10 @@ class AttemptSession:
 
     def submit(self) -> SubmitResult:
         """Close the attempt: save the clocks, write the submission file, score it when the key is at hand."""
+        from doc_check.exercise.load import load_exercise_key
+        from doc_check.exercise.score import score_submission
+        from doc_check.exercise.submission import now_iso, submission_to_json
+
         self.pause()
         submission = self.store.submission(self.attempt.id, submitted=now_iso())
         report, key_error = None, None

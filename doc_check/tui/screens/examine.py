@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from doc_check.analysis.load import load_image
@@ -21,6 +21,7 @@ from doc_check.samples import Sample, load_sample, reference_folder
 from doc_check.store import AttemptClosed
 from doc_check.tui.session import AttemptSession
 from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
+from doc_check.tui.widgets.key_footer import KeyFooter
 from doc_check.tui.widgets.status_line import StatusLine
 from doc_check.tui.widgets.verdict_form import VerdictForm
 from doc_check.viewport import render_view, view_geometry
@@ -106,6 +107,7 @@ class ExamineScreen(Screen):
         self.mrz_text: dict[str, str] = {}
         self._samples: dict[str, Sample] = {}
         self._shown: dict[str, str] = {}
+        self._settled = False
 
     # -- layout -----------------------------------------------------------------------------------------------
 
@@ -121,7 +123,7 @@ class ExamineScreen(Screen):
                 yield StatusLine(id="caption")
                 yield DataTable(id="findings", classes="hidden", cursor_type="row", zebra_stripes=True)
             yield VerdictForm(id="form")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", DataTable)
@@ -129,6 +131,22 @@ class ExamineScreen(Screen):
         self.load_sample()
         self.set_interval(1.0, self.tick)
         self.query_one("#doc", DocumentView).focus()
+        self.set_timer(1.0, self._settle)  # in case no image ever shows (a broken sample, a tiny terminal)
+
+    async def on_document_view_first_frame(self, event: DocumentView.FirstFrame) -> None:
+        if event.view.id == "doc":
+            await self._settle()
+
+    async def _settle(self) -> None:
+        """Once the first document is on screen: decode the sample's other lights, mount the checklist."""
+        if self._settled:
+            return
+        self._settled = True
+        try:
+            self.prefetch(self.sample)
+        except BadInput:
+            pass
+        await self.query_one(VerdictForm).build_checklists()
 
     def on_resize(self, event) -> None:
         narrow = self.size.width < 110
@@ -185,6 +203,8 @@ class ExamineScreen(Screen):
             self.update_caption()
             self.update_status()
             self.refresh_bindings()
+            if not self._settled:
+                self.call_after_refresh(self._settle)
             return
         channels = self.available_channels()
         if self.channel not in channels and channels:
@@ -194,7 +214,8 @@ class ExamineScreen(Screen):
         self.show_image(keep_view=False)
         self.refresh_findings()
         self.refresh_bindings()
-        self.prefetch(sample)
+        if self._settled:  # the first sample's other lights are decoded after its first frame
+            self.prefetch(sample)
 
     def image_path(self, sample: Sample, side: str, channel: str) -> Path | None:
         """The image file of one side under one light, or None if the sample has none."""

@@ -41,6 +41,13 @@ class DocumentView(Widget, can_focus=True):
             super().__init__()
             self.view = view
 
+    class FirstFrame(Message):
+        """A frame showing this view's first image has been composited (the screen can build what waits)."""
+
+        def __init__(self, view: "DocumentView") -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self, mode: str, magnifier: bool = True, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.mode = mode
@@ -52,6 +59,7 @@ class DocumentView(Widget, can_focus=True):
         self.last_render: np.ndarray | None = None
         self._drag: tuple[int, int, tuple[float, float]] | None = None
         self._dragged = False
+        self._first_frame_posted = False
 
     def compose(self) -> ComposeResult:
         if self.mode == "halfcell":
@@ -123,6 +131,9 @@ class DocumentView(Widget, can_focus=True):
             picture.set_array(rendered)
         else:
             picture.image = to_pil(rendered)
+        if not self._first_frame_posted:
+            self._first_frame_posted = True  # callbacks "after refresh" run once the next frame is composited
+            self.call_after_refresh(self.post_message, self.FirstFrame(self))
         if notify:
             self.post_message(self.ViewChanged(self))
 

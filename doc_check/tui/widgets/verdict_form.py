@@ -25,8 +25,9 @@ _ORDER = {ind.id: n for n, ind in enumerate(INDICATORS)}
 class VerdictForm(VerticalScroll):
     """Edits one sample's answer; posts `VerdictForm.Changed` on every change.
 
-    The checklist (seven lists, some thirty indicators) is mounted just after the first frame, so the document
-    shows sooner; until then the ticked indicators are kept in `_ticked`.
+    The checklist (seven lists, some thirty indicators) is mounted when the owner calls `build_checklists`
+    (the examine screen does so once the document's first frame is on screen); until then the ticked indicators
+    are kept in `_ticked`.
     """
 
     class Changed(Message):
@@ -41,6 +42,7 @@ class VerdictForm(VerticalScroll):
         self.sample_id: str | None = None
         self._ticked: set[str] = set()
         self._lists_ready = False
+        self._lists_started = False
 
     def compose(self) -> ComposeResult:
         yield Label("Verdict", classes="form-title")
@@ -54,10 +56,11 @@ class VerdictForm(VerticalScroll):
         yield Label("Note", classes="form-title")
         yield Input(placeholder="what you saw", id="note")
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._build_checklists)
-
-    async def _build_checklists(self) -> None:
+    async def build_checklists(self) -> None:
+        """Mount the indicator checklist (once) and show the ticked indicators in it."""
+        if self._lists_started:
+            return
+        self._lists_started = True
         widgets = []
         for area, items in by_area().items():
             if items:

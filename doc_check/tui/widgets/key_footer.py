@@ -1,0 +1,46 @@
+"""Textual's footer of key bindings, rebuilt at most once per refresh and only when the shown bindings changed."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class KeyFooter(Footer):
+    """A `Footer` that skips redundant rebuilds.
+
+    Textual's footer recomposes (some twenty widgets, about 40 ms) on every "bindings changed" signal: on each
+    focus change and `refresh_bindings()`, several times while a screen starts. This one coalesces the signals of
+    one refresh into one check and recomposes only when the keys, labels or enabled states it shows differ.
+    """
+
+    def __init__(self, *, compact: bool = False, id: str | None = None) -> None:
+        super().__init__(compact=compact, id=id)
+        self._check_pending = False
+        self._shown: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._check_pending:
+            self._check_pending = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    def shown_bindings(self) -> tuple:
+        """What the footer would show: (key, action, description, group, enabled, tooltip) per shown binding."""
+        return tuple(
+            (binding.key, binding.action, binding.description, binding.key_display,
+             binding.group.description if binding.group else None, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+
+    async def _recompose_if_changed(self) -> None:
+        self._check_pending = False
+        if not self.is_attached:
+            return
+        shown = self.shown_bindings()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
