@@ -461,6 +461,11 @@ def _grids(
         cuts = np.flatnonzero(np.diff(xs) > 2.6 * pitch) + 1
         runs = np.split(xs, cuts)
         xs = max(runs, key=len)
+        # a glyph broken in two (a thin stroke lost to blur) gives two blobs under half a pitch apart: one cell
+        same = np.concatenate([[False], np.diff(xs) < 0.5 * pitch])
+        if same.any():
+            cell = np.cumsum(~same) - 1
+            xs = np.bincount(cell, xs) / np.bincount(cell)
         p, first = pitch, float(xs[0])
         # cell indices step by step from neighbour to neighbour: robust to the pitch drifting along the line
         steps = np.maximum(1, np.round(np.diff(xs) / pitch))

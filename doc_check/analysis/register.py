@@ -25,7 +25,8 @@ class Registration:
     size: tuple[int, int]
     """Reference (width, height) in pixels."""
     method: str
-    """``identity`` | ``quad`` | ``features``, plus ``+ecc`` when refined."""
+    """``shift`` | ``quad`` | ``features`` | ``none``, plus ``+edges`` (outline refined to subpixel) or ``+ecc``
+    when refined."""
     score: float
     """Correlation of the warped image with the reference at working scale (-1..1)."""
 
@@ -121,6 +122,85 @@ def find_quad(gray: np.ndarray) -> np.ndarray | None:
     if not candidates:
         return None
     return max(candidates, key=lambda q: cv2.contourArea(q.reshape(-1, 1, 2)))
+
+
+EDGE_SAMPLES = 28
+"""Points sampled along each side of the outline when it is refined."""
+EDGE_WINDOW = 5
+"""Half-width (px) of the step filter that finds the paper's edge across a side."""
+
+
+def _edge_offsets(profiles: np.ndarray, offsets: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per profile (grey along a side's outward normal at ``offsets``): subpixel offset of the paper's edge, and
+    its step strength. The edge is the outermost strong step (a printed frame just inside it can be stronger)."""
+    rows = np.arange(len(profiles))
+    cs = np.concatenate([np.zeros((len(profiles), 1)), np.cumsum(profiles, axis=1)], axis=1)
+    j = np.arange(window, profiles.shape[1] - window + 1)  # a boundary between samples j-1 and j
+    step = (cs[:, j] - cs[:, j - window]) - (cs[:, j + window] - cs[:, j])  # inside minus outside
+    mag = np.abs(step)
+    strong = mag >= 0.5 * mag.max(axis=1, keepdims=True)
+    last = strong.shape[1] - 1 - strong[:, ::-1].argmax(axis=1)  # the outermost strong boundary
+    sign = np.sign(step[rows, last])
+    cols = np.arange(strong.shape[1])[None, :]
+    # the run of strong boundaries of that sign ending at the outermost one: its strongest
+    broken = ~(strong & (np.sign(step) == sign[:, None])) & (cols < last[:, None])
+    start = np.max(np.where(broken, cols, -1), axis=1) + 1
+    run = (cols >= start[:, None]) & (cols <= last[:, None])
+    k = np.where(run, step * sign[:, None], -np.inf).argmax(axis=1)
+    # subpixel: the peak of the fine gradient near that boundary (parabola through three samples)
+    g = (profiles[:, 1:] - profiles[:, :-1]) * -sign[:, None]  # between samples i and i+1, > 0 across the edge
+    lo = np.clip(j[k] - 3, 0, g.shape[1] - 6)
+    i = np.clip(lo + np.stack([g[rows, lo + d] for d in range(6)], axis=1).argmax(axis=1), 1, g.shape[1] - 2)
+    y0, y1, y2 = g[rows, i - 1], g[rows, i], g[rows, i + 1]
+    den = y0 - 2 * y1 + y2
+    safe = np.abs(den) > 1e-6
+    frac = np.where(safe, 0.5 * (y0 - y2) / np.where(safe, den, 1.0), 0.0)
+    return offsets[i] + 0.5 + np.clip(frac, -1.0, 1.0), mag[rows, k] / window
+
+
+def refine_quad(gray: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
+    """A document outline (TL, TR, BR, BL in ``gray``'s pixels, a few pixels off) refined to subpixel corners.
+
+    Each side's edge is found across the side at ``EDGE_SAMPLES`` points, a line is fitted robustly through them,
+    and the corners are the lines' intersections. None when a side has too few clear edge points or the result
+    strays from the given outline.
+    """
+    quad = np.asarray(quad, np.float64).reshape(4, 2)
+    center = quad.mean(axis=0)
+    diag = float(np.linalg.norm(quad[2] - quad[0]))
+    reach = max(6, round(0.012 * diag))
+    offsets = np.arange(-reach - EDGE_WINDOW, reach + EDGE_WINDOW + 1, dtype=np.float64)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        if length < 10:
+            return None
+        d = (b - a) / length
+        n = np.array([-d[1], d[0]])
+        if np.dot((a + b) / 2 - center, n) < 0:
+            n = -n  # outward
+        pts = a + np.linspace(0.1, 0.9, EDGE_SAMPLES)[:, None] * (b - a)
+        xy = (pts[:, None, :] + offsets[None, :, None] * n).astype(np.float32)
+        profiles = cv2.remap(gray, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        pos, strength = _edge_offsets(profiles.astype(np.float64), offsets, EDGE_WINDOW)
+        keep = strength > 0.5 * np.median(strength)
+        if keep.sum() < EDGE_SAMPLES // 2:
+            return None
+        edge = pts[keep] + pos[keep, None] * n
+        lines.append(cv2.fitLine(edge.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel().astype(np.float64))
+    corners = []
+    for i in range(4):  # corner i joins side i-1 and side i
+        (u1, v1, x1, y1), (u2, v2, x2, y2) = lines[i - 1], lines[i]
+        m = np.array([[u1, -u2], [v1, -v2]])
+        if abs(np.linalg.det(m)) < 1e-6:
+            return None
+        t1 = np.linalg.solve(m, [x2 - x1, y2 - y1])[0]
+        corners.append([x1 + t1 * u1, y1 + t1 * v1])
+    out = np.array(corners)
+    if np.abs(out - quad).max() > 0.03 * diag:
+        return None
+    return out
 
 
 _ORB = None
@@ -245,7 +325,8 @@ def _refine_ecc(img_s: np.ndarray, ref_s: np.ndarray, h_small: np.ndarray, model
 def register(
     image: np.ndarray, reference: np.ndarray, *, model: str = "homography", refine: bool = True
 ) -> Registration:
-    """Map a document image onto a reference image: outline quad or ORB features, refined by ECC.
+    """Map a document image onto a reference image: outline quad or ORB features (photos), phase correlation or
+    features (scans); refined by the outline's edges at full resolution (photos) or else by ECC.
 
     ``model`` is ``homography`` (photos: perspective) or ``similarity`` (flat scans: rotation, shift, scale).
     """
@@ -260,6 +341,7 @@ def register(
         return np.linalg.inv(_scale(fr)) @ hs @ _scale(fi)
 
     candidates: list[tuple[float, str, np.ndarray]] = []
+    outlines: dict[int, np.ndarray] = {}  # candidate index -> its outline corners in img_s
     rs_h, rs_w = ref_s.shape
     if model == "homography":
         quad = find_quad(img_s)
@@ -268,6 +350,7 @@ def register(
             for q in (quad, np.roll(quad, 2, axis=0)):  # upright, or turned by 180 degrees
                 hs = cv2.getPerspectiveTransform(q, dst).astype(np.float64)
                 if _plausible(hs, img_s.shape, ref_s.shape):
+                    outlines[len(candidates)] = q
                     candidates.append((_score(img_s, ref_s, hs), "quad", hs))
     else:
         # a flat scan at the reference's scale: find the shift by phase correlation
@@ -276,10 +359,27 @@ def register(
     if not candidates or max(c[0] for c in candidates) < 0.5:
         hs = _features_transform(img_s, ref_s, model)
         if hs is not None and _plausible(hs, img_s.shape, ref_s.shape):
+            if model == "homography":  # the reference's outline seen through the match, to refine like a quad's
+                corners = np.float64([[[0, 0]], [[rs_w - 1, 0]], [[rs_w - 1, rs_h - 1]], [[0, rs_h - 1]]])
+                outlines[len(candidates)] = cv2.perspectiveTransform(corners, np.linalg.inv(hs)).reshape(4, 2)
             candidates.append((_score(img_s, ref_s, hs), "features", hs))
     if not candidates:
         return Registration(np.eye(3), (rw, rh), "none", -1.0)
-    score, method, hs = max(candidates, key=lambda c: c[0])
+    best = max(range(len(candidates)), key=lambda i: candidates[i][0])
+    score, method, hs = candidates[best]
+    if refine and best in outlines:
+        # a photo's outline, refined to subpixel at full resolution, fixes the perspective to a fraction of a pixel
+        # (homography ECC on the page's content is slower and often drifts off by several pixels)
+        fine = refine_quad(gray, outlines[best] / fi)
+        if fine is not None:
+            # the reference's outline: the outer edges of its corner pixels
+            edge = np.float32([[-0.5, -0.5], [rw - 0.5, -0.5], [rw - 0.5, rh - 0.5], [-0.5, rh - 0.5]])
+            h_full = cv2.getPerspectiveTransform(fine.astype(np.float32), edge).astype(np.float64)
+            he = _scale(fr) @ h_full @ np.linalg.inv(_scale(fi))
+            if _plausible(he, img_s.shape, ref_s.shape):
+                s2 = _score(img_s, ref_s, he)
+                if s2 >= score - 0.01:
+                    return Registration(h_full, (rw, rh), method + "+edges", float(s2))
     if refine:
         q = min(1.0, ECC_WIDTH / ref_s.shape[1])
         ref_e = _ecc_small(ref_s, q)

@@ -65,7 +65,8 @@ def _halved(image: np.ndarray, f: float) -> tuple[np.ndarray, float]:
     q = 1.0
     while f / q <= 0.55:
         h, w = image.shape[:2]
-        image = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        # an even crop halves exactly (OpenCV's fast 2x2 average; an odd side would stretch the image slightly)
+        image = cv2.resize(image[: h // 2 * 2, : w // 2 * 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
         q /= 2
     return image, q
 
