@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -45,8 +46,16 @@ def make_app(start=None, participant: str | None = None, db: str | None = None, 
     # NumPy's OpenBLAS starts one spinning thread per core at import; the UI does no linear algebra, and on a
     # busy machine those threads cost about 0.1 s of CPU before the first screen. The user's setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from doc_check.store import Store
-    from doc_check.tui.app import TrainApp, find_exercises
+    # Importing Textual, NumPy and OpenCV makes some 300k long-lived objects, and the cyclic garbage collector
+    # would walk them again and again (about 0.1 s before the first screen). Collect nothing while importing,
+    # then move what the imports made out of the collector's sight.
+    gc.disable()
+    try:
+        from doc_check.store import Store
+        from doc_check.tui.app import TrainApp, find_exercises
+    finally:
+        gc.freeze()
+        gc.enable()
 
     if class_mode:  # `doc-check serve`: many trainees share one database, so no code is remembered
         from doc_check.cli.serve import ClassStore as Store  # noqa: F811

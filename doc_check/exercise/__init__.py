@@ -63,7 +63,35 @@ _SOURCES: dict[str, str] = {
     "summarize": "summary",
 }
 
-__all__ = list(_SOURCES)
+__all__ = [
+    "EXERCISE_FILE",
+    "check_key",
+    "load_exercise",
+    "load_exercise_key",
+    "TOOLS",
+    "Answer",
+    "Exercise",
+    "ExerciseKey",
+    "ExerciseSample",
+    "ScoringPolicy",
+    "Submission",
+    "FORMATS",
+    "write_reports",
+    "IndividualReport",
+    "SampleResult",
+    "Scorer",
+    "score_submission",
+    "score_submissions",
+    "check_submission",
+    "load_submission",
+    "load_submissions",
+    "new_submission",
+    "parse_submission",
+    "submission_to_json",
+    "write_submission",
+    "SummaryReport",
+    "summarize",
+]
 
 
 def __getattr__(name: str) -> Any:
