@@ -67,7 +67,8 @@ def ink_tint(page: Page, *, reference: bool = False) -> float | None:
         if patch is None or patch.size == 0:
             continue
         img = patch.astype(np.float32) + 1.0
-        paper = cv2.morphologyEx(img, cv2.MORPH_CLOSE, k)  # the strokes closed over: the paper and print under them
+        # the strokes closed over: the paper and print under them (closing the 8-bit patch is exact and faster)
+        paper = cv2.morphologyEx(patch, cv2.MORPH_CLOSE, k).astype(np.float32) + 1.0
         t = 1.0 - img / paper
         ink = t[..., 1] > MIN_ABSORPTION
         if ink.sum() < MIN_CORE_PIXELS // 4:

@@ -356,6 +356,31 @@ def register(
         # a flat scan at the reference's scale: find the shift by phase correlation
         hs = _phase_shift(img_s, ref_s)
         candidates.append((_score(img_s, ref_s, hs), "shift", hs))
+    def by_edges(i: int) -> Registration | None:
+        """Candidate ``i`` with its outline refined to subpixel at full resolution (photos), if that fits as well."""
+        fine = refine_quad(gray, outlines[i] / fi)
+        if fine is None:
+            return None
+        # the reference's outline: the outer edges of its corner pixels
+        edge = np.float32([[-0.5, -0.5], [rw - 0.5, -0.5], [rw - 0.5, rh - 0.5], [-0.5, rh - 0.5]])
+        h_full = cv2.getPerspectiveTransform(fine.astype(np.float32), edge).astype(np.float64)
+        he = _scale(fr) @ h_full @ np.linalg.inv(_scale(fi))
+        if not _plausible(he, img_s.shape, ref_s.shape):
+            return None
+        s2 = _score(img_s, ref_s, he)
+        if s2 < candidates[i][0] - 0.01:
+            return None
+        return Registration(h_full, (rw, rh), candidates[i][1] + "+edges", float(s2))
+
+    # a photo's outline, refined to subpixel, fixes the perspective to a fraction of a pixel (homography ECC on
+    # the page's content is slower and often drifts off by several pixels): when it fits, no feature matching
+    refined: Registration | None = None
+    first = -1
+    if refine and outlines:
+        first = max(outlines, key=lambda i: candidates[i][0])
+        refined = by_edges(first)
+        if refined is not None and refined.score >= 0.5:
+            return refined
     if not candidates or max(c[0] for c in candidates) < 0.5:
         hs = _features_transform(img_s, ref_s, model)
         if hs is not None and _plausible(hs, img_s.shape, ref_s.shape):
@@ -368,18 +393,9 @@ def register(
     best = max(range(len(candidates)), key=lambda i: candidates[i][0])
     score, method, hs = candidates[best]
     if refine and best in outlines:
-        # a photo's outline, refined to subpixel at full resolution, fixes the perspective to a fraction of a pixel
-        # (homography ECC on the page's content is slower and often drifts off by several pixels)
-        fine = refine_quad(gray, outlines[best] / fi)
-        if fine is not None:
-            # the reference's outline: the outer edges of its corner pixels
-            edge = np.float32([[-0.5, -0.5], [rw - 0.5, -0.5], [rw - 0.5, rh - 0.5], [-0.5, rh - 0.5]])
-            h_full = cv2.getPerspectiveTransform(fine.astype(np.float32), edge).astype(np.float64)
-            he = _scale(fr) @ h_full @ np.linalg.inv(_scale(fi))
-            if _plausible(he, img_s.shape, ref_s.shape):
-                s2 = _score(img_s, ref_s, he)
-                if s2 >= score - 0.01:
-                    return Registration(h_full, (rw, rh), method + "+edges", float(s2))
+        done = refined if best == first else by_edges(best)
+        if done is not None:
+            return done
     if refine:
         q = min(1.0, ECC_WIDTH / ref_s.shape[1])
         ref_e = _ecc_small(ref_s, q)
