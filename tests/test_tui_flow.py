@@ -340,3 +340,47 @@ async def test_graphics_renderers_get_views_at_their_pixel_size(project, mode: s
         assert doc.last_render.shape[:2] == (doc.size.height * ch, doc.size.width * cw)
         assert type(doc.query_one("#picture")).__name__ in ("Image", "SixelImage", "TGPImage")
         assert doc.zoom == pytest.approx(1.5)
+
+
+async def test_first_frame_then_checklist_and_footer_keys(project) -> None:
+    """The document comes first; the checklist follows it, and the footer is rebuilt only when its keys change."""
+    from textual.widgets import SelectionList
+    from textual.widgets._footer import FooterKey
+
+    from doc_check.indicators import by_area
+    from doc_check.tui.widgets.key_footer import KeyFooter
+
+    exercise, store = project
+    app = TrainApp(store, [exercise], start=exercise, participant="T07", image_mode="halfcell", clock=FakeClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ExamineScreen)
+        for _ in range(500):
+            if screen.ready:
+                break
+            await pilot.pause(0.01)
+        assert screen.ready
+        assert screen.query_one("#doc", DocumentView).last_render is not None
+        expected = {f"area-{area}" for area, items in by_area().items() if items}
+        assert {sel.id for sel in screen.query(SelectionList)} == expected
+        form = screen.query_one(VerdictForm)
+        form.toggle_indicator("print.erasure")  # the mounted checklist records ticks as before
+        await pilot.pause()
+        assert "print.erasure" in form.current().indicators
+
+        footer = screen.query_one(KeyFooter)
+        keys = list(footer.query(FooterKey))
+        assert {"w", "u", "i", "x"} <= {k.key for k in keys}
+        screen.refresh_bindings()
+        screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert list(footer.query(FooterKey)) == keys  # nothing changed: the same key widgets
+        screen.query_one("#note").focus()  # the document's pan keys leave the footer
+        await pilot.pause()
+        await pilot.pause()
+        assert "left" not in {k.key for k in footer.query(FooterKey)}
+        screen.query_one("#doc", DocumentView).focus()
+        await pilot.pause()
+        await pilot.pause()
+        assert "left" in {k.key for k in footer.query(FooterKey)}

@@ -31,20 +31,31 @@ def app_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return make
 
 
+async def examine_ready(pilot) -> None:
+    """Wait until the examine screen has mounted what it adds after its first frame (the checklist)."""
+    for _ in range(500):
+        if getattr(pilot.app.screen, "ready", False):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the examine screen never became ready")
+
+
 def test_picker(snap_compare, app_factory) -> None:
     assert snap_compare(app_factory(start=False), terminal_size=SIZE)
 
 
 def test_examine_white(snap_compare, app_factory) -> None:
-    assert snap_compare(app_factory(), terminal_size=SIZE)
+    assert snap_compare(app_factory(), run_before=examine_ready, terminal_size=SIZE)
 
 
 def test_examine_uv_zoomed_with_reference(snap_compare, app_factory) -> None:
-    assert snap_compare(app_factory(), press=["u", "plus", "plus", "r", "_"], terminal_size=SIZE)
+    assert snap_compare(app_factory(), run_before=examine_ready, press=["u", "plus", "plus", "r", "_"],
+                        terminal_size=SIZE)
 
 
 def test_mrz_tool(snap_compare, app_factory) -> None:
     async def type_mrz(pilot) -> None:
+        await examine_ready(pilot)  # the MRZ tool opens over the whole examine screen, checklist included
         await pilot.press("m")
         await pilot.pause()
         area = pilot.app.screen.query_one("#mrz-input")
@@ -57,6 +68,7 @@ def test_mrz_tool(snap_compare, app_factory) -> None:
 
 def test_feedback(snap_compare, app_factory) -> None:
     async def answer_and_submit(pilot) -> None:
+        await examine_ready(pilot)
         screen = pilot.app.screen
         form = screen.query_one(VerdictForm)
         for verdict, inds in (("genuine", []), ("forged", ["print.erasure", "mrz.format"]), ("genuine", [])):

@@ -108,6 +108,8 @@ class ExamineScreen(Screen):
         self._samples: dict[str, Sample] = {}
         self._shown: dict[str, str] = {}
         self._settled = False
+        self.ready = False
+        """True once the first document is on screen and the parts mounted after it (the checklist) are in place."""
 
     # -- layout -----------------------------------------------------------------------------------------------
 
@@ -147,6 +149,7 @@ class ExamineScreen(Screen):
         except BadInput:
             pass
         await self.query_one(VerdictForm).build_checklists()
+        self.ready = True
 
     def on_resize(self, event) -> None:
         narrow = self.size.width < 110

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeyFooter(Footer):
@@ -18,6 +20,14 @@ class KeyFooter(Footer):
         super().__init__(compact=compact, id=id)
         self._check_pending = False
         self._shown: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        # Each key's `compact` watcher adds the "-compact" class once mounted, which restyles every key a second
+        # time; the keys are given the class before they are mounted instead (the same look, half the styling).
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
