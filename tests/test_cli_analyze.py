@@ -100,3 +100,20 @@ def test_too_many_pixels_is_refused(tmp_path: Path) -> None:
     result = run("--json", "--max-pixels", "1000", str(a / "front_visible.jpg"))
     assert result.exit_code == 2
     assert "too large" in json.loads(result.stdout)["error"]
+
+
+def test_workers_get_one_blas_thread_unless_the_user_chose(monkeypatch) -> None:
+    """Spawned workers inherit OPENBLAS_NUM_THREADS=1; a user's own setting is kept and nothing is left behind."""
+    import os
+
+    from doc_check.analysis.analyze import BLAS_THREAD_VARS, _one_blas_thread
+
+    for var in BLAS_THREAD_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    with _one_blas_thread():
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+        assert os.environ["MKL_NUM_THREADS"] == "1"
+        assert os.environ["OMP_NUM_THREADS"] == "3"
+    assert "OPENBLAS_NUM_THREADS" not in os.environ and "MKL_NUM_THREADS" not in os.environ
+    assert os.environ["OMP_NUM_THREADS"] == "3"
