@@ -173,3 +173,30 @@ def test_missing_reference_skips_feature_checks(fresh, tmp_path) -> None:
     assert any(f.status == "skip" for f in report.findings)
     assert not any(f.indicator.startswith("uv.") and f.status != "skip" for f in report.findings)
     assert np.all([f.status != "fail" for f in report.findings if not f.indicator.startswith(("mrz", "doc"))])
+
+
+def _printed_line(text: str, cap: float = 20.0, blur: float = 0.8) -> tuple[np.ndarray, float, float]:
+    """A VIZ line drawn in the data typeface as the reader sees it (ink 0..1), with its left edge and baseline."""
+    import cv2
+
+    from doc_check.analysis import checks_viz
+    from doc_check.specimen import guilloche
+
+    canvas = np.zeros((int(cap * 2.2), int(cap * (len(text) + 2))), np.uint8)
+    left, base = 10.0, cap * 1.5
+    guilloche.text(canvas, text, left, base, cap, face=checks_viz.FACE, weight=checks_viz.WEIGHT)
+    ink = cv2.GaussianBlur(canvas.astype(np.float32) / 255.0, (0, 0), blur)
+    return ink, left, base
+
+
+def test_viz_reading_finds_one_changed_digit_and_a_longer_name() -> None:
+    from doc_check.analysis.checks_viz import glyph_count, read_against
+
+    ink, left, base = _printed_line("01 FEB 1983")
+    assert read_against(ink, left, base, 20.0, "01 FEB 1983") == []
+    wrong = read_against(ink, left, base, 20.0, "01 FEB 1990")
+    assert wrong and {i for i, _, _ in wrong} <= {9, 10} and wrong[0][2] in "83"
+    ink, left, base = _printed_line("TUDRIAKSTROM")
+    assert glyph_count(ink, left, base, 20.0) >= 11  # the MRZ's DYSTANDER has 9 letters: 2 more count as different
+    ink, left, base = _printed_line("DYSTANDER")
+    assert abs(glyph_count(ink, left, base, 20.0) - 9) <= 1

@@ -29,6 +29,17 @@ CLEAR = 0.75
 CLEAR_ALONE = 0.88
 MARGIN_ALONE = 0.35
 """The same when a character cell is judged on its own, without its neighbours (stricter: narrow cells mislead)."""
+CLEAR_READABLE = 0.75
+MARGIN_READABLE = 0.2
+"""The same in a field that otherwise reads well (most cells match their expected glyph at ``READABLE`` or more):
+its cells sit where the print is, so a clearly better other glyph is a changed character (an altered date digit
+scores about 0.85 as the new digit and 0.55 as the MRZ's, where a genuine cell's best other glyph beats its own by
+a few hundredths at most)."""
+READABLE = 0.8
+"""Median match of a field's cells with their expected glyphs above which the field counts as well read."""
+COUNT_SLACK = 2
+"""How many more glyphs than the MRZ's value has a printed name may show before it counts as different (a glyph
+may break in two; fewer is no sign: neighbouring capitals often touch)."""
 DIGITS = string.digits
 LETTERS = string.ascii_uppercase
 
@@ -118,6 +129,52 @@ def _in_context(
     return float(cv2.matchTemplate(rendered, window, cv2.TM_CCOEFF_NORMED).max())
 
 
+def _own_scores(ink: np.ndarray, left_px: float, y0: int, y1: int, base: int, cap: int, cap_px: float, pad: int,
+                expected: str) -> list[float]:
+    """Match of each letter or digit cell with its expected glyph, cells following the print as ``read_against``."""
+    adv = [a * cap_px for a in _advances(expected)]
+    out = []
+    drift = 0
+    for i, ch in enumerate(expected):
+        if ch not in DIGITS and ch not in LETTERS:
+            continue
+        xa = int(round(left_px + adv[i])) + drift
+        xb = int(round(left_px + adv[i + 1])) + drift
+        cell = ink[y0:y1, max(0, xa) : max(0, xb)]
+        if cell.size == 0 or cell.shape[1] < 2:
+            continue
+        own, shift = _score(cell, ch, cap, base, pad)
+        if own >= FOLLOW:
+            drift += shift
+        out.append(own)
+    return out
+
+
+def glyph_count(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: float) -> int:
+    """Glyphs of the text run printed from ``left_px``: ink blobs of a glyph's size standing on the baseline, the
+    run ending at the first gap wider than a capital (background print beyond it is not counted)."""
+    y0 = max(0, int(round(baseline_px - 1.15 * cap_px)))
+    y1 = min(ink.shape[0], int(round(baseline_px + 0.15 * cap_px)))
+    band = (ink[y0:y1] > 0.5).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    base = baseline_px - y0
+    blobs = sorted(
+        (stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH])
+        for i in range(1, n)
+        if 0.5 * cap_px <= stats[i, cv2.CC_STAT_HEIGHT] <= 1.2 * cap_px
+        and stats[i, cv2.CC_STAT_WIDTH] <= 1.3 * cap_px
+        and abs(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] - base) <= 0.25 * cap_px
+    )
+    count, end = 0, left_px
+    for x0, x1 in blobs:
+        if x1 <= end:
+            continue
+        if x0 - end > cap_px:
+            break
+        count, end = count + 1, max(end, x1)
+    return count
+
+
 def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: float, expected: str) -> list[tuple[int, str, str]]:
     """Characters of ``expected`` that the printed line does not show: (index, expected, best other candidate).
 
@@ -133,6 +190,9 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
     base = int(round(baseline_px)) - y0
     wrong = []
     drift = 0
+    owns = _own_scores(ink, left_px, y0, y1, base, cap, cap_px, pad, expected)
+    readable = len(owns) >= 3 and float(np.median(owns)) >= READABLE
+    clear_alone, margin_alone = (CLEAR_READABLE, MARGIN_READABLE) if readable else (CLEAR_ALONE, MARGIN_ALONE)
     for i, ch in enumerate(expected):
         pool = DIGITS if ch in DIGITS else LETTERS if ch in LETTERS else None
         if pool is None:
@@ -159,7 +219,7 @@ def read_against(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: fl
                 m, _ = _score(cell, c, cap, base, pad, cell_flat)
                 if m > alone:
                     alone_c, alone = c, m
-        if alone_c != ch and alone >= CLEAR_ALONE and alone - own > MARGIN_ALONE:
+        if alone_c != ch and alone >= clear_alone and alone - own > margin_alone:
             wrong.append((i, ch, alone_c))
             continue
         # ... or, not convincing alone: judge the character in context, its neighbours drawn as expected around it
@@ -217,6 +277,13 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
         ink = np.clip((paper - crop.astype(np.float32)) / max(paper - dark, 1.0), 0, 1).astype(np.float32)
         wrong = read_against(ink, left_mm * FIELD_PX_PER_MM, baseline_mm * FIELD_PX_PER_MM, cap_mm * FIELD_PX_PER_MM, expected)
         label = field.replace("_", " ")
+        letters = sum(c in LETTERS for c in expected)
+        # a longer printed name (an MRZ may abbreviate given names to initials: those are not compared)
+        if not wrong and letters and set(expected) <= set(LETTERS + " ") and min(map(len, expected.split())) > 1:
+            seen = glyph_count(ink, left_mm * FIELD_PX_PER_MM - 2, baseline_mm * FIELD_PX_PER_MM, cap_mm * FIELD_PX_PER_MM)
+            if seen - letters >= COUNT_SLACK:
+                out.append(Finding(indicator, "fail", f"printed {label} differs from the MRZ's {expected!r} ({seen} letters printed where the MRZ gives {letters})", region, page.side, "visible"))
+                continue
         if wrong:
             i, ch, other = wrong[0]
             seen = "nothing" if other == " " else repr(other)
