@@ -200,3 +200,14 @@ def test_viz_reading_finds_one_changed_digit_and_a_longer_name() -> None:
     assert glyph_count(ink, left, base, 20.0) >= 11  # the MRZ's DYSTANDER has 9 letters: 2 more count as different
     ink, left, base = _printed_line("DYSTANDER")
     assert abs(glyph_count(ink, left, base, 20.0) - 9) <= 1
+
+
+def test_erasure_patch_glow_separates_an_erased_field(pages) -> None:
+    from doc_check.analysis.checks_print import ERASURE_MIN_PATCH, _uv_patch_glow
+
+    erased = _uv_patch_glow(pages["erasure"], "viz.surname")
+    assert erased > ERASURE_MIN_PATCH
+    genuine = pages["genuine"]
+    fields = [n for n in genuine.layout.boxes if n.startswith("viz.")]
+    assert max(_uv_patch_glow(genuine, n) for n in fields) < ERASURE_MIN_PATCH / 2
+    assert max(_uv_patch_glow(pages["erasure"], n) for n in fields if n != "viz.surname") < ERASURE_MIN_PATCH
