@@ -211,3 +211,14 @@ def test_erasure_patch_glow_separates_an_erased_field(pages) -> None:
     fields = [n for n in genuine.layout.boxes if n.startswith("viz.")]
     assert max(_uv_patch_glow(genuine, n) for n in fields) < ERASURE_MIN_PATCH / 2
     assert max(_uv_patch_glow(pages["erasure"], n) for n in fields if n != "viz.surname") < ERASURE_MIN_PATCH
+
+
+@pytest.mark.parametrize(("sample", "erased"), [("6MZDPM", False), ("75V5MD", False), ("ZUA7EA", True)])
+def test_erasure_on_committed_visas(sample: str, erased: bool) -> None:
+    """A visa's sex field lies over the UV emblem: genuine 200 dpi scans must not fail there; a real erasure must."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "samples" / sample
+    report = analyze_sample(folder, only=frozenset({"print.erasure"}))
+    failing = [f for f in report.findings if f.indicator == "print.erasure" and f.status == "fail"]
+    assert bool(failing) is erased, [f.message for f in failing]
