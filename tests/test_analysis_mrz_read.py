@@ -203,3 +203,40 @@ def test_locator_finds_zone_in_both_orientations():
 def test_rejects_non_image_arrays():
     with pytest.raises(ValueError):
         read_mrz(np.zeros((4, 4, 4, 4), np.uint8))
+
+
+def test_one_sided_exemplars_do_not_overturn_a_certain_glyph():
+    """A visa's optional data read '1' for certain stays '1' though the document's only 1/I exemplars are I's."""
+    from doc_check.analysis.mrz_read import _settle_lookalikes
+    from doc_check.mrz import detect
+
+    lines = ["V<UTOBRUMAT<<FIGUAN<<<<<<<<<<<<<<<<<<<<<<<<<", "V406069119ITA8909279M2708045777400781<<<<<<<"]
+    layout = detect(lines)
+    chars = "".join(lines)
+    probs = np.zeros((len(chars), len(ALPHABET)), np.float32)
+    probs[np.arange(len(chars)), [ALPHABET.index(c) for c in chars]] = 1.0
+    patches = np.zeros((len(chars), 280), np.float32)
+    patches[:, 0] = 1.0  # every glyph alike: the exemplar distances alone would turn each 1 into an I
+    out, _ = _settle_lookalikes(lines, patches, probs, layout)
+    assert [out[1][c] for c in (7, 8, 36)] == ["1", "1", "1"]
+    unsure = probs.copy()
+    unsure[44 + 36] = 0.0
+    unsure[44 + 36, ALPHABET.index("1")], unsure[44 + 36, ALPHABET.index("I")] = 0.6, 0.4
+    out, _ = _settle_lookalikes(lines, patches, unsure, layout)
+    assert out[1][36] == "I"  # an unsure glyph does take the reading of the exemplars
+
+
+def test_exemplar_patches_keep_a_glyph_height_across_lines():
+    """Two identical glyphs on lines whose bands were fitted to glyphs of different heights: patches cut to each
+    line's band differ, patches cut with one band height for the zone are alike (the height is kept)."""
+    from doc_check.analysis.locate import LineGrid
+    from doc_check.analysis.mrz_read import _exemplar_patches
+
+    image = np.full((120, 200), 230, np.uint8)
+    for base in (50, 100):  # one ring-shaped glyph 20 px tall on each line, baseline at `base`
+        cv2.ellipse(image, (60, base - 10), (7, 10), 0, 0, 360, 20, 3)
+    grids = (LineGrid((60.0, 84.0), 30.0, 50.0, 24.0), LineGrid((60.0, 84.0), 77.0, 100.0, 24.0))
+    per_line = np.concatenate([cell_patches(image, g) for g in grids])
+    common = _exemplar_patches(image, grids, per_line)
+    assert np.linalg.norm(per_line[0] - per_line[2]) > 0.15
+    assert np.linalg.norm(common[0] - common[2]) < 0.5 * np.linalg.norm(per_line[0] - per_line[2])

@@ -109,7 +109,7 @@ def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[
     _, turned, crop, grids, patches, probs, best = readings[0]
     rotation = (zone.rotation + (180 if turned else 0)) % 360
     out = []
-    cand = _finish(grids, patches, probs, best, today, rotation, zone.region)
+    cand = _finish(grids, patches, probs, best, today, rotation, zone.region, _exemplar_patches(crop, grids, patches))
     if cand is not None:
         out.append(cand)
     if len(grids) == 2 and (cand is None or not cand.fixed.result.valid):
@@ -117,10 +117,24 @@ def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[
         other = tuple(_resize_grid(g, 36 if n == 44 else 44) for g in grids)
         patches = np.concatenate([cell_patches(crop, g) for g in other])
         probs, best = clf.classify(patches)
-        alt = _finish(other, patches, probs, best, today, rotation, zone.region)
+        alt = _finish(other, patches, probs, best, today, rotation, zone.region, _exemplar_patches(crop, other, patches))
         if alt is not None and alt.fixed.result.valid:
             out.append(alt)
     return out
+
+
+def _exemplar_patches(crop: np.ndarray, grids: tuple[LineGrid, ...], patches: np.ndarray) -> np.ndarray:
+    """Cell patches cut with one band height for every line of the zone (each on its own baseline), for comparing
+    glyphs across lines: each line's band is fitted to its own glyphs, so a line of digits printed taller than the
+    capitals (as OCR-B draws them) gets a taller band, and patches cut to it would make a 0 there look like an O of
+    a line of capitals. With one height, a glyph's height relative to the other lines' glyphs is kept."""
+    if len(grids) < 2:
+        return patches
+    height = float(np.mean([g.bottom - g.top for g in grids]))
+    if all(abs((g.bottom - g.top) - height) < 0.02 * height for g in grids):
+        return patches
+    same = tuple(LineGrid(g.centers, g.bottom - height, g.bottom, g.pitch, g.tilt) for g in grids)
+    return np.concatenate([cell_patches(crop, g) for g in same])
 
 
 def _resize_grid(g: LineGrid, n: int) -> LineGrid:
@@ -145,6 +159,7 @@ def _finish(
     today: date | None,
     rotation: int,
     region: tuple[int, int, int, int],
+    exemplars: np.ndarray,
 ) -> _Candidate | None:
     """Turn classified cells into lines, settle letter-or-digit look-alikes per document, repair, score."""
     chars = [ALPHABET[i] for i in best]
@@ -158,9 +173,15 @@ def _finish(
     layout = detect(raw_list)
     if layout is None:
         return None
-    raw_list = _settle_lookalikes(raw_list, patches, probs, layout)
+    raw_list, settled = _settle_lookalikes(raw_list, exemplars, probs, layout)
     raw = tuple(raw_list)
-    fixed = _by_all_checks(_repair_unless_certain(raw, probs, today), layout, probs, today)
+    # a look-alike this document's own glyphs decide clearly counts as read for certain: check digits do not
+    # overturn it (a planted check-digit error stays visible)
+    sure = probs.copy()
+    for i, ch in settled:
+        sure[i] = 0.0
+        sure[i, _INDEX[ch]] = 1.0
+    fixed = _by_all_checks(_repair_unless_certain(raw, sure, today), layout, sure, today)
     confs = []
     pos = 0
     for n in sizes:
@@ -243,22 +264,31 @@ def _by_all_checks(fixed: Repair, layout, probs: np.ndarray, today: date | None)
     return fixed
 
 
-def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray, layout) -> list[str]:
+def _settle_lookalikes(
+    lines: list[str], patches: np.ndarray, probs: np.ndarray, layout
+) -> tuple[list[str], list[tuple[int, str]]]:
     """In letter-or-digit fields, decide 0/O, 1/I, 5/S, 8/B, 2/Z, 6/G by this document's own glyphs.
 
     Positions whose field class makes the reading certain (dates and check digits are digits; codes and names
     are letters) give exemplars of how this printer draws each glyph. An ambiguous glyph takes the reading of
     the nearer exemplar set; with exemplars of one reading only, it takes that reading when it is as close to
     them as this document's glyphs of one kind are to each other (else the classifier's reading stands).
+    Also returns the positions (flat index, reading) decided clearly: the nearer set at most 0.6 times as far.
     """
     classes = char_classes(layout)
     if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
-        return lines
+        return lines, []
     flat_cls = [c for row in classes for c in row]
     flat_chr = [c for line in lines for c in line]
     out = list(flat_chr)
     index = {ch: i for i, ch in enumerate(ALPHABET)}
     scale = _same_glyph_scale(flat_chr, flat_cls, patches)
+    settled: list[tuple[int, str]] = []
+
+    def unsure(i: int, digit: str, letter: str) -> bool:
+        # exemplars do not overturn a glyph the classifier is sure of (a clear 1 among a document's I's stays a 1)
+        return min(probs[i, index[digit]], probs[i, index[letter]]) >= 0.01
+
     for digit, letter in _PAIRS:
         pair = {digit, letter}
         digit_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls)) if k == "digit" and c in pair]
@@ -270,19 +300,22 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
             i
             for i, (c, k) in enumerate(zip(flat_chr, flat_cls))
             if k == "alnum" and c in pair and probs[i, index[digit]] + probs[i, index[letter]] > 0.6
+            and unsure(i, digit, letter)
         ]
         for i in todo:
             dd = _nearest(patches, i, digit_ix)
             dl = _nearest(patches, i, letter_ix)
             if digit_ix and letter_ix:
                 out[i] = digit if dd < dl else letter
+                if min(dd, dl) <= 0.6 * max(dd, dl):
+                    settled.append((i, out[i]))
             elif scale is not None and min(dd, dl) <= 1.6 * scale:
                 out[i] = digit if digit_ix else letter
     result, pos = [], 0
     for line in lines:
         result.append("".join(out[pos : pos + len(line)]))
         pos += len(line)
-    return result
+    return result, settled
 
 
 def _nearest(patches: np.ndarray, i: int, among: list[int]) -> float:
