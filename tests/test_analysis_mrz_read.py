@@ -217,12 +217,12 @@ def test_one_sided_exemplars_do_not_overturn_a_certain_glyph():
     probs[np.arange(len(chars)), [ALPHABET.index(c) for c in chars]] = 1.0
     patches = np.zeros((len(chars), 280), np.float32)
     patches[:, 0] = 1.0  # every glyph alike: the exemplar distances alone would turn each 1 into an I
-    out, _ = _settle_lookalikes(lines, patches, probs, layout)
+    out = _settle_lookalikes(lines, patches, probs, layout)
     assert [out[1][c] for c in (7, 8, 36)] == ["1", "1", "1"]
     unsure = probs.copy()
     unsure[44 + 36] = 0.0
     unsure[44 + 36, ALPHABET.index("1")], unsure[44 + 36, ALPHABET.index("I")] = 0.6, 0.4
-    out, _ = _settle_lookalikes(lines, patches, unsure, layout)
+    out = _settle_lookalikes(lines, patches, unsure, layout)
     assert out[1][36] == "I"  # an unsure glyph does take the reading of the exemplars
 
 

@@ -173,15 +173,9 @@ def _finish(
     layout = detect(raw_list)
     if layout is None:
         return None
-    raw_list, settled = _settle_lookalikes(raw_list, exemplars, probs, layout)
+    raw_list = _settle_lookalikes(raw_list, exemplars, probs, layout)
     raw = tuple(raw_list)
-    # a look-alike this document's own glyphs decide clearly counts as read for certain: check digits do not
-    # overturn it (a planted check-digit error stays visible)
-    sure = probs.copy()
-    for i, ch in settled:
-        sure[i] = 0.0
-        sure[i, _INDEX[ch]] = 1.0
-    fixed = _by_all_checks(_repair_unless_certain(raw, sure, today), layout, sure, today)
+    fixed = _by_all_checks(_repair_unless_certain(raw, probs, today), layout, probs, today)
     confs = []
     pos = 0
     for n in sizes:
@@ -264,26 +258,22 @@ def _by_all_checks(fixed: Repair, layout, probs: np.ndarray, today: date | None)
     return fixed
 
 
-def _settle_lookalikes(
-    lines: list[str], patches: np.ndarray, probs: np.ndarray, layout
-) -> tuple[list[str], list[tuple[int, str]]]:
+def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray, layout) -> list[str]:
     """In letter-or-digit fields, decide 0/O, 1/I, 5/S, 8/B, 2/Z, 6/G by this document's own glyphs.
 
     Positions whose field class makes the reading certain (dates and check digits are digits; codes and names
     are letters) give exemplars of how this printer draws each glyph. An ambiguous glyph takes the reading of
     the nearer exemplar set; with exemplars of one reading only, it takes that reading when it is as close to
     them as this document's glyphs of one kind are to each other (else the classifier's reading stands).
-    Also returns the positions (flat index, reading) decided clearly: the nearer set at most 0.6 times as far.
     """
     classes = char_classes(layout)
     if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
-        return lines, []
+        return lines
     flat_cls = [c for row in classes for c in row]
     flat_chr = [c for line in lines for c in line]
     out = list(flat_chr)
     index = {ch: i for i, ch in enumerate(ALPHABET)}
     scale = _same_glyph_scale(flat_chr, flat_cls, patches)
-    settled: list[tuple[int, str]] = []
 
     def unsure(i: int, digit: str, letter: str) -> bool:
         # exemplars do not overturn a glyph the classifier is sure of (a clear 1 among a document's I's stays a 1)
@@ -307,15 +297,13 @@ def _settle_lookalikes(
             dl = _nearest(patches, i, letter_ix)
             if digit_ix and letter_ix:
                 out[i] = digit if dd < dl else letter
-                if min(dd, dl) <= 0.6 * max(dd, dl):
-                    settled.append((i, out[i]))
             elif scale is not None and min(dd, dl) <= 1.6 * scale:
                 out[i] = digit if digit_ix else letter
     result, pos = [], 0
     for line in lines:
         result.append("".join(out[pos : pos + len(line)]))
         pos += len(line)
-    return result, settled
+    return result
 
 
 def _nearest(patches: np.ndarray, i: int, among: list[int]) -> float:
