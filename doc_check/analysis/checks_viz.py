@@ -134,6 +134,15 @@ def _in_context(
     return float(cv2.matchTemplate(rendered, window, cv2.TM_CCOEFF_NORMED).max())
 
 
+def _printed_cell(ink: np.ndarray, adv: list[float], left_px: float, drift: int, i: int, y0: int,
+                  y1: int) -> tuple[int, int, np.ndarray]:
+    """The i-th character cell of a printed line (shifted by ``drift`` pixels): its left and right x and its ink
+    between rows ``y0`` and ``y1``."""
+    xa = int(round(left_px + adv[i])) + drift
+    xb = int(round(left_px + adv[i + 1])) + drift
+    return xa, xb, ink[y0:y1, max(0, xa) : max(0, xb)]
+
+
 def _own_scores(ink: np.ndarray, adv: list[float], left_px: float, y0: int, y1: int, base: int, cap: int, pad: int,
                 expected: str) -> list[float]:
     """Match of each letter or digit cell (x offsets ``adv``) with its expected glyph, cells following the print
@@ -143,9 +152,7 @@ def _own_scores(ink: np.ndarray, adv: list[float], left_px: float, y0: int, y1: 
     for i, ch in enumerate(expected):
         if ch not in DIGITS and ch not in LETTERS:
             continue
-        xa = int(round(left_px + adv[i])) + drift
-        xb = int(round(left_px + adv[i + 1])) + drift
-        cell = ink[y0:y1, max(0, xa) : max(0, xb)]
+        xa, xb, cell = _printed_cell(ink, adv, left_px, drift, i, y0, y1)
         if cell.size == 0 or cell.shape[1] < 2:
             continue
         own, shift = _score(cell, ch, cap, base, pad)
@@ -234,9 +241,7 @@ def read_against(
         pool = DIGITS if ch in DIGITS else LETTERS if ch in LETTERS else None
         if pool is None:
             continue
-        xa = int(round(left_px + adv[i])) + drift
-        xb = int(round(left_px + adv[i + 1])) + drift
-        cell = ink[y0:y1, max(0, xa) : max(0, xb)]
+        xa, xb, cell = _printed_cell(ink, adv, left_px, drift, i, y0, y1)
         if cell.size == 0 or cell.shape[1] < 2:
             continue
         if ink[y0:y1, max(0, xa - 2 * pad) : max(0, xb + 2 * pad)].max(initial=0.0) < 0.3:
