@@ -5,6 +5,7 @@ Update after an intended change with `pytest tests/test_tui_snapshots.py --snaps
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ def app_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def make(start: bool = True) -> TrainApp:
         store = Store(Path("train.sqlite"))
         return TrainApp(store, [exercise], start=exercise if start else None, participant="T01",
-                        image_mode="halfcell", clock=lambda: 5000.0)
+                        image_mode="halfcell", clock=lambda: 5000.0,
+                        today=lambda: date(2026, 11, 28))
 
     return make
 

@@ -14,8 +14,12 @@ EMBLEM_MIN_CONTRAST = 0.4
 """The UV emblem's contrast, relative to the reference's, below which it counts as missing."""
 EMBLEM_MIN_CORRELATION = 0.35
 """Shape agreement with the reference emblem below which the emblem counts as wrong."""
-FIBRE_TOPHAT = 40
-"""Grey levels a fibre must glow above its surroundings under UV."""
+FIBRE_CHROMA = 30
+"""Grey levels by which a fibre's coloured glow must exceed the surrounding paper's, in the most excited colour
+channel over the least (the fibres fluoresce red, blue and green-yellow; a copy's bright paper showing between
+dark print lines rises in every channel alike). Between the genuine and the copied levels (about 45-80 and
+below 40 at 150-300 dpi scans) and unmoved by OpenCV 5.0 -> 5.1 (a plain brightness top-hat was not: print
+edges on a colour copy's glowing paper crossed 40 grey levels 17 times on 5.0 and 45 on 5.1)."""
 FIBRES_MIN_SHARE = {"scan": 0.25, "photo": 0.04}
 """Share of the reference's fibre count below which fibres count as missing (a photo's blur and noise hide many)."""
 
@@ -78,12 +82,33 @@ def count_fibres(page: Page, *, reference: bool = False) -> int:
     return page.memo(("fibres",), lambda: _count_fibres(page, reference=reference), reference=reference)
 
 
+def fibre_signal(uv: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Coloured glow above the local paper: per-channel top-hat, most excited channel minus least.
+
+    Parameters
+    ----------
+    uv : (H, W, 3) uint8 BGR image under UV light (a grey (H, W) image has no colour and gives zeros).
+    px_per_mm : the image's resolution.
+
+    Returns
+    -------
+    (H, W) uint8 signal in grey levels.
+    """
+    if uv.dtype != np.uint8:
+        raise ValueError(f"fibre_signal needs a uint8 image, got {uv.dtype}")
+    if uv.ndim == 2:
+        return np.zeros_like(uv)
+    k = int(round(px_per_mm * 1.5)) | 1
+    se = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    b, g, r = (cv2.morphologyEx(c, cv2.MORPH_TOPHAT, se) for c in cv2.split(uv))
+    return cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
+
+
 def _count_fibres(page: Page, *, reference: bool = False) -> int:
-    """Thin bright specks and strands under UV on the plain paper, counted as connected components."""
-    v = page.brightness("uv", reference=reference)
-    k = page.mm(1.5) | 1
-    tophat = cv2.morphologyEx(v, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    mask = (tophat > FIBRE_TOPHAT).astype(np.uint8) * 255
+    """Thin coloured specks and strands under UV on the plain paper, counted as connected components."""
+    img = (page.references if reference else page.images)["uv"]
+    signal = fibre_signal(img, page.px_per_mm)
+    mask = (signal > FIBRE_CHROMA).astype(np.uint8) * 255
     mask = cv2.bitwise_and(mask, page.background_mask())
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     min_area = max(3, int(page.px_per_mm**2 * 0.05))

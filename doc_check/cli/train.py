@@ -14,12 +14,13 @@ EXERCISES_ENV = "DOC_CHECK_EXERCISES"
 
 
 def builtin_exercises_dir() -> Path:
-    """`$DOC_CHECK_EXERCISES`, else the project's `exercises/` folder (next to the package), else `./exercises`."""
+    """`$DOC_CHECK_EXERCISES`, else the built-in exercises (inside the installed package, or the checkout's)."""
+    from doc_check.builtin import builtin_exercises
+
     env = os.environ.get(EXERCISES_ENV)
     if env:
         return Path(env).expanduser()
-    here = Path(__file__).resolve().parents[2] / "exercises"
-    return here if here.is_dir() else Path.cwd() / "exercises"
+    return builtin_exercises()
 
 
 def resolve_exercise(spec: str, root: Path):

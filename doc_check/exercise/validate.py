@@ -27,6 +27,11 @@ class Validation:
 def find_exercises(path: str | Path) -> list[Path]:
     """The exercise folders at ``path``: the folder itself if it holds exercise.toml, else its sub-folders that do."""
     path = Path(path)
+    if not path.exists() and len(path.parts) == 1:  # a bare id names a built-in exercise
+        from doc_check.builtin import builtin_exercises
+
+        if (builtin_exercises() / path / EXERCISE_FILE).is_file():
+            return [builtin_exercises() / path]
     if path.is_file():
         return [path.parent]
     if (path / EXERCISE_FILE).is_file():

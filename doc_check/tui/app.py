@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -43,6 +44,7 @@ class TrainApp(App):
         participant: str | None = None,
         image_mode: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = date.today,
         exercise_errors: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__()
@@ -54,6 +56,7 @@ class TrainApp(App):
         self.participant = participant or ""
         self.image_mode = choose_image_mode(image_mode)
         self.clock = clock
+        self.today = today
         self.exercise_errors = list(exercise_errors)
         self.session: AttemptSession | None = None
         self.last_saved_view: Path | None = None

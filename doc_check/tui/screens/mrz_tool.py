@@ -146,7 +146,7 @@ class MrzToolScreen(ModalScreen[str]):
             steps.update("")
             return
         try:
-            result = parse(lines)
+            result = parse(lines, today=self.app.today())
             checks = explain(lines)
         except (ValueError, TypeError) as exc:
             marked.update(Text("\n".join(lines)))
