@@ -32,7 +32,7 @@ PINS = ROOT / "requirements-pins.txt"
 STAMP_NAME = ".doc-check-installed"
 UV = "uv==0.13.9"  # the lock tool itself, installed into a throwaway venv by `dev.py lock`
 LOCK_PYTHON = "3.11"  # the oldest Python the project supports; markers cover 3.11-3.13
-LOCK_EXTRAS = ("test",)
+LOCK_EXTRAS = ("test", "lint")
 SNAPSHOT_TESTS = "tests/test_tui_snapshots.py"
 
 
@@ -92,8 +92,12 @@ def _norm(name: str) -> str:
 
 
 def _installed(env: Path) -> dict[str, str]:
-    done = subprocess.run([str(_bin(env) / "python"), "-m", "pip", "list", "--format", "json",
-                           "--disable-pip-version-check"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [str(_bin(env) / "python"), "-m", "pip", "list", "--format", "json", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {_norm(p["name"]): p["version"] for p in json.loads(done.stdout)}
 
 
@@ -113,15 +117,32 @@ def lock() -> int:
         extras = [a for e in LOCK_EXTRAS for a in ("--extra", e)]
         build = tools / "build-requirements.in"
         build.write_text(_build_requirement() + "\n")
-        cmd = [str(_bin(tools) / "uv"), "pip", "compile", "--quiet", "pyproject.toml", str(build), *extras,
-               "--universal", "--python-version", LOCK_PYTHON, "--generate-hashes", "--no-header",
-               "--constraint", str(PINS), "--output-file", str(LOCK)]
+        cmd = [
+            str(_bin(tools) / "uv"),
+            "pip",
+            "compile",
+            "--quiet",
+            "pyproject.toml",
+            str(build),
+            *extras,
+            "--universal",
+            "--python-version",
+            LOCK_PYTHON,
+            "--generate-hashes",
+            "--no-header",
+            "--constraint",
+            str(PINS),
+            "--output-file",
+            str(LOCK),
+        ]
         done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "UV_NO_CACHE": "1"})
         if done.returncode != 0:
             return done.returncode
-        header = ("# The locked environment of doc-check: every runtime, test and build dependency, with hashes.\n"
-                  "# Made by `python3 dev.py lock` (uv pip compile --universal for Python >= 3.11); installed by\n"
-                  "# `python3 dev.py` with `pip install --require-hashes -r requirements.lock`. Do not edit by hand.\n")
+        header = (
+            "# The locked environment of doc-check: every runtime, test and build dependency, with hashes.\n"
+            "# Made by `python3 dev.py lock` (uv pip compile --universal for Python >= 3.11); installed by\n"
+            "# `python3 dev.py` with `pip install --require-hashes -r requirements.lock`. Do not edit by hand.\n"
+        )
         LOCK.write_text(header + LOCK.read_text())
         print(f"dev.py: wrote {LOCK.name} ({len(_locked_versions())} packages)", file=sys.stderr)
         return 0
@@ -146,15 +167,21 @@ def test_latest(args: list[str]) -> int:
         print("dev.py: installing the newest releases into a throwaway venv ...", file=sys.stderr)
         _run([*_pip(env), "--upgrade", f"{ROOT}[test]"], "pip install .[test] (newest releases)")
         locked, now = _locked_versions(), _installed(env)
-        moved = sorted(f"{name} {'/'.join(sorted(locked[name]))} -> {v}"
-                       for name, v in now.items() if name in locked and v not in locked[name])
+        moved = sorted(
+            f"{name} {'/'.join(sorted(locked[name]))} -> {v}"
+            for name, v in now.items()
+            if name in locked and v not in locked[name]
+        )
         print("dev.py: newest releases differing from the lock: " + (", ".join(moved) or "none"), file=sys.stderr)
         # the checkout's code on the newest dependencies; snapshots are tied to the lock's rendering
         cmd = [str(_bin(env) / "python"), "-m", "pytest", "-p", "no:cacheprovider", "--ignore", SNAPSHOT_TESTS, *args]
         rc = subprocess.call(cmd, cwd=ROOT)
         if rc not in (0, 5):
-            print("dev.py: the suite FAILS on the newest releases; packages that moved since the lock: "
-                  + (", ".join(moved) or "none"), file=sys.stderr)
+            print(
+                "dev.py: the suite FAILS on the newest releases; packages that moved since the lock: "
+                + (", ".join(moved) or "none"),
+                file=sys.stderr,
+            )
         return rc
     finally:
         shutil.rmtree(env, ignore_errors=True)

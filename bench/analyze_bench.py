@@ -95,8 +95,10 @@ def run(args: argparse.Namespace) -> int:
                 out = Path(tmp) / f"{capture}-{seed}"
                 t0 = time.perf_counter()
                 truth_mrz = generate(out, seed, args.count, capture, args.dpi)
-                print(f"generated {capture} seed {seed}: {args.count} samples in {time.perf_counter() - t0:.1f} s",
-                      file=sys.stderr)
+                print(
+                    f"generated {capture} seed {seed}: {args.count} samples in {time.perf_counter() - t0:.1f} s",
+                    file=sys.stderr,
+                )
                 key = load_key(out / "key.toml")
                 for folder in sample_folders(out):
                     cpu = time.process_time()
@@ -113,12 +115,16 @@ def run(args: argparse.Namespace) -> int:
     print("\n## Speed and memory (one worker, one OpenCV and one BLAS thread)")
     print("| measure | value | goal |")
     print("| --- | --- | --- |")
-    print(f"| median wall seconds per TD3 sample (load, register, all channels, all checks) | {statistics.median(r[3].seconds for r in td3):.3f} | < 0.3 |")
+    print(
+        f"| median wall seconds per TD3 sample (load, register, all channels, all checks) | {statistics.median(r[3].seconds for r in td3):.3f} | < 0.3 |"
+    )
     print(f"| median CPU seconds per TD3 sample | {statistics.median(r[5] for r in td3):.3f} | |")
     for capture in args.captures:
         sub = [r[5] for r in td3 if r[0] == capture]
         if sub:
-            print(f"| median CPU seconds per TD3 {capture} ({len(sub)} samples; max) | {statistics.median(sub):.3f} ({max(sub):.3f}) | |")
+            print(
+                f"| median CPU seconds per TD3 {capture} ({len(sub)} samples; max) | {statistics.median(sub):.3f} ({max(sub):.3f}) | |"
+            )
     print(f"| median wall seconds per sample (all types) | {statistics.median(r[3].seconds for r in rows):.3f} | |")
     print(f"| machine load average during the run | {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores | |")
     print(f"| peak memory of one worker process analysing one TD3 sample (MB, max of 3) | {memory:.0f} | < 400 |")
@@ -186,10 +192,16 @@ def report_capture(capture: str, rows: list, verbose: bool) -> None:
     goal = (">= 95%", "<= 5%") if capture == "photo" else ("100%", "0%")
     print("\n| goal | result | target |")
     print("| --- | --- | --- |")
-    print(f"| frauds flagged with >= 1 planted indicator | {flagged_ok}/{fraud} ({flagged_ok / max(fraud, 1):.0%}) | {goal[0]} |")
-    print(f"| genuine samples with a failing finding | {genuine_fail}/{genuine} ({genuine_fail / max(genuine, 1):.0%}) | {goal[1]} |")
+    print(
+        f"| frauds flagged with >= 1 planted indicator | {flagged_ok}/{fraud} ({flagged_ok / max(fraud, 1):.0%}) | {goal[0]} |"
+    )
+    print(
+        f"| genuine samples with a failing finding | {genuine_fail}/{genuine} ({genuine_fail / max(genuine, 1):.0%}) | {goal[1]} |"
+    )
     if mrz_known:
-        print(f"| MRZ read exactly | {mrz_exact}/{mrz_known} ({mrz_exact / mrz_known:.0%}) | {'100%' if capture == 'scan' else '>= 95%'} |")
+        print(
+            f"| MRZ read exactly | {mrz_exact}/{mrz_known} ({mrz_exact / mrz_known:.0%}) | {'100%' if capture == 'scan' else '>= 95%'} |"
+        )
     print(f"| unreadable samples | {errors} | 0 |")
     if verbose and misses:
         print("\nmisses:")

@@ -63,8 +63,18 @@ def bench_packs() -> list[tuple]:
             open_pack(out, Path(tmp) / "u")
             t3 = time.perf_counter()
             raw = opened.manifest.total_bytes
-            rows.append((ex.id, len(ex.samples), len(opened.manifest.files), raw / 1e6, out.stat().st_size / 1e6,
-                         t1 - t0, t2 - t1, t3 - t2))
+            rows.append(
+                (
+                    ex.id,
+                    len(ex.samples),
+                    len(opened.manifest.files),
+                    raw / 1e6,
+                    out.stat().st_size / 1e6,
+                    t1 - t0,
+                    t2 - t1,
+                    t3 - t2,
+                )
+            )
     return rows
 
 
@@ -74,9 +84,16 @@ def bench_class(trainees: int, changes: int) -> tuple:
     folder = ROOT / "exercises" / "first-line"
     with tempfile.TemporaryDirectory() as tmp:
         db, go = Path(tmp) / "class.sqlite", Path(tmp) / "go"
-        procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(db), str(folder), f"B{n:03d}", str(go),
-                                   str(changes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  cwd=ROOT) for n in range(trainees)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", WORKER, str(db), str(folder), f"B{n:03d}", str(go), str(changes)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
+            for n in range(trainees)
+        ]
         time.sleep(1.0 + 0.1 * trainees)
         t0 = time.perf_counter()
         go.touch()
@@ -96,8 +113,16 @@ def bench_class(trainees: int, changes: int) -> tuple:
     n_samples = len(load_exercise(folder).samples)
     writes = trainees * (n_samples * changes + 1)
     lat.sort()
-    return (trainees, writes, wall, writes / wall, statistics.median(lat) * 1000, lat[int(0.95 * (len(lat) - 1))] * 1000,
-            lat[-1] * 1000, stored == trainees * n_samples and submitted == trainees)
+    return (
+        trainees,
+        writes,
+        wall,
+        writes / wall,
+        statistics.median(lat) * 1000,
+        lat[int(0.95 * (len(lat) - 1))] * 1000,
+        lat[-1] * 1000,
+        stored == trainees * n_samples and submitted == trainees,
+    )
 
 
 def main() -> None:
@@ -111,14 +136,18 @@ def main() -> None:
     for r in bench_packs():
         print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} |")
     print()
-    print(f"Class mode: trainee processes writing one database at once (first-line, {args.changes} changes per "
-          "sample, then submit)")
+    print(
+        f"Class mode: trainee processes writing one database at once (first-line, {args.changes} changes per "
+        "sample, then submit)"
+    )
     print("| trainees | transactions | wall s | transactions/s | median ms | p95 ms | max ms | all stored once |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for n in (int(x) for x in args.trainees.split(",")):
         r = bench_class(n, args.changes)
-        print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.0f} | {r[4]:.1f} | {r[5]:.1f} | {r[6]:.1f} | "
-              f"{'yes' if r[7] else 'NO'} |")
+        print(
+            f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.0f} | {r[4]:.1f} | {r[5]:.1f} | {r[6]:.1f} | "
+            f"{'yes' if r[7] else 'NO'} |"
+        )
 
 
 if __name__ == "__main__":

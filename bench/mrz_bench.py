@@ -137,8 +137,12 @@ def reason(ours, lines: list[str]) -> str:
         if ours.format == "TD3" and lines[1][42] in "<0" and not lines[1][28:42].strip("<"):
             return ("TD3 empty personal number with check digit '<' or '0': Doc 9303 Part 4 allows both -> "
                     "ours right")  # fmt: skip
-        if ours.birth_date and ours.expiry_date and ours.birth_date.year < 2000 <= ours.birth_date.year + 100 and \
-                date(ours.birth_date.year + 100, ours.birth_date.month, ours.birth_date.day) > ours.expiry_date:
+        if (
+            ours.birth_date
+            and ours.expiry_date
+            and ours.birth_date.year < 2000 <= ours.birth_date.year + 100
+            and date(ours.birth_date.year + 100, ours.birth_date.month, ours.birth_date.day) > ours.expiry_date
+        ):
             return ("birth YY read in the 2000s by `mrz` falls after the expiry date; ours reads the century so that "
                     "birth precedes expiry (Doc 9303 leaves the century to the reader) -> ours right")  # fmt: skip
         if "name_truncated" in codes or "field_charset" in codes:
@@ -203,6 +207,7 @@ def main() -> None:
     sample = [v for v in composed(random.Random(1), args.single)]
     joined = ["\n".join(v) for v in sample]
     fmts = [parse(v, today=TODAY).format for v in sample]
+
     def best(fn, repeat: int = 3) -> float:
         """CPU seconds of the fastest of ``repeat`` runs (process time: other jobs on the machine do not count)."""
         times = []

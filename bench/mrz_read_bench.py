@@ -17,7 +17,7 @@ import os
 # small matrices: BLAS threads only add overhead (and contention on a shared machine); set before numpy loads
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-import resource  # noqa: E402
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,7 +38,7 @@ def ensure_passporteye() -> str | None:
     """Make PassportEye and Tesseract available; return None when ready, else why they were skipped."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
-        import passporteye  # noqa: F401
+        import passporteye
     except ImportError:
         print("installing passporteye==2.2.2 (pip) ...", file=sys.stderr)
         done = subprocess.run(
@@ -74,7 +74,7 @@ def passporteye_lines(path: Path) -> tuple[str, ...] | None:
     raw = mrz.aux.get("raw_text", "")
     try:
         return tuple(MRZOCRCleaner.apply(raw))
-    except Exception:  # noqa: BLE001 - its cleaner rejects some outputs; fall back to its raw lines
+    except Exception:
         return tuple(line.replace(" ", "") for line in raw.splitlines() if line.strip())
 
 
@@ -126,7 +126,7 @@ def main() -> int:
             start, cpu, child = time.perf_counter(), time.process_time(), _children_cpu()
             try:
                 pe = passporteye_lines(path)
-            except Exception as exc:  # noqa: BLE001 - a crash of the other tool is a miss, not our failure
+            except Exception as exc:
                 print(f"PassportEye failed on {name}: {exc}", file=sys.stderr)
                 pe = None
             theirs_s = time.perf_counter() - start

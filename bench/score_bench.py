@@ -41,18 +41,22 @@ def build_project(root: Path, n_samples: int, rng: random.Random) -> Path:
         (folder / "front_visible.png").write_bytes(png.tobytes())
         (folder / "sample.toml").write_text(
             f'id = "{sid}"\ndocument_type = "td3"\nchannels = ["visible"]\n[images.front]\n'
-            'visible = "front_visible.png"\n')
+            'visible = "front_visible.png"\n'
+        )
         verdict = "genuine" if i % 4 == 0 else rng.choice(VERDICTS[1:])
         inds = [] if verdict == "genuine" else rng.sample(all_ids, rng.randint(1, 3))
-        key_lines.append(f'[samples.{sid}]\nverdict = "{verdict}"\nindicators = {inds!r}\n'.replace("'", '"')
-                         + f'explanation = "Sample {i + 1}."\n')
+        key_lines.append(
+            f'[samples.{sid}]\nverdict = "{verdict}"\nindicators = {inds!r}\n'.replace("'", '"')
+            + f'explanation = "Sample {i + 1}."\n'
+        )
         sample_ids.append(sid)
     ex = root / "exercises" / "bench"
     ex.mkdir(parents=True)
     (ex / "exercise.toml").write_text(
         'id = "bench"\ntitle = "Benchmark round"\nversion = "1"\nsample_root = "../../samples"\n'
         f"samples = {sample_ids!r}\n".replace("'", '"')
-        + 'channels = ["visible"]\ntools = ["magnifier"]\ntime_limit_sample = 120\n')
+        + 'channels = ["visible"]\ntools = ["magnifier"]\ntime_limit_sample = 120\n'
+    )
     (ex / "key.toml").write_text("\n".join(key_lines))
     return ex
 
@@ -77,10 +81,24 @@ def make_submissions(ex_dir: Path, out: Path, n: int, rng: random.Random) -> Non
             else:
                 verdict = rng.choice(VERDICTS)
                 inds = rng.sample(all_ids, rng.randint(0, 2))
-            answers.append(Answer(sid, verdict, tuple(dict.fromkeys(inds)), rng.choice((50, 70, 80, 90, 100)),
-                                  round(rng.uniform(10, 150), 1)))
-        sub = Submission(ex.id, ex.version, ex.sha256, f"P{p:05d}", "2026-11-28T09:00:00+00:00",
-                         "2026-11-28T09:40:00+00:00", tuple(answers))
+            answers.append(
+                Answer(
+                    sid,
+                    verdict,
+                    tuple(dict.fromkeys(inds)),
+                    rng.choice((50, 70, 80, 90, 100)),
+                    round(rng.uniform(10, 150), 1),
+                )
+            )
+        sub = Submission(
+            ex.id,
+            ex.version,
+            ex.sha256,
+            f"P{p:05d}",
+            "2026-11-28T09:00:00+00:00",
+            "2026-11-28T09:40:00+00:00",
+            tuple(answers),
+        )
         write_submission(out / f"P{p:05d}.json", sub)
 
 
@@ -125,8 +143,17 @@ def main() -> None:
         write_reports(root / "out_md", reports, None, ("md",))
         lap(f"write {args.participants} individual .md files", t, c)
         exe = Path(sys.executable).with_name("doc-check")
-        cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "doc_check"]),
-               "score", str(ex_dir), str(subs_dir), "--out", str(root / "cli_out"), "--format", "json,csv"]
+        cmd = [
+            str(exe) if exe.exists() else sys.executable,
+            *([] if exe.exists() else ["-m", "doc_check"]),
+            "score",
+            str(ex_dir),
+            str(subs_dir),
+            "--out",
+            str(root / "cli_out"),
+            "--format",
+            "json,csv",
+        ]
         t = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env={**os.environ})
@@ -139,12 +166,17 @@ def main() -> None:
     print()
     print(f"| {'phase':<50} | {'wall s':>7} | {'CPU s':>7} | {'wall per submission':>19} |")
     print(f"|{'-' * 52}|{'-' * 9}|{'-' * 9}|{'-' * 21}|")
-    for name, sec, cpu in [*rows, ("load + score + summarise", core, core_cpu),
-                           ("doc-check score --format json,csv (process)", cli_time, cli_cpu)]:
+    for name, sec, cpu in [
+        *rows,
+        ("load + score + summarise", core, core_cpu),
+        ("doc-check score --format json,csv (process)", cli_time, cli_cpu),
+    ]:
         print(f"| {name:<50} | {sec:7.2f} | {cpu:7.2f} | {1e6 * sec / n:16.0f} µs |")
     print()
-    print(f"headline: {n} submissions x {s} samples scored (load + score + summarise) in {core:.2f} s wall, "
-          f"{core_cpu:.2f} s CPU; goal < 10 s")
+    print(
+        f"headline: {n} submissions x {s} samples scored (load + score + summarise) in {core:.2f} s wall, "
+        f"{core_cpu:.2f} s CPU; goal < 10 s"
+    )
     print(f"load average during the run: {os.getloadavg()[0]:.1f} (CPU s is the time this process really ran)")
 
 

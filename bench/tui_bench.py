@@ -57,8 +57,12 @@ def main() -> None:
     parser.add_argument("--exercise", default=str(ROOT / "exercises" / "light-sources"))
     parser.add_argument("--size", default="160x50", help="terminal columns x rows")
     parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--launches", type=int, default=5,
-                        help="fresh processes timed from start to first screen (median and best are reported)")
+    parser.add_argument(
+        "--launches",
+        type=int,
+        default=5,
+        help="fresh processes timed from start to first screen (median and best are reported)",
+    )
     parser.add_argument("--launch-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     cols, rows = (int(v) for v in args.size.lower().split("x"))
@@ -225,8 +229,12 @@ def main() -> None:
         return
     launches = [results]
     for _ in range(args.launches - 1):
-        out = subprocess.run([sys.executable, __file__, "--launch-only", "--exercise", args.exercise,
-                              "--size", args.size], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--launch-only", "--exercise", args.exercise, "--size", args.size],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         launches.append(json.loads(out.strip().splitlines()[-1]))
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -242,14 +250,17 @@ def main() -> None:
 
     cached = Path(importlib.util.cache_from_source(app_module.__file__)).is_file()
     caches = "present" if cached else "absent (every doc_check module compiled at start)"
-    print(f"exercise {exercise.id} ({len(exercise.samples)} samples, lights {', '.join(exercise.channels)}); "
-          f"terminal {cols}x{rows}; TD3 image {results['td3_image'][1]}x{results['td3_image'][0]} px, "
-          f"view {results['view_px'][1]}x{results['view_px'][0]} px; {args.repeat} repeats, "
-          f"{len(launches)} launches; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; bytecode caches {caches}")
+    print(
+        f"exercise {exercise.id} ({len(exercise.samples)} samples, lights {', '.join(exercise.channels)}); "
+        f"terminal {cols}x{rows}; TD3 image {results['td3_image'][1]}x{results['td3_image'][0]} px, "
+        f"view {results['view_px'][1]}x{results['view_px'][0]} px; {args.repeat} repeats, "
+        f"{len(launches)} launches; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; bytecode caches {caches}"
+    )
     print()
     print("| measure | median | p90 | goal |")
     print("| --- | --- | --- | --- |")
+
     def launch_row(name: str, key: str, goal: str = "") -> str:
         values = sorted(run[key] * 1000 for run in launches)
         return f"| {name} | {statistics.median(values):.0f} ms | best {values[0]:.0f} ms | {goal} |"

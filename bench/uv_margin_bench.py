@@ -26,8 +26,12 @@ from doc_check.analysis.report import register_side  # noqa: E402
 from doc_check.samples import load_sample, reference_folder  # noqa: E402
 from doc_check.specimen.sampleset import SampleSpec, generate_sample, write_references, write_sample  # noqa: E402
 
-KINDS = [("genuine", None, None), ("colour_copy", "counterfeit", "colour_copy"), ("offset", "counterfeit", "offset"),
-         ("high_quality", "counterfeit", "high_quality")]
+KINDS = [
+    ("genuine", None, None),
+    ("colour_copy", "counterfeit", "colour_copy"),
+    ("offset", "counterfeit", "offset"),
+    ("high_quality", "counterfeit", "high_quality"),
+]
 
 
 def measures(page) -> dict[str, tuple[float, float, bool]]:
@@ -64,7 +68,9 @@ def main() -> int:
                     gen = generate_sample(spec, args.seed, i + (10 if capture == "photo" else 0))
                     folder = write_sample(root, gen)
                     truth = set(gen.truth.indicators)
-                    page = register_side(load_sample(folder), load_sample(reference_folder(root, "td3")), "front", None)[1]
+                    page = register_side(
+                        load_sample(folder), load_sample(reference_folder(root, "td3")), "front", None
+                    )[1]
                     for check, (value, thr, above_fails) in measures(page).items():
                         ind = check.split()[0]
                         should_fail = ind in truth
@@ -76,10 +82,14 @@ def main() -> int:
                         flag = "" if status == expect else " **wrong**"
                         rows.append((capture, check, should_fail, margin, status == expect))
                         if args.rows:
-                            print(f"| {dpi} | {capture} | {name} | {check} | {value:.3f} | {thr:.3f} | {margin:+.3f} | "
-                                  f"{status}{flag} | {expect} |")
-    print(f"\nOpenCV {cv2.__version__}, seed {args.seed}, dpi {' '.join(map(str, args.dpi))}: smallest margin to the "
-          "threshold (threshold units; negative = wrong side)")
+                            print(
+                                f"| {dpi} | {capture} | {name} | {check} | {value:.3f} | {thr:.3f} | {margin:+.3f} | "
+                                f"{status}{flag} | {expect} |"
+                            )
+    print(
+        f"\nOpenCV {cv2.__version__}, seed {args.seed}, dpi {' '.join(map(str, args.dpi))}: smallest margin to the "
+        "threshold (threshold units; negative = wrong side)"
+    )
     print("| check | capture | genuine-like (should pass) | planted (should fail) | wrong |")
     print("| --- | --- | ---: | ---: | ---: |")
     for check in dict.fromkeys(r[1] for r in rows):
@@ -88,8 +98,11 @@ def main() -> int:
             ok = [r[3] for r in sel if not r[2]]
             bad = [r[3] for r in sel if r[2]]
             wrong = sum(not r[4] for r in sel)
-            print(f"| {check} | {capture} | {min(ok):+.3f} | {min(bad):+.3f} | {wrong} |" if bad else
-                  f"| {check} | {capture} | {min(ok):+.3f} | - | {wrong} |")
+            print(
+                f"| {check} | {capture} | {min(ok):+.3f} | {min(bad):+.3f} | {wrong} |"
+                if bad
+                else f"| {check} | {capture} | {min(ok):+.3f} | - | {wrong} |"
+            )
     return 0
 
 

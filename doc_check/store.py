@@ -7,11 +7,11 @@ import os
 import sqlite3
 import tempfile
 import threading
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 from doc_check.errors import BadInput
 from doc_check.exercise.load import ID_RE
@@ -158,7 +158,7 @@ def default_db_path() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -259,7 +259,7 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -475,9 +475,7 @@ class Store:
         answers = []
         for sid in a.sample_ids:
             ans = stored.get(sid, StoredAnswer(sid))
-            answers.append(
-                Answer(sid, ans.verdict, ans.indicators, ans.confidence, round(ans.seconds, 1), ans.note)
-            )
+            answers.append(Answer(sid, ans.verdict, ans.indicators, ans.confidence, round(ans.seconds, 1), ans.note))
         return Submission(
             a.exercise_id, a.exercise_version, a.exercise_sha256, a.participant, a.started, submitted, tuple(answers)
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import cv2
+import numpy as np
 
 # Truth of the hand-made sample set: sample id -> (verdict, indicators).
 TRUTH: dict[str, tuple[str, list[str]]] = {
@@ -34,8 +34,10 @@ def key_toml(truth: dict[str, tuple[str, list[str]]]) -> str:
     out = []
     for sid, (verdict, inds) in truth.items():
         inds_txt = ", ".join(f'"{i}"' for i in inds)
-        out.append(f'[samples.{sid}]\nverdict = "{verdict}"\nindicators = [{inds_txt}]\n'
-                   f'explanation = "Explanation of {sid}."\n')
+        out.append(
+            f'[samples.{sid}]\nverdict = "{verdict}"\nindicators = [{inds_txt}]\n'
+            f'explanation = "Explanation of {sid}."\n'
+        )
     return "\n".join(out)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from _analysis_set import make_set
+
 from doc_check.analysis import analyze_sample
 from doc_check.analysis.checks_ir import ir_findings
 from doc_check.analysis.checks_photo import photo_findings
@@ -53,7 +53,7 @@ def test_photo_capture_is_found_and_rectified(fresh, pages) -> None:
     # the document's corners land inside the photo, and a box maps back into the photo's pixels
     original = page.originals["visible"]
     x, y, w, h = reg.to_image((0, 0, *page.size))
-    assert 0 <= x and 0 <= y and x + w <= original.shape[1] + 2 and y + h <= original.shape[0] + 2
+    assert x >= 0 and y >= 0 and x + w <= original.shape[1] + 2 and y + h <= original.shape[0] + 2
     assert w < original.shape[1] * 0.98  # the table around the page is not part of the document
     # the warped photo matches the reference's design better than the unregistered image does
     ref = page.references["visible"]
@@ -124,7 +124,9 @@ def test_viz_read_against_the_mrz(fresh, pages) -> None:
     assert all(f.status == "pass" for f in genuine.findings if f.indicator.startswith("viz.")), genuine.findings
     altered = mrz_of("birth_altered")
     assert status(altered.findings, "viz.mrz_mismatch.birth_date") == {"fail"}
-    others = [f for f in altered.findings if f.indicator.startswith("viz.") and f.indicator != "viz.mrz_mismatch.birth_date"]
+    others = [
+        f for f in altered.findings if f.indicator.startswith("viz.") and f.indicator != "viz.mrz_mismatch.birth_date"
+    ]
     assert all(f.status == "pass" for f in others), [f.message for f in others if f.status != "pass"]
     # the same check run directly with a parsed MRZ
     result = parse(genuine.mrz["lines"])
@@ -141,8 +143,13 @@ def test_mrz_check_digit_tampering_is_reported(fresh) -> None:
 
 def test_full_reports_and_verdicts(fresh) -> None:
     root, samples = fresh
-    expected = {"genuine": "genuine", "colour_copy": "counterfeit", "substitution": "forged", "erasure": "forged",
-                "genuine_photo": "genuine"}
+    expected = {
+        "genuine": "genuine",
+        "colour_copy": "counterfeit",
+        "substitution": "forged",
+        "erasure": "forged",
+        "genuine_photo": "genuine",
+    }
     for name, verdict in expected.items():
         folder, planted = samples[name]
         report = analyze_sample(folder)

@@ -63,14 +63,23 @@ def test_finding_validates_status_and_indicator() -> None:
 
 def test_report_json_shape() -> None:
     report = AnalysisReport(
-        input="a/b", document_type="td3", mrz=None, findings=(f("uv.fibres"),), verdict="counterfeit",
-        reasons=("x",), seconds=0.123456,
+        input="a/b",
+        document_type="td3",
+        mrz=None,
+        findings=(f("uv.fibres"),),
+        verdict="counterfeit",
+        reasons=("x",),
+        seconds=0.123456,
     )
     d = json.loads(json.dumps(report.to_dict()))
     assert set(d) >= {"input", "document_type", "mrz", "findings", "verdict", "seconds", "reasons", "error"}
     assert d["findings"][0] == {
-        "indicator": "uv.fibres", "status": "fail", "message": "uv.fibres fail", "region": [1, 2, 3, 4],
-        "side": "front", "channel": "visible",
+        "indicator": "uv.fibres",
+        "status": "fail",
+        "message": "uv.fibres fail",
+        "region": [1, 2, 3, 4],
+        "side": "front",
+        "channel": "visible",
     }
     assert report.flagged_indicators() == ("uv.fibres",)
     with pytest.raises(ValueError):

@@ -119,7 +119,7 @@ def test_reads_synthetic_documents_exactly(fmt, turns, skew, blur, jpeg, cap):
     assert [len(c) for c in reading.confidences] == [len(line) for line in lines]
     assert all(0.0 <= c <= 1.0 for row in reading.confidences for c in row)
     x, y, w, h = reading.region
-    assert 0 <= x and 0 <= y and x + w <= image.shape[1] and y + h <= image.shape[0]
+    assert x >= 0 and y >= 0 and x + w <= image.shape[1] and y + h <= image.shape[0]
     assert w * h < 0.6 * image.shape[0] * image.shape[1]
 
 

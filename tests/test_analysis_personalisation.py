@@ -31,8 +31,10 @@ def samples(tmp_path_factory):
     root = tmp_path_factory.mktemp("personalisation-set")
     write_references(root, DPI, ["td3", "td1"])
     write_references(root / "photos", 300, ["td3"])
-    return {name: write_sample(root if spec.dpi == DPI else root / "photos", generate_sample(spec, SEED, i))
-            for i, (name, spec) in enumerate(SPECS.items())}
+    return {
+        name: write_sample(root if spec.dpi == DPI else root / "photos", generate_sample(spec, SEED, i))
+        for i, (name, spec) in enumerate(SPECS.items())
+    }
 
 
 def data_page(folder):
@@ -111,7 +113,10 @@ def test_colour_copy_stays_counterfeit_end_to_end(samples) -> None:
 
 
 def test_sound_print_with_data_vanishing_in_ir_is_a_stolen_blank() -> None:
-    security = [f(i, "pass") for i in ("print.microprint", "print.background", "uv.emblem", "uv.fibres", "ir.background", "ir.mark")]
+    security = [
+        f(i, "pass")
+        for i in ("print.microprint", "print.background", "uv.emblem", "uv.fibres", "ir.background", "ir.mark")
+    ]
     verdict, reasons = suggest_verdict([*security, f("ir.data"), f("ir.mrz"), f("print.font")])
     assert verdict == "stolen_blank"
     assert reasons[0].startswith(("ir.data", "ir.mrz")) and any(r.startswith("print.font") for r in reasons)

@@ -28,8 +28,9 @@ def sample_set(tmp_path_factory) -> Path:
     """A small real set: a genuine and a forged TD3 with the set's key and the TD3 reference."""
     root = tmp_path_factory.mktemp("authorproj")
     set_dir = root / "samples"
-    for i, spec in enumerate([SampleSpec("td3", None, dpi=DPI), SampleSpec("td3", "counterfeit", "colour_copy",
-                                                                          dpi=DPI)]):
+    for i, spec in enumerate(
+        [SampleSpec("td3", None, dpi=DPI), SampleSpec("td3", "counterfeit", "colour_copy", dpi=DPI)]
+    ):
         write_sample(set_dir, generate_sample(spec, 7, i))
     write_references(set_dir, dpi=DPI, types=["td3"])
     return set_dir
@@ -180,11 +181,11 @@ def test_author_cli_opens_an_exercise_to_edit(tmp_path: Path, monkeypatch: pytes
         seen["rows"] = pilot.app.query_one(LibraryPane).query_one("#lib-table", DataTable).row_count
         pilot.app.exit()
 
-    monkeypatch.setattr(AuthorApp, "run", lambda self, *a, **k: original(self, headless=True, size=(140, 40),
-                                                                          auto_pilot=look))
+    monkeypatch.setattr(
+        AuthorApp, "run", lambda self, *a, **k: original(self, headless=True, size=(140, 40), auto_pilot=look)
+    )
     runner = CliRunner()
-    res = runner.invoke(cli, ["author", "--exercises", str(ex_dir.parent), "--exercise", "ex1", "--image",
-                              "halfcell"])
+    res = runner.invoke(cli, ["author", "--exercises", str(ex_dir.parent), "--exercise", "ex1", "--image", "halfcell"])
     assert res.exit_code == 0, res.output
     assert seen == {"samples": ["S1", "S2", "S3", "S4"], "title": "Test round", "tls": "60", "rows": 4}
     res = runner.invoke(cli, ["author", "--set", str(tmp_path / "none"), "--exercises", str(ex_dir.parent)])

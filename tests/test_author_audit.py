@@ -9,25 +9,31 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from exercise_helpers import make_project
 
 from doc_check.analysis import AnalysisReport, Finding
 from doc_check.cli import cli
 from doc_check.exercise import load_exercise, load_exercise_key
 from doc_check.exercise.audit import audit_exercise, related
-from exercise_helpers import make_project
 
 # The decision logic is checked on hand-written reader reports (real AnalysisReport objects) so that each rule is
 # pinned exactly; test_deep_validate_with_the_real_reader runs the real reader end to end.
 REPORTS = {
     # genuine: the reader fails an MRZ check digit -> a false alarm the trainee would copy
-    "S1": [Finding("mrz.check_digit.document_number", "fail", "digit 3, should be 7"),
-           Finding("uv.paper_bright", "pass", "paper is UV-dull", channel="uv")],
+    "S1": [
+        Finding("mrz.check_digit.document_number", "fail", "digit 3, should be 7"),
+        Finding("uv.paper_bright", "pass", "paper is UV-dull", channel="uv"),
+    ],
     # forged: its birth-date mismatch is visible under white light
-    "S2": [Finding("viz.mrz_mismatch.birth_date", "fail", "printed 1990, MRZ 1991"),
-           Finding("print.erasure", "pass", "no traces")],
+    "S2": [
+        Finding("viz.mrz_mismatch.birth_date", "fail", "printed 1990, MRZ 1991"),
+        Finding("print.erasure", "pass", "no traces"),
+    ],
     # counterfeit: the reader sees its signs only under UV and IR
-    "S3": [Finding("uv.paper_bright", "fail", "paper fluoresces", channel="uv"),
-           Finding("ir.mrz", "warn", "MRZ faint in IR", channel="ir")],
+    "S3": [
+        Finding("uv.paper_bright", "fail", "paper fluoresces", channel="uv"),
+        Finding("ir.mrz", "warn", "MRZ faint in IR", channel="ir"),
+    ],
     # forged: a parent id (mrz.check_digit) is enough to count as shown
     "S4": [Finding("mrz.check_digit", "fail", "a check digit fails")],
 }
@@ -77,9 +83,15 @@ def test_tools_matter(tmp_path: Path) -> None:
     saved = dict(REPORTS)
     REPORTS["S2"] = [Finding("print.microprint", "fail", "blurred microprint")]
     try:
-        ex_dir = make_project(tmp_path / "p", {
-            "S1": ("genuine", []), "S2": ("counterfeit", ["print.microprint"]),
-            "S3": ("counterfeit", ["uv.paper_bright"]), "S4": ("forged", ["mrz.check_digit.birth_date"])})
+        ex_dir = make_project(
+            tmp_path / "p",
+            {
+                "S1": ("genuine", []),
+                "S2": ("counterfeit", ["print.microprint"]),
+                "S3": ("counterfeit", ["uv.paper_bright"]),
+                "S4": ("forged", ["mrz.check_digit.birth_date"]),
+            },
+        )
         without = _audit(ex_dir, '["visible", "uv"]', "[]")
         assert ("S2", "hidden_fraud") in {(w.sample_id, w.kind) for w in without.warnings}
         with_magnifier = _audit(ex_dir, '["visible", "uv"]', '["magnifier"]')
@@ -144,8 +156,9 @@ def test_deep_validate_real_reader_one_sample(tmp_path: Path, monkeypatch: pytes
     assert f"warning: sample {FORGED_MRZ} (forged): the reader finds none of its indicators" in res.output
     assert "only under channels or tools the exercise does not allow" in res.output
 
-    white, white_key = save_exercise(replace(draft, id="white", channels=("visible",)),
-                                     tmp_path / "exercises" / "white", SAMPLES)
+    white, white_key = save_exercise(
+        replace(draft, id="white", channels=("visible",)), tmp_path / "exercises" / "white", SAMPLES
+    )
     report = audit_exercise(white, white_key)
     assert report.ok, report.warnings
     assert set(report.samples[0].shown) >= {"mrz.check_digit.birth_date"}

@@ -6,13 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from exercise_helpers import make_project
 
 from doc_check.errors import BadInput
 from doc_check.exercise import load_exercise, load_exercise_key
 from doc_check.exercise.draft import ExerciseDraft, draft_from_exercise, free_sample_index, library, save_exercise
 from doc_check.exercise.model import ScoringPolicy
 from doc_check.samples import load_key
-from exercise_helpers import make_project
 
 
 def test_round_trip_of_a_hand_written_exercise(tmp_path: Path) -> None:
@@ -21,13 +21,24 @@ def test_round_trip_of_a_hand_written_exercise(tmp_path: Path) -> None:
     draft = draft_from_exercise(ex, load_exercise_key(ex_dir, ex))
     copy = replace(draft, id="copy")
     saved, key = save_exercise(copy, ex_dir.parent / "copy", ex.sample_root)
-    for name in ("title", "version", "briefing", "channels", "tools", "time_limit_sample", "time_limit_total",
-                 "policy", "sample_ids", "sample_root"):
+    for name in (
+        "title",
+        "version",
+        "briefing",
+        "channels",
+        "tools",
+        "time_limit_sample",
+        "time_limit_total",
+        "policy",
+        "sample_ids",
+        "sample_root",
+    ):
         assert getattr(saved, name) == getattr(ex, name), name
     assert saved.policy.critical_error and saved.policy.verdict_weight == 0.5
     original = load_exercise_key(ex_dir, ex)
     assert {s: (key[s].verdict, key[s].indicators, key[s].explanation) for s in key} == {
-        s: (original[s].verdict, original[s].indicators, original[s].explanation) for s in original}
+        s: (original[s].verdict, original[s].indicators, original[s].explanation) for s in original
+    }
     text = (ex_dir.parent / "copy" / "exercise.toml").read_text()
     assert 'sample_root = "../../samples"' in text and "[policy]" in text and "pass_mark = 60" in text
 
@@ -36,8 +47,9 @@ def test_multiline_briefing_and_quotes_survive(tmp_path: Path) -> None:
     ex_dir = make_project(tmp_path / "p")
     set_key = load_key(ex_dir.parent.parent / "samples" / "key.toml")
     briefing = 'Line one.\nA "quoted" word, a back\\slash and """ three quotes.\n'
-    draft = ExerciseDraft("q", "Quotes", briefing=briefing, channels=("uv",), tools=("reader",),
-                          policy=ScoringPolicy(pass_mark=50)).with_samples(("S4", "S1"), set_key)
+    draft = ExerciseDraft(
+        "q", "Quotes", briefing=briefing, channels=("uv",), tools=("reader",), policy=ScoringPolicy(pass_mark=50)
+    ).with_samples(("S4", "S1"), set_key)
     draft = draft.with_explanation("S4", "Check digit 7, should be 3.")
     ex, key = save_exercise(draft, ex_dir.parent / "q", ex_dir.parent.parent / "samples")
     assert ex.briefing == briefing and ex.sample_ids == ("S4", "S1") and ex.channels == ("uv",)

@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from exercise_helpers import make_project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                reason="needs Debian chromium and chromium-driver (.ci/run installs them)")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER), reason="needs Debian chromium and chromium-driver (.ci/run installs them)"
+)
 
 
 def _free_port() -> int:
@@ -54,8 +54,9 @@ def _answers(db: Path) -> list[tuple]:
         return []
     con = sqlite3.connect(db)
     try:
-        return con.execute("SELECT a.participant, w.sample_id, w.verdict FROM answers w "
-                           "JOIN attempts a ON a.id = w.attempt_id").fetchall()
+        return con.execute(
+            "SELECT a.participant, w.sample_id, w.verdict FROM answers w JOIN attempts a ON a.id = w.attempt_id"
+        ).fetchall()
     except sqlite3.OperationalError:
         return []
     finally:
@@ -68,9 +69,24 @@ def server(tmp_path: Path):
     db = tmp_path / "class.sqlite"
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "doc_check", "serve", "--exercise", str(ex), "--host", "127.0.0.1",
-         "--port", str(port), "--db", str(db)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "doc_check",
+            "serve",
+            "--exercise",
+            str(ex),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         _wait(lambda: _port_open(port), 30, "the server's port", proc)
@@ -91,9 +107,18 @@ def browser(tmp_path: Path):
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}", "--window-size=1200,900"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--window-size=1200,900",
+    ):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     try:
@@ -110,8 +135,11 @@ def test_trainee_answers_a_sample_in_the_browser(server, browser) -> None:
     browser.get(url)
     # textual-serve marks the page once the trainee's process has sent its first screen; then wait until the
     # participant-code dialog (its blue frame) is really drawn, so no keystroke is sent before the app listens
-    _wait(lambda: "-first-byte" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
-          30, "the trainee UI in the browser")
+    _wait(
+        lambda: "-first-byte" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
+        30,
+        "the trainee UI in the browser",
+    )
     _wait(lambda: _dialog_drawn(browser.get_screenshot_as_png()), 30, "the participant-code dialog")
     browser.find_element(By.CSS_SELECTOR, ".xterm-screen").click()
     keys = browser.find_element(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")

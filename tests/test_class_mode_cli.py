@@ -7,16 +7,17 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 from click.testing import CliRunner
+from exercise_helpers import make_project
 
 from doc_check.cli import cli
 from doc_check.cli.serve import ClassStore, child_command, is_loopback
 from doc_check.exercise import load_exercise
 from doc_check.store import Store, StoredAnswer
 from doc_check.tui.session import AttemptSession
-from exercise_helpers import make_project
 
 
 def test_serve_refuses_bad_input(tmp_path: Path) -> None:
@@ -86,9 +87,26 @@ def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
         second = AttemptSession(store, exercise, "A2")
         second.save_answer(StoredAnswer("S1", "forged"))
     rep = tmp_path / "rep"
-    proc = subprocess.Popen([sys.executable, "-m", "doc_check", "results", "--exercise", str(ex_dir), "--db", str(db),
-                             "--watch", "--interval", "0.2", "--report", str(rep)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "doc_check",
+            "results",
+            "--exercise",
+            str(ex_dir),
+            "--db",
+            str(db),
+            "--watch",
+            "--interval",
+            "0.2",
+            "--report",
+            str(rep),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         summary = rep / "summary.json"
         deadline = time.monotonic() + 30
@@ -99,7 +117,8 @@ def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
             AttemptSession(store, exercise, "A2").submit()
         a2 = rep / "individual" / "A2.html"  # written after the summary
         while (json.loads(summary.read_text())["n_participants"] != 2 or not a2.is_file()) and (
-                time.monotonic() < deadline):
+            time.monotonic() < deadline
+        ):
             time.sleep(0.1)
         assert json.loads(summary.read_text())["n_participants"] == 2
         assert a2.is_file()
@@ -118,16 +137,17 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        res = CliRunner().invoke(cli, ["serve", "--exercise", str(ex), "--port", str(port),
-                                       "--db", str(tmp_path / "d.sqlite")])
+        res = CliRunner().invoke(
+            cli, ["serve", "--exercise", str(ex), "--port", str(port), "--db", str(tmp_path / "d.sqlite")]
+        )
     assert res.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in res.output
     assert not (tmp_path / "d.sqlite").exists()
 
 
 def test_class_mode_train_asks_every_code_and_lists_only_the_served_exercise(tmp_path: Path, monkeypatch) -> None:
-    from doc_check.tui.app import TrainApp
-
     import shutil
+
+    from doc_check.tui.app import TrainApp
 
     ex = make_project(tmp_path / "p")
     other = ex.parent / "other"
@@ -148,11 +168,13 @@ def test_class_mode_train_asks_every_code_and_lists_only_the_served_exercise(tmp
         seen["after"] = type(pilot.app.screen).__name__
         pilot.app.exit()
 
-    monkeypatch.setattr(TrainApp, "run", lambda self, *a, **k: original(self, headless=True, size=(120, 40),
-                                                                        auto_pilot=look))
+    monkeypatch.setattr(
+        TrainApp, "run", lambda self, *a, **k: original(self, headless=True, size=(120, 40), auto_pilot=look)
+    )
     monkeypatch.setenv("DOC_CHECK_EXERCISES", str(ex.parent))
-    res = CliRunner().invoke(cli, ["train", "--exercise", str(ex), "--db", str(db), "--class-mode",
-                                   "--image", "halfcell"])
+    res = CliRunner().invoke(
+        cli, ["train", "--exercise", str(ex), "--db", str(db), "--class-mode", "--image", "halfcell"]
+    )
     assert res.exit_code == 0, res.output
     assert seen == {"screen": "ParticipantScreen", "exercises": ["ex1"], "after": "ExamineScreen"}
     with Store(db) as store:
@@ -161,11 +183,11 @@ def test_class_mode_train_asks_every_code_and_lists_only_the_served_exercise(tmp
 
 
 def test_idle_marker() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from doc_check.cli.results import _idle
 
-    now = datetime(2026, 11, 28, 10, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 28, 10, 0, 0, tzinfo=UTC)
     assert _idle("2026-11-28T09:57:30+00:00", now) == "idle 2m"
     assert _idle("2026-11-28T09:59:30+00:00", now) == ""
     assert _idle("not a time", now) == ""

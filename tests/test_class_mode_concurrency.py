@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from exercise_helpers import TRUTH, make_project
 
 from doc_check.cli import cli
 from doc_check.indicators import VERDICTS
-from exercise_helpers import TRUTH, make_project
 
 N_TRAINEES = 20
 
@@ -108,8 +108,12 @@ def test_twenty_trainees_submit_concurrently(tmp_path: Path) -> None:
     db = tmp_path / "class.sqlite"
     work = tmp_path / "work"
     work.mkdir()
-    run = subprocess.run([sys.executable, "-c", LAUNCHER, str(db), str(ex), str(work), str(N_TRAINEES),
-                          ",".join(VERDICTS)], capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, str(db), str(ex), str(work), str(N_TRAINEES), ",".join(VERDICTS)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     status = json.loads(run.stdout.strip().splitlines()[-1])
     assert status == {f"T{n:02d}": 0 for n in range(N_TRAINEES)}, run.stderr[-3000:]
@@ -123,8 +127,10 @@ def test_twenty_trainees_submit_concurrently(tmp_path: Path) -> None:
         attempts = con.execute("SELECT id, participant, state FROM attempts ORDER BY participant").fetchall()
         assert [a[1] for a in attempts] == [f"T{n:02d}" for n in range(N_TRAINEES)]
         assert all(a[2] == "submitted" for a in attempts)
-        rows = con.execute("SELECT a.participant, w.sample_id, w.verdict, w.confidence FROM answers w "
-                           "JOIN attempts a ON a.id = w.attempt_id").fetchall()
+        rows = con.execute(
+            "SELECT a.participant, w.sample_id, w.verdict, w.confidence FROM answers w "
+            "JOIN attempts a ON a.id = w.attempt_id"
+        ).fetchall()
     finally:
         con.close()
     assert len(rows) == N_TRAINEES * len(samples)
@@ -146,8 +152,9 @@ def test_twenty_trainees_submit_concurrently(tmp_path: Path) -> None:
     assert len(table["participants"]) == N_TRAINEES
     assert all(p["state"] == "submitted" and p["answered"] == len(samples) for p in table["participants"])
     assert all(p["z"] is not None for p in table["participants"])
-    res = CliRunner().invoke(cli, ["results", "--exercise", str(ex), "--db", str(db), "--report",
-                                   str(tmp_path / "rep")])
+    res = CliRunner().invoke(
+        cli, ["results", "--exercise", str(ex), "--db", str(db), "--report", str(tmp_path / "rep")]
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "rep" / "summary.html").is_file()
     assert "T19" in res.output and "submitted" in res.output

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from exercise_helpers import TRUTH, key_toml, make_project
 
 from doc_check.errors import BadInput
 from doc_check.exercise import load_exercise, load_exercise_key
 from doc_check.exercise.load import check_key
-from exercise_helpers import TRUTH, key_toml, make_project
 
 
 @pytest.fixture()
@@ -69,7 +69,7 @@ def test_missing_required_field(ex_dir: Path) -> None:
 
 
 def test_unknown_field_names_line(ex_dir: Path) -> None:
-    _edit(ex_dir / "exercise.toml", 'time_limit_total = 600', 'time_limit_total = 600\ntime_limt = 5')
+    _edit(ex_dir / "exercise.toml", "time_limit_total = 600", "time_limit_total = 600\ntime_limt = 5")
     _bad(ex_dir, r"exercise\.toml:11: time_limt: unknown field")
 
 
@@ -102,7 +102,7 @@ def test_symlink_escape_is_refused(ex_dir: Path, tmp_path: Path) -> None:
 
 def test_unknown_sample_id_names_line(ex_dir: Path) -> None:
     _edit(ex_dir / "exercise.toml", 'samples = ["S1", "S2", "S3", "S4"]', 'samples = [\n  "S1",\n  "S9",\n]')
-    _bad(ex_dir, r'exercise\.toml:8: samples\[1\]: unknown sample id .S9.')
+    _bad(ex_dir, r"exercise\.toml:8: samples\[1\]: unknown sample id .S9.")
 
 
 def test_duplicated_sample_id(ex_dir: Path) -> None:
@@ -118,7 +118,11 @@ def test_path_like_sample_id_is_refused(ex_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "pattern"),
     [
-        ('channels = ["visible", "uv", "ir"]', 'channels = ["visible", "xray"]', r":7: channels: unknown channel 'xray'"),
+        (
+            'channels = ["visible", "uv", "ir"]',
+            'channels = ["visible", "xray"]',
+            r":7: channels: unknown channel 'xray'",
+        ),
         ('tools = ["magnifier", "mrz_tool"]', 'tools = ["microscope"]', r":8: tools: unknown tool 'microscope'"),
         ("pass_mark = 60", "pass_mark = 160", r":13: policy\.pass_mark: must be a percentage"),
         ("pass_mark = 60", "pass_marks = 60", r":13: policy\.pass_marks: unknown policy field"),
@@ -150,6 +154,7 @@ def test_missing_file_not_utf8_and_too_large(tmp_path: Path, ex_dir: Path) -> No
 
 
 # ------------------------------------------------------------------ key.toml
+
 
 def _bad_key(ex_dir: Path, pattern: str) -> None:
     ex = load_exercise(ex_dir)

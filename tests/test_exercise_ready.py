@@ -35,8 +35,15 @@ def test_exercise_validates_and_agrees_with_the_sample_set(name: str) -> None:
     assert "genuine" in v.verdicts and set(v.verdicts) & FRAUD_VERDICTS
     assert not v.warnings
     # a perfect answer sheet scores 100 % and passes
-    sub = Submission(ex.id, ex.version, ex.sha256, "REF", "", "",
-                     tuple(Answer(s, key[s].verdict, key[s].indicators, 100, 1) for s in ex.sample_ids))
+    sub = Submission(
+        ex.id,
+        ex.version,
+        ex.sha256,
+        "REF",
+        "",
+        "",
+        tuple(Answer(s, key[s].verdict, key[s].indicators, 100, 1) for s in ex.sample_ids),
+    )
     report = score_submission(ex, key, sub)
     assert report.pct == 100 and report.passed
 
@@ -50,17 +57,23 @@ def test_each_round_is_what_it_says() -> None:
     assert {"uv", "ir"} <= set(light.exercise.channels)
     key = light.key
     assert key is not None
-    assert all(any(i.startswith(("uv.", "ir.")) for i in key[s].indicators)
-               for s in light.exercise.sample_ids if key[s].verdict != "genuine")
+    assert all(
+        any(i.startswith(("uv.", "ir.")) for i in key[s].indicators)
+        for s in light.exercise.sample_ids
+        if key[s].verdict != "genuine"
+    )
     drill = validate_exercise(ROOT / "exercises" / "mrz-drill")
     assert "mrz_tool" in drill.exercise.tools
     key = drill.key
     assert key is not None
-    assert all(any(i.startswith(("mrz.", "viz.")) for i in key[s].indicators)
-               for s in drill.exercise.sample_ids if key[s].verdict != "genuine")
+    assert all(
+        any(i.startswith(("mrz.", "viz.")) for i in key[s].indicators)
+        for s in drill.exercise.sample_ids
+        if key[s].verdict != "genuine"
+    )
     second = validate_exercise(ROOT / "exercises" / "second-line")
     assert second.exercise.tools == {"magnifier", "reference", "mrz_tool", "reader"}
-    assert FRAUD_VERDICTS <= set(second.verdicts)
+    assert set(second.verdicts) >= FRAUD_VERDICTS
     key = second.key
     assert key is not None
     assert sum(key[s].extra.get("difficulty") == "hard" for s in second.exercise.sample_ids) >= 2

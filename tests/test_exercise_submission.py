@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from exercise_helpers import make_project
 
 from doc_check.errors import BadInput
 from doc_check.exercise import (
@@ -19,7 +20,6 @@ from doc_check.exercise import (
     submission_to_json,
     write_submission,
 )
-from exercise_helpers import make_project
 
 
 @pytest.fixture()

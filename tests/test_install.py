@@ -49,7 +49,11 @@ def test_cli_help_in_a_fresh_interpreter_from_another_folder(tmp_path: Path) -> 
 
 
 def test_validate_a_builtin_exercise_by_id_from_another_folder(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "doc_check", "exercise", "validate", "first-line"], cwd=tmp_path,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "doc_check", "exercise", "validate", "first-line"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "first-line" in done.stdout

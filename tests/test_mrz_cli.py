@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from test_mrz_parse import MRVB, TD1, TD1_LONG, TD3
 
 from doc_check.cli import cli
-
-from test_mrz_parse import MRVB, TD1, TD1_LONG, TD3
 
 BAD_TD3 = ("P<ASUMXHMWD<EBDALRXHYM<<<<<<<<<<<<<<<<<<<<<<", "A2222222<0ASU7108211M04120401000146819<<<<33")
 

@@ -9,11 +9,10 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_mrz_parse import MRVA, MRVB, TD1, TD1_LONG, TD2, TD2_LONG, TD3
 
 from doc_check.mrz import MrzValueError, compose, name_field, parse, transliterate
 from doc_check.mrz.explain import check_spans
-
-from test_mrz_parse import MRVA, MRVB, TD1, TD1_LONG, TD2, TD2_LONG, TD3
 
 TODAY = date(2026, 11, 28)
 ANNA = dict(issuing_state="UTO", surname="Eriksson", given_names="Anna María", sex="F")
@@ -117,7 +116,7 @@ def test_compose_parse_round_trip(case) -> None:
     assert r.expiry_date == fields["expiry_date"]
     assert r.sex == fields["sex"]
     assert r.issuing_state == fields["issuing_state"] and r.nationality == fields["nationality"]
-    name = (transliterate(fields["surname"]) + "<<" + transliterate(fields["given_names"]))
+    name = transliterate(fields["surname"]) + "<<" + transliterate(fields["given_names"])
     if len(name) <= len(lines[-1] if fmt == "TD1" else lines[0]) - (0 if fmt == "TD1" else 5):
         assert r.surname == transliterate(fields["surname"]).replace("<", " ")
         assert r.given_names == " ".join(transliterate(fields["given_names"]).replace("<", " ").split())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from doc_check.mrz import check_digit, indicator_ids, parse, undetectable_substitutions
 from doc_check import indicators
+from doc_check.mrz import check_digit, indicator_ids, parse, undetectable_substitutions
 
 TODAY = date(2026, 11, 28)
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
@@ -158,7 +158,11 @@ def test_dates_century_windows_and_invalid_dates() -> None:
     line2 = td3_line2("741332", "120415")
     r = parse((TD3[0], line2), today=TODAY)
     assert codes(r) == ["date_invalid"]
-    assert r.errors[0].field == "birth_date" and (r.errors[0].line, r.errors[0].column, r.errors[0].length) == (2, 14, 6)
+    assert r.errors[0].field == "birth_date" and (r.errors[0].line, r.errors[0].column, r.errors[0].length) == (
+        2,
+        14,
+        6,
+    )
 
 
 def test_expired_relative_to_today() -> None:

@@ -8,11 +8,10 @@ from datetime import date
 
 import numpy as np
 import pytest
+from test_mrz_parse import MRVA, MRVB, REALWORLD, TD1, TD1_LONG, TD2, TD2_LONG, TD3
 
 from doc_check.mrz import check_batch, explain, parse, repair
 from doc_check.mrz.batch import check_codes, split_mrzs
-
-from test_mrz_parse import MRVA, MRVB, REALWORLD, TD1, TD1_LONG, TD2, TD2_LONG, TD3
 
 TODAY = date(2026, 11, 28)
 SPECIMENS = [TD1, TD2, TD3, MRVA, MRVB, TD1_LONG, TD2_LONG]
@@ -113,8 +112,8 @@ def test_batch_inputs() -> None:
 
 
 def test_fast_path_equals_full_path() -> None:
-    from doc_check.mrz.parse import _parse_full, split_lines
     from doc_check.mrz.formats import detect
+    from doc_check.mrz.parse import _parse_full, split_lines
 
     mrzs = _mutations(3000, seed=11) + [list(s) for s in SPECIMENS]
     fast_used = 0

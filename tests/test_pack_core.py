@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from exercise_helpers import TRUTH, make_project
 
 from doc_check.cli import cli
 from doc_check.errors import BadInput
-from doc_check.exercise import load_exercise, load_exercise_key, new_submission, check_submission
+from doc_check.exercise import check_submission, load_exercise, load_exercise_key, new_submission
 from doc_check.exercise.model import Answer
 from doc_check.exercise.pack import MANIFEST_FILE, build_pack, open_pack, read_manifest, verify_pack
 from doc_check.exercise.score import score_submission
 from doc_check.indicators import VERDICTS
-from exercise_helpers import TRUTH, make_project
 
 
 @pytest.fixture()
@@ -116,8 +116,11 @@ def test_submission_from_pack_scores_with_instructors_key(project: Path, packed:
 
 
 def test_tampered_member_is_refused(packed: Path, tmp_path: Path) -> None:
-    bad = _rewrite(packed, tmp_path / "bad.zip",
-                   lambda n, d: d + b"\x00" if n == "samples/S2/front_uv.png" else (None if n == "+" else d))
+    bad = _rewrite(
+        packed,
+        tmp_path / "bad.zip",
+        lambda n, d: d + b"\x00" if n == "samples/S2/front_uv.png" else (None if n == "+" else d),
+    )
     with pytest.raises(BadInput, match="tampered pack refused"):
         verify_pack(bad)
     with pytest.raises(BadInput, match="tampered pack refused"):
@@ -149,8 +152,9 @@ def test_extra_missing_and_symlink_members_are_refused(packed: Path, tmp_path: P
     extra = _rewrite(packed, tmp_path / "extra.zip", lambda n, d: [("samples/S1/key.txt", b"x")] if n == "+" else d)
     with pytest.raises(BadInput, match="not in the manifest"):
         verify_pack(extra)
-    missing = _rewrite(packed, tmp_path / "missing.zip",
-                       lambda n, d: None if n in ("samples/S3/front_ir.png", "+") else d)
+    missing = _rewrite(
+        packed, tmp_path / "missing.zip", lambda n, d: None if n in ("samples/S3/front_ir.png", "+") else d
+    )
     with pytest.raises(BadInput, match="missing from the archive"):
         verify_pack(missing)
     members = _members(packed)
@@ -176,8 +180,9 @@ def test_not_a_pack(tmp_path: Path, packed: Path) -> None:
     no_manifest = _rewrite(packed, tmp_path / "nm.zip", lambda n, d: None if n in (MANIFEST_FILE, "+") else d)
     with pytest.raises(BadInput, match="no manifest.json"):
         verify_pack(no_manifest)
-    broken = _rewrite(packed, tmp_path / "bm.zip",
-                      lambda n, d: b"{not json" if n == MANIFEST_FILE else (None if n == "+" else d))
+    broken = _rewrite(
+        packed, tmp_path / "bm.zip", lambda n, d: b"{not json" if n == MANIFEST_FILE else (None if n == "+" else d)
+    )
     with pytest.raises(BadInput, match="invalid JSON"):
         verify_pack(broken)
 
@@ -219,8 +224,9 @@ def test_pack_cli(project: Path, tmp_path: Path) -> None:
     assert "no key" in res.output
     res = runner.invoke(cli, ["pack", "--verify", str(out)])
     assert res.exit_code == 0 and "OK" in res.output
-    bad = _rewrite(out, tmp_path / "bad.zip",
-                   lambda n, d: d + b"!" if n == "samples/S1/sample.toml" else (None if n == "+" else d))
+    bad = _rewrite(
+        out, tmp_path / "bad.zip", lambda n, d: d + b"!" if n == "samples/S1/sample.toml" else (None if n == "+" else d)
+    )
     res = runner.invoke(cli, ["pack", "--verify", str(bad)])
     assert res.exit_code == 2
     assert res.output.count("\n") == 1 and "doc-check: error:" in res.output and "tampered" in res.output
@@ -237,7 +243,7 @@ def test_briefing_may_use_verdict_words_but_samples_may_not(tmp_path: Path) -> N
     members = _members(out)
     assert members["exercises/ex1/exercise.toml"] == (ex / "exercise.toml").read_bytes()
     sample_toml = ex.parent.parent / "samples" / "S2" / "sample.toml"
-    sample_toml.write_text(sample_toml.read_text() + '# forged on purpose\n')
+    sample_toml.write_text(sample_toml.read_text() + "# forged on purpose\n")
     with pytest.raises(BadInput, match="S2/sample.toml: would reveal the truth.*forged"):
         build_pack(ex, tmp_path / "b.zip")
 

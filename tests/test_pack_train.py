@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from exercise_helpers import TRUTH, make_project
 
 from doc_check.cli import cli
 from doc_check.exercise.pack import build_pack
@@ -16,7 +17,6 @@ from doc_check.tui.app import TrainApp
 from doc_check.tui.screens.examine import ExamineScreen
 from doc_check.tui.screens.feedback import FeedbackScreen
 from doc_check.tui.widgets.verdict_form import VerdictForm
-from exercise_helpers import TRUTH, make_project
 
 
 @pytest.fixture()
@@ -77,7 +77,8 @@ def test_train_from_pack_and_score(tmp_path: Path, headless_train: dict) -> None
         attempts = store.history("P07")
         assert len(attempts) == 1 and attempts[0].state == "submitted"
         assert {a.sample_id: a.verdict for a in store.answers(attempts[0].id).values()} == {
-            s: v for s, (v, _) in TRUTH.items()}
+            s: v for s, (v, _) in TRUTH.items()
+        }
     submission = Path(attempts[0].submission_path)
     assert submission.is_file()
 

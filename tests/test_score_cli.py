@@ -8,12 +8,12 @@ import random
 from pathlib import Path
 
 from click.testing import CliRunner
+from exercise_helpers import make_project
 
 from doc_check.cli import cli
 from doc_check.exercise import Answer, Submission, load_exercise, load_exercise_key, write_submission
 from doc_check.exercise.score import score_submission
 from doc_check.indicators import VERDICTS, ids
-from exercise_helpers import make_project
 
 
 def _generate(tmp_path: Path, n: int, seed: int = 3) -> tuple[Path, list[Submission]]:
@@ -31,8 +31,15 @@ def _generate(tmp_path: Path, n: int, seed: int = 3) -> tuple[Path, list[Submiss
             verdict = key[s].verdict if good else rng.choice(VERDICTS)
             inds = list(key[s].indicators) if good else rng.sample(ids(), rng.randint(0, 2))
             answers.append(Answer(s, verdict, tuple(inds), rng.randint(0, 100), round(rng.uniform(5, 80), 1)))
-        sub = Submission(ex.id, ex.version, ex.sha256, f"T{p:03d}", "2026-11-28T09:00:00+00:00",
-                         "2026-11-28T09:30:00+00:00", tuple(answers))
+        sub = Submission(
+            ex.id,
+            ex.version,
+            ex.sha256,
+            f"T{p:03d}",
+            "2026-11-28T09:00:00+00:00",
+            "2026-11-28T09:30:00+00:00",
+            tuple(answers),
+        )
         write_submission(tmp_path / "subs" / f"T{p:03d}.json", sub)
         subs.append(sub)
     return folder, subs
@@ -41,8 +48,9 @@ def _generate(tmp_path: Path, n: int, seed: int = 3) -> tuple[Path, list[Submiss
 def test_round_trip_score_and_read_reports(tmp_path: Path) -> None:
     folder, subs = _generate(tmp_path, 12)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["score", str(folder), str(tmp_path / "subs"), "--out", str(out),
-                                      "--format", "json,csv"])
+    result = CliRunner().invoke(
+        cli, ["score", str(folder), str(tmp_path / "subs"), "--out", str(out), "--format", "json,csv"]
+    )
     assert result.exit_code == 0, result.output
     assert "12 participants" in result.output and f"to {out}" in result.output
     ex = load_exercise(folder)
@@ -66,14 +74,26 @@ def test_round_trip_score_and_read_reports(tmp_path: Path) -> None:
 def test_json_to_stdout_and_explicit_key(tmp_path: Path) -> None:
     folder, _ = _generate(tmp_path, 3)
     files = sorted(str(p) for p in (tmp_path / "subs").glob("*.json"))
-    result = CliRunner().invoke(cli, ["score", str(folder / "exercise.toml"), *files, "--key",
-                                      str(folder / "key.toml"), "--json", "--zscore", "mad"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            str(folder / "exercise.toml"),
+            *files,
+            "--key",
+            str(folder / "key.toml"),
+            "--json",
+            "--zscore",
+            "mad",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["stats"]["method"] == "mad" and data["n_participants"] == 3
     out = tmp_path / "o"
-    result = CliRunner().invoke(cli, ["score", str(folder), *files, "--out", str(out), "--format", "md",
-                                      "--no-individual"])
+    result = CliRunner().invoke(
+        cli, ["score", str(folder), *files, "--out", str(out), "--format", "md", "--no-individual"]
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["summary.md"]
     result = CliRunner().invoke(cli, ["score", str(folder), *files, "--out", str(out), "--format", "md"])

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from exercise_helpers import make_project
 
 from doc_check.errors import BadInput
 from doc_check.exercise import Answer, Submission, load_exercise, load_exercise_key
 from doc_check.exercise.score import indicator_credit, score_indicators, score_submission, verdict_outcome
-from exercise_helpers import make_project
 
 
 def _setup(tmp_path: Path, policy: str = ""):
@@ -20,8 +20,15 @@ def _setup(tmp_path: Path, policy: str = ""):
 
 
 def _submit(ex, *answers: Answer, participant: str = "P1") -> Submission:
-    return Submission(ex.id, ex.version, ex.sha256, participant, "2026-11-28T10:00:00+00:00",
-                      "2026-11-28T10:10:00+00:00", tuple(answers))
+    return Submission(
+        ex.id,
+        ex.version,
+        ex.sha256,
+        participant,
+        "2026-11-28T10:00:00+00:00",
+        "2026-11-28T10:10:00+00:00",
+        tuple(answers),
+    )
 
 
 def test_indicator_credit_hierarchy() -> None:
@@ -34,8 +41,9 @@ def test_indicator_credit_hierarchy() -> None:
 
 
 def test_indicator_precision_recall() -> None:
-    s = score_indicators(["viz.mrz_mismatch.birth_date", "uv.fibres"],
-                         ["viz.mrz_mismatch.birth_date", "print.erasure"], 0.5)
+    s = score_indicators(
+        ["viz.mrz_mismatch.birth_date", "uv.fibres"], ["viz.mrz_mismatch.birth_date", "print.erasure"], 0.5
+    )
     assert (s.precision, s.recall, s.f1) == (0.5, 0.5, 0.5)
     assert s.matched == ("viz.mrz_mismatch.birth_date",) and s.missed == ("print.erasure",)
     assert s.extra == ("uv.fibres",) and s.partial == ()
@@ -92,8 +100,13 @@ def test_missing_answers_are_unanswered_and_false_alarm_costs(tmp_path: Path) ->
     ex, key = _setup(tmp_path)
     # S1 genuine rejected with a sign named: 10 * (0.6 * -0.5 + 0.4 * 0) = -3; S2-S4 not answered: 0 each;
     # an answer without a verdict counts as unanswered even if it names indicators.
-    r = score_submission(ex, key, _submit(ex, Answer("S1", "forged", ("print.erasure",), None, 5),
-                                          Answer("S2", None, ("print.erasure",), None, 5)))
+    r = score_submission(
+        ex,
+        key,
+        _submit(
+            ex, Answer("S1", "forged", ("print.erasure",), None, 5), Answer("S2", None, ("print.erasure",), None, 5)
+        ),
+    )
     assert [x.points for x in r.results] == pytest.approx([-3.0, 0, 0, 0])
     assert [x.outcome for x in r.results] == ["false_alarm", "unanswered", "unanswered", "unanswered"]
     assert r.unanswered == 3 and r.total == pytest.approx(-3.0) and r.pct == 0.0
@@ -122,8 +135,11 @@ def test_critical_error_rule_fails_despite_the_mark(tmp_path: Path) -> None:
 
 
 def test_custom_policy_weights(tmp_path: Path) -> None:
-    ex, key = _setup(tmp_path, policy="points_per_sample = 4\nverdict_weight = 1.0\naccepted_fraud = -2\n"
-                                      "overtime_penalty = 0\nconfident_wrong_penalty = 0")
+    ex, key = _setup(
+        tmp_path,
+        policy="points_per_sample = 4\nverdict_weight = 1.0\naccepted_fraud = -2\n"
+        "overtime_penalty = 0\nconfident_wrong_penalty = 0",
+    )
     r = score_submission(ex, key, _submit(ex, Answer("S4", "genuine", (), 100, 999)))
     assert r.results[3].points == pytest.approx(-8.0) and r.max_total == 16
 
@@ -150,12 +166,18 @@ def test_property_bounds_and_order_independence(tmp_path: Path) -> None:
     pol = ex.policy
     rng = random.Random(13)
     indicator_ids = list(ids()) + ["mrz", "mrz.check_digit", "viz.mrz_mismatch", "print"]
-    worst = pol.points_per_sample * (pol.verdict_weight * pol.accepted_fraud - pol.overtime_penalty
-                                     - pol.confident_wrong_penalty)
+    worst = pol.points_per_sample * (
+        pol.verdict_weight * pol.accepted_fraud - pol.overtime_penalty - pol.confident_wrong_penalty
+    )
     for _ in range(300):
         answers = [
-            Answer(sid, rng.choice([None, *VERDICTS]), tuple(rng.sample(indicator_ids, rng.randint(0, 4))),
-                   rng.choice([None, rng.randint(0, 100)]), rng.uniform(0, 200))
+            Answer(
+                sid,
+                rng.choice([None, *VERDICTS]),
+                tuple(rng.sample(indicator_ids, rng.randint(0, 4))),
+                rng.choice([None, rng.randint(0, 100)]),
+                rng.uniform(0, 200),
+            )
             for sid in rng.sample(ex.sample_ids, rng.randint(0, 4))
         ]
         r = score_submission(ex, key, _submit(ex, *answers))

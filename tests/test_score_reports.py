@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from exercise_helpers import make_project
 
 from doc_check.errors import BadInput
 from doc_check.exercise import Answer, Submission, load_exercise, load_exercise_key
@@ -22,7 +23,6 @@ from doc_check.exercise.report import (
 )
 from doc_check.exercise.score import score_submissions
 from doc_check.exercise.summary import summarize
-from exercise_helpers import make_project
 
 
 @pytest.fixture()
@@ -31,10 +31,24 @@ def round_(tmp_path: Path):
     ex = load_exercise(folder)
     key = load_exercise_key(folder, ex)
     subs = [
-        Submission(ex.id, ex.version, ex.sha256, "P1", "", "",
-                   tuple(Answer(s, key[s].verdict, key[s].indicators, 80, 20, "<b>note</b>") for s in ex.sample_ids)),
-        Submission(ex.id, ex.version, ex.sha256, "P2", "", "",
-                   (Answer("S1", "forged", ("print",), 95, 70), Answer("S4", "genuine", (), 50, 10))),
+        Submission(
+            ex.id,
+            ex.version,
+            ex.sha256,
+            "P1",
+            "",
+            "",
+            tuple(Answer(s, key[s].verdict, key[s].indicators, 80, 20, "<b>note</b>") for s in ex.sample_ids),
+        ),
+        Submission(
+            ex.id,
+            ex.version,
+            ex.sha256,
+            "P2",
+            "",
+            "",
+            (Answer("S1", "forged", ("print",), 95, 70), Answer("S4", "genuine", (), 50, 10)),
+        ),
         Submission(ex.id, ex.version, ex.sha256, "P3", "", "", (Answer("S2", "forged", ("print.erasure",)),)),
     ]
     reports = score_submissions(ex, key, subs)
@@ -54,10 +68,19 @@ def test_write_all_formats_and_read_json_back(tmp_path: Path, round_) -> None:
     out = tmp_path / "reports"
     written = write_reports(out, reports, summary, ("md", "csv", "json"))
     names = sorted(p.relative_to(out).as_posix() for p in written)
-    assert names == sorted([
-        "summary.json", "summary.md", "summary_participants.csv", "summary_samples.csv", "summary_confusion.csv",
-        "summary_indicators.csv", "individual.csv", "individual.jsonl", *(f"individual/P{i}.md" for i in (1, 2, 3)),
-    ])
+    assert names == sorted(
+        [
+            "summary.json",
+            "summary.md",
+            "summary_participants.csv",
+            "summary_samples.csv",
+            "summary_confusion.csv",
+            "summary_indicators.csv",
+            "individual.csv",
+            "individual.jsonl",
+            *(f"individual/P{i}.md" for i in (1, 2, 3)),
+        ]
+    )
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     back = json.loads((out / "summary.json").read_text())
     assert back == json.loads(json.dumps(summary_to_dict(summary)))
@@ -85,7 +108,7 @@ def test_html_is_self_contained_with_charts(round_) -> None:
     _, _, reports, summary = round_
     page = summary_html(summary)
     assert page.count("<svg") == 3
-    assert "src=\"http" not in page and "href=\"http" not in page and "<script" not in page
+    assert 'src="http' not in page and 'href="http' not in page and "<script" not in page
     assert "<link" not in page
     assert "z-scores of participants" in page and "Confusion matrix" in page
     page = individual_html(reports[0])

@@ -7,13 +7,13 @@ import statistics
 from pathlib import Path
 
 import pytest
+from exercise_helpers import make_project
 
 from doc_check.errors import BadInput
 from doc_check.exercise import Answer, Submission, load_exercise, load_exercise_key
 from doc_check.exercise.score import score_submissions
 from doc_check.exercise.summary import summarize
 from doc_check.exercise.zscore import robust_stats, z_class, z_scores
-from exercise_helpers import make_project
 
 DATA = [10.0, 12.0, 13.0, 14.0, 15.0, 16.0, 40.0]
 
@@ -87,11 +87,19 @@ def _round(tmp_path: Path):
 
     subs = [
         sub("P1", *(Answer(s, key[s].verdict, key[s].indicators, 90, 10) for s in ex.sample_ids)),
-        sub("P2", Answer("S1", "genuine"), Answer("S2", "counterfeit", ("print.erasure",)),
-            Answer("S3", "genuine"), Answer("S4", "forged", ("mrz.check_digit",))),
-        sub("P3", Answer("S1", "forged", ("print",)),
+        sub(
+            "P2",
+            Answer("S1", "genuine"),
+            Answer("S2", "counterfeit", ("print.erasure",)),
+            Answer("S3", "genuine"),
+            Answer("S4", "forged", ("mrz.check_digit",)),
+        ),
+        sub(
+            "P3",
+            Answer("S1", "forged", ("print",)),
             Answer("S2", "forged", ("viz.mrz_mismatch.birth_date", "print.erasure")),
-            Answer("S3", "pseudo", ("uv.paper_bright",))),
+            Answer("S3", "pseudo", ("uv.paper_bright",)),
+        ),
     ]
     return ex, key, score_submissions(ex, key, subs)
 
@@ -109,12 +117,30 @@ def test_summary_of_a_small_round(tmp_path: Path) -> None:
     assert by_id["S4"].answered == 2 and by_id["S4"].share_correct == pytest.approx(2 / 3)
     cols = s.confusion_columns
     conf = {label: dict(zip(cols, row)) for label, row in zip(s.confusion_labels, s.confusion)}
-    assert conf["genuine"] == {"genuine": 2, "counterfeit": 0, "forged": 1, "stolen_blank": 0, "pseudo": 0,
-                               "unanswered": 0}
-    assert conf["forged"] == {"genuine": 0, "counterfeit": 1, "forged": 4, "stolen_blank": 0, "pseudo": 0,
-                              "unanswered": 1}
-    assert conf["counterfeit"] == {"genuine": 1, "counterfeit": 1, "forged": 0, "stolen_blank": 0, "pseudo": 1,
-                                   "unanswered": 0}
+    assert conf["genuine"] == {
+        "genuine": 2,
+        "counterfeit": 0,
+        "forged": 1,
+        "stolen_blank": 0,
+        "pseudo": 0,
+        "unanswered": 0,
+    }
+    assert conf["forged"] == {
+        "genuine": 0,
+        "counterfeit": 1,
+        "forged": 4,
+        "stolen_blank": 0,
+        "pseudo": 0,
+        "unanswered": 1,
+    }
+    assert conf["counterfeit"] == {
+        "genuine": 1,
+        "counterfeit": 1,
+        "forged": 0,
+        "stolen_blank": 0,
+        "pseudo": 1,
+        "unanswered": 0,
+    }
     assert sum(map(sum, s.confusion)) == 12
     ind = {i.indicator: i for i in s.indicators}
     assert (ind["viz.mrz_mismatch.birth_date"].expected, ind["viz.mrz_mismatch.birth_date"].detected) == (3, 2)

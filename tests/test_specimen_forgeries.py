@@ -17,7 +17,9 @@ from doc_check.specimen.render import render_document
 DPI = 100
 
 
-def plant(kind: str | None, variant: str | None = None, field: str | None = None, doc_type: str = "td3", seed: int = 4) -> Planted:
+def plant(
+    kind: str | None, variant: str | None = None, field: str | None = None, doc_type: str = "td3", seed: int = 4
+) -> Planted:
     rng = np.random.default_rng(seed)
     doc = random_document(doc_type, rng, expired=kind == "expired")
     return apply_forgery(doc, kind, variant, field, rng, seed=seed)
@@ -82,8 +84,12 @@ def test_data_alteration_mrz_unchanged_viz_differs_from_mrz(field: str) -> None:
     printed = dict(p.plan.viz_values)[field]
     mrz = parse(list(p.document.mrz()), today=REFERENCE_DATE)
     assert mrz.valid
-    in_mrz = {"surname": mrz.surname, "birth_date": mrz.birth_date and format_date(mrz.birth_date),
-              "expiry_date": mrz.expiry_date and format_date(mrz.expiry_date), "nationality": p.document.viz()["nationality"]}[field]
+    in_mrz = {
+        "surname": mrz.surname,
+        "birth_date": mrz.birth_date and format_date(mrz.birth_date),
+        "expiry_date": mrz.expiry_date and format_date(mrz.expiry_date),
+        "nationality": p.document.viz()["nationality"],
+    }[field]
     assert printed != in_mrz
     assert p.indicators == (f"viz.mrz_mismatch.{field}",)
     # the pixels of that field really changed
@@ -148,8 +154,10 @@ def test_counterfeit_signs_are_in_the_pixels() -> None:
     x0, y0, x1, y1 = micro.px(200)
     assert sharpness(f300[y0:y1, x0:x1]) < 0.7 * sharpness(g300[y0:y1, x0:x1])
     assert fake["uv"].mean() > genuine["uv"].mean() + 60  # paper glows
-    assert crop(fake["uv"], lay.boxes["uv_emblem"]).max() < crop(genuine["uv"], lay.boxes["uv_emblem"]).max() - 10 or \
-        crop(fake["uv"], lay.boxes["uv_emblem"]).std() < crop(genuine["uv"], lay.boxes["uv_emblem"]).std()
+    assert (
+        crop(fake["uv"], lay.boxes["uv_emblem"]).max() < crop(genuine["uv"], lay.boxes["uv_emblem"]).max() - 10
+        or crop(fake["uv"], lay.boxes["uv_emblem"]).std() < crop(genuine["uv"], lay.boxes["uv_emblem"]).std()
+    )
     empty = L.Box(90.0, 47.0, 10.0, 8.0)
     assert crop(fake["ir"], empty).std() > crop(genuine["ir"], empty).std() + 3  # background stays in IR
     assert crop(fake["ir"], lay.boxes["ir_mark"]).min() > 120  # IR mark missing
@@ -177,7 +185,10 @@ def test_pseudo_has_unknown_issuer_and_own_layout() -> None:
 
     face = draw_face(p.document.face, 99, 126, noise_seed=p.document.face_seed)
     own = lay.boxes["portrait"].mirrored(lay.width_mm).grown(-2.5)
-    assert face_distance(crop(pseudo, own), face) < face_distance(crop(pseudo, lay.boxes["portrait"].grown(-2.5)), face) - 0.2
+    assert (
+        face_distance(crop(pseudo, own), face)
+        < face_distance(crop(pseudo, lay.boxes["portrait"].grown(-2.5)), face) - 0.2
+    )
 
 
 def test_traps_are_genuine() -> None:
@@ -199,6 +210,8 @@ def test_every_kind_renders_on_every_type(doc_type: str) -> None:
         forged = render_document(p.document, 72, p.plan)
         assert set(forged) == set(genuine)
         changed = any(
-            not np.array_equal(forged[side][ch], genuine[side][ch]) for side in genuine for ch in ("visible", "uv", "ir")
+            not np.array_equal(forged[side][ch], genuine[side][ch])
+            for side in genuine
+            for ch in ("visible", "uv", "ir")
         )
         assert changed, kind

@@ -26,7 +26,7 @@ def test_layout_boxes_inside_page_and_pixels_scale(doc_type: str) -> None:
     for side in L.sides(doc_type):
         lay = L.layout(doc_type, side)
         for name, b in lay.boxes.items():
-            assert 0 <= b.x and 0 <= b.y and b.x + b.w <= lay.width_mm and b.y + b.h <= lay.height_mm, name
+            assert b.x >= 0 and b.y >= 0 and b.x + b.w <= lay.width_mm and b.y + b.h <= lay.height_mm, name
         w300, h300 = lay.size_px(300)
         assert (w300, h300) == (round(lay.width_mm * 300 / 25.4), round(lay.height_mm * 300 / 25.4))
     mrz = L.layout(doc_type, L.mrz_side(doc_type))
@@ -99,7 +99,9 @@ def test_same_seed_same_pixels_other_seed_differs() -> None:
         for ch in a.images[side]:
             assert np.array_equal(a.images[side][ch], b.images[side][ch])
     assert a.id == b.id != c.id
-    assert not np.array_equal(a.images["front"]["visible"], c.images["front"]["visible"][: a.images["front"]["visible"].shape[0]])
+    assert not np.array_equal(
+        a.images["front"]["visible"], c.images["front"]["visible"][: a.images["front"]["visible"].shape[0]]
+    )
 
 
 def test_channels_pixel_aligned() -> None:
@@ -123,7 +125,11 @@ def test_capture_moves_every_channel_the_same_way(capture: str) -> None:
     marks = np.zeros((300, 420), np.uint8)
     for x, y in ((60, 50), (350, 80), (200, 240)):
         cv2.circle(marks, (x, y), 6, 255, -1)
-    images = {"visible": cv2.cvtColor(marks, cv2.COLOR_GRAY2BGR), "uv": cv2.cvtColor(marks, cv2.COLOR_GRAY2BGR), "ir": marks}
+    images = {
+        "visible": cv2.cvtColor(marks, cv2.COLOR_GRAY2BGR),
+        "uv": cv2.cvtColor(marks, cv2.COLOR_GRAY2BGR),
+        "ir": marks,
+    }
     out = capture_side(images, capture, np.random.default_rng(9))
 
     def centroids(img: np.ndarray) -> np.ndarray:

@@ -19,12 +19,32 @@ from doc_check.specimen.sampleset import SampleSpec, generate_sample, generate_s
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 CURATED = {"seed": 2026, "count": 40, "dpi": 200}
-TRUTH_WORDS = ("genuine", "forged", "counterfeit", "stolen", "pseudo", "substitution", "alteration", "tamper",
-               "expired", "worn", "erasure", "inkjet", "toner", "variant", "verdict", "indicator")
+TRUTH_WORDS = (
+    "genuine",
+    "forged",
+    "counterfeit",
+    "stolen",
+    "pseudo",
+    "substitution",
+    "alteration",
+    "tamper",
+    "expired",
+    "worn",
+    "erasure",
+    "inkjet",
+    "toner",
+    "variant",
+    "verdict",
+    "indicator",
+)
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def jpeg_segments(data: bytes) -> list[int]:
@@ -125,8 +145,14 @@ def test_write_sample_updates_key_and_replaces_atomically(tmp_path: Path) -> Non
 
 
 def test_bad_specs_raise_bad_input() -> None:
-    for spec in (SampleSpec("td2"), SampleSpec("td3", "bogus"), SampleSpec("td3", "pseudo", "nope"), SampleSpec(capture="fax"),
-                 SampleSpec(dpi=10), SampleSpec(channels=("xray",))):
+    for spec in (
+        SampleSpec("td2"),
+        SampleSpec("td3", "bogus"),
+        SampleSpec("td3", "pseudo", "nope"),
+        SampleSpec(capture="fax"),
+        SampleSpec(dpi=10),
+        SampleSpec(channels=("xray",)),
+    ):
         with pytest.raises(BadInput):
             generate_sample(spec, 0)
     with pytest.raises(BadInput):
@@ -136,7 +162,9 @@ def test_bad_specs_raise_bad_input() -> None:
 def test_plan_covers_every_kind_type_and_capture() -> None:
     specs = plan_specs(CURATED["count"], CURATED["seed"], dpi=CURATED["dpi"])
     assert {s.forgery for s in specs} - {None} == set(FORGERY_KINDS)
-    assert {(s.document_type, s.capture) for s in specs} == {(t, c) for t in ("td3", "td1", "mrva") for c in ("scan", "photo")}
+    assert {(s.document_type, s.capture) for s in specs} == {
+        (t, c) for t in ("td3", "td1", "mrva") for c in ("scan", "photo")
+    }
     kinds = {(s.forgery, s.variant) for s in specs}
     assert all((k, v) in kinds for k, kind in FORGERY_KINDS.items() for v in kind.variants)
 
@@ -162,16 +190,43 @@ def test_cli_generate_json_and_errors(tmp_path: Path) -> None:
 
     runner = CliRunner()
     out = tmp_path / "cli"
-    result = runner.invoke(cli, ["generate", "--out", str(out), "--count", "2", "--dpi", "72", "--seed", "4", "--type", "td3",
-                                 "--forgery", "counterfeit", "--genuine-share", "0.5", "--capture", "scan", "--json"])
+    result = runner.invoke(
+        cli,
+        [
+            "generate",
+            "--out",
+            str(out),
+            "--count",
+            "2",
+            "--dpi",
+            "72",
+            "--seed",
+            "4",
+            "--type",
+            "td3",
+            "--forgery",
+            "counterfeit",
+            "--genuine-share",
+            "0.5",
+            "--capture",
+            "scan",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["count"] == 2 and set(summary["verdicts"]) == {"genuine", "counterfeit"}
     assert len(sample_folders(out)) == 2 and (out / "references" / "td3" / "sample.toml").exists()
     plain = runner.invoke(cli, ["generate", "--out", str(tmp_path / "p"), "--count", "1", "--dpi", "72"])
     assert plain.exit_code == 0 and "Wrote 1 samples" in plain.output
-    for bad in (["--type", "td2"], ["--forgery", "bogus"], ["--dpi", "5"], ["--count", "0"], ["--genuine-share", "2"],
-                ["--capture", "fax"]):
+    for bad in (
+        ["--type", "td2"],
+        ["--forgery", "bogus"],
+        ["--dpi", "5"],
+        ["--count", "0"],
+        ["--genuine-share", "2"],
+        ["--capture", "fax"],
+    ):
         r = runner.invoke(cli, ["generate", "--out", str(tmp_path / "bad"), *bad])
         assert r.exit_code == 2, (bad, r.output)
     a_file = tmp_path / "file"
@@ -203,8 +258,13 @@ def forge_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from doc_check.specimen.sampleset import write_key
 
     out = tmp_path_factory.mktemp("forge")
-    for i, spec in enumerate([SampleSpec("td3", None, dpi=FORGE_DPI), SampleSpec("td3", "counterfeit", "offset", dpi=FORGE_DPI),
-                              SampleSpec("td3", "expired", "expired", dpi=FORGE_DPI)]):
+    for i, spec in enumerate(
+        [
+            SampleSpec("td3", None, dpi=FORGE_DPI),
+            SampleSpec("td3", "counterfeit", "offset", dpi=FORGE_DPI),
+            SampleSpec("td3", "expired", "expired", dpi=FORGE_DPI),
+        ]
+    ):
         write_sample(out, generate_sample(spec, 11, i))
     (out / "HAND01").mkdir()
     write_key(out, {"HAND01": KeyEntry("genuine", (), "Written by hand.", {"document_type": "td3"})})
@@ -261,7 +321,9 @@ def test_forge_existing_keeps_the_document_and_plants_the_forgery(forge_set: Pat
     assert set(key) == set(before) | {gen.id} and {s: key[s] for s in before} == before
     assert re.fullmatch(r"[A-Z2-7]{6}", gen.id) and gen.id != source
     entry = key[gen.id]
-    assert entry.verdict == "forged" and {"photo.substitution", "photo.ghost_mismatch", "photo.edge"} <= set(entry.indicators)
+    assert entry.verdict == "forged" and {"photo.substitution", "photo.ghost_mismatch", "photo.edge"} <= set(
+        entry.indicators
+    )
     assert entry.extra["derived_from"] == source and entry.extra["derivation"] == 1
     for name in ("seed", "index", "dpi", "print_seed", "document_type", "capture"):
         assert entry.extra[name] == before[source].extra[name], name
@@ -284,14 +346,18 @@ def test_forge_existing_keeps_the_document_and_plants_the_forgery(forge_set: Pat
         x0, y0, x1, y1 = box.px(FORGE_DPI)
         return img[y0 + margin : y1 + margin, x0 + margin : x1 + margin]
 
-    mrz_diff = np.abs(crop(new["visible"], lay.boxes["mrz"]).astype(int) - crop(src["visible"], lay.boxes["mrz"]).astype(int))
+    mrz_diff = np.abs(
+        crop(new["visible"], lay.boxes["mrz"]).astype(int) - crop(src["visible"], lay.boxes["mrz"]).astype(int)
+    )
     assert mrz_diff.mean() < 1.0
     # the planted evidence: another face in the portrait while the ghost image (the holder's) stays as it was,
     # and the UV pattern cut inside the new photo
     portrait, ghost = lay.boxes["portrait"].grown(-4), lay.boxes["ghost"].grown(-3)
     assert face_distance(crop(new["visible"], portrait), crop(src["visible"], portrait)) > 0.2
     assert np.abs(crop(new["visible"], ghost).astype(int) - crop(src["visible"], ghost).astype(int)).mean() < 1.0
-    uv_new, uv_src = (cv2.cvtColor(crop(img, portrait), cv2.COLOR_BGR2GRAY).astype(float) for img in (new["uv"], src["uv"]))
+    uv_new, uv_src = (
+        cv2.cvtColor(crop(img, portrait), cv2.COLOR_BGR2GRAY).astype(float) for img in (new["uv"], src["uv"])
+    )
     assert uv_new.mean() < uv_src.mean() - 3
 
 
@@ -327,8 +393,9 @@ def test_a_derived_genuine_sample_can_be_forged_again(forge_set: Path, tmp_path:
     assert (src_images["front"]["visible"] != worn_images["front"]["visible"]).mean() > 0.005
 
 
-def test_forge_existing_refusals_leave_the_set_as_it_was(forge_set: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_forge_existing_refusals_leave_the_set_as_it_was(
+    forge_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from doc_check.specimen import derive
     from doc_check.specimen.derive import ForgeryChoice, add_sample, derive_sample, forge_existing
 
@@ -376,21 +443,38 @@ def test_cli_generate_from_an_existing_sample(forge_set: Path, tmp_path: Path) -
     set_dir = _copy(forge_set, tmp_path)
     genuine = sample_id(11, 0)
     runner = CliRunner()
-    res = runner.invoke(cli, ["generate", "--out", str(set_dir), "--from", genuine, "--forgery", "mrz_tampering",
-                              "--variant", "check_digit", "--json"])
+    res = runner.invoke(
+        cli,
+        [
+            "generate",
+            "--out",
+            str(set_dir),
+            "--from",
+            genuine,
+            "--forgery",
+            "mrz_tampering",
+            "--variant",
+            "check_digit",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     made = json.loads(res.output)
     key = load_key(set_dir / "key.toml")
     assert key[made["id"]].verdict == "forged" and key[made["id"]].extra["derived_from"] == genuine
     assert made["variant"] == "check_digit" and list(key[made["id"]].indicators) == made["indicators"]
     assert load_sample(set_dir / made["id"]).document_type == "td3"
-    text = runner.invoke(cli, ["generate", "--out", str(set_dir), "--from", genuine, "--forgery", "data_alteration",
-                               "--difficulty", "hard"])
+    text = runner.invoke(
+        cli,
+        ["generate", "--out", str(set_dir), "--from", genuine, "--forgery", "data_alteration", "--difficulty", "hard"],
+    )
     assert text.exit_code == 0 and "font_mismatch" in text.output, text.output
-    for bad, message in ((["--from", sample_id(11, 1), "--forgery", "pseudo"], "not genuine"),
-                         (["--from", genuine], "exactly one --forgery"),
-                         (["--from", genuine, "--forgery", "pseudo", "--seed", "3"], "drop --seed"),
-                         (["--variant", "offset"], "only with --from")):
+    for bad, message in (
+        (["--from", sample_id(11, 1), "--forgery", "pseudo"], "not genuine"),
+        (["--from", genuine], "exactly one --forgery"),
+        (["--from", genuine, "--forgery", "pseudo", "--seed", "3"], "drop --seed"),
+        (["--variant", "offset"], "only with --from"),
+    ):
         r = runner.invoke(cli, ["generate", "--out", str(set_dir), *bad])
         assert r.exit_code == 2 and message in r.output, (bad, r.output)
     assert len(sample_folders(set_dir)) == 5 and len(load_key(set_dir / "key.toml")) == 6  # 3 + HAND01 + 2 made

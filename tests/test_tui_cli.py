@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from tui_helpers import make_project
 
 from doc_check.cli import cli
-from tui_helpers import make_project
 
 
 def test_unknown_exercise(tmp_path: Path) -> None:
@@ -43,7 +43,8 @@ def test_train_imports_no_ui_before_it_runs() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, doc_check.cli.train; "
-            "print(any(m.startswith(('textual', 'doc_check.tui')) for m in sys.modules))")
+    code = (
+        "import sys, doc_check.cli.train; print(any(m.startswith(('textual', 'doc_check.tui')) for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

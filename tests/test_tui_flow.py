@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tui_helpers import MRZ, make_project
 
 from doc_check.exercise import load_exercise, load_submission
 from doc_check.store import Store
@@ -17,7 +18,6 @@ from doc_check.tui.screens.mrz_tool import MrzToolScreen
 from doc_check.tui.screens.picker import PickerScreen
 from doc_check.tui.widgets.document_view import DocumentView
 from doc_check.tui.widgets.verdict_form import VerdictForm
-from tui_helpers import MRZ, make_project
 
 
 class FakeClock:

@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from doc_check.store import Store
 from tui_helpers import make_project
+
+from doc_check.store import Store
 
 DRIVER = Path(__file__).with_name("tui_resume_driver.py")
 
@@ -44,8 +45,13 @@ def test_kill_and_resume(tmp_path: Path) -> None:
     saved_total = attempt.total_seconds
     store.close()
 
-    out = subprocess.run([sys.executable, str(DRIVER), str(ex_dir), str(db), "0", "report"], capture_output=True,
-                         text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(DRIVER.parent)))
+    out = subprocess.run(
+        [sys.executable, str(DRIVER), str(ex_dir), str(db), "0", "report"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(DRIVER.parent)),
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     state = json.loads(out.stdout.strip().splitlines()[-1])
     assert state["sample"] == "C3"  # resumed where it was

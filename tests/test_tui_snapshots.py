@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tui_helpers import MRZ, make_project
 
 from doc_check.exercise import load_exercise
 from doc_check.store import Store
 from doc_check.tui.app import TrainApp
 from doc_check.tui.widgets.verdict_form import VerdictForm
-from tui_helpers import MRZ, make_project
 
 SIZE = (120, 36)
 
@@ -26,9 +26,15 @@ def app_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     def make(start: bool = True) -> TrainApp:
         store = Store(Path("train.sqlite"))
-        return TrainApp(store, [exercise], start=exercise if start else None, participant="T01",
-                        image_mode="halfcell", clock=lambda: 5000.0,
-                        today=lambda: date(2026, 11, 28))
+        return TrainApp(
+            store,
+            [exercise],
+            start=exercise if start else None,
+            participant="T01",
+            image_mode="halfcell",
+            clock=lambda: 5000.0,
+            today=lambda: date(2026, 11, 28),
+        )
 
     return make
 
@@ -51,8 +57,9 @@ def test_examine_white(snap_compare, app_factory) -> None:
 
 
 def test_examine_uv_zoomed_with_reference(snap_compare, app_factory) -> None:
-    assert snap_compare(app_factory(), run_before=examine_ready, press=["u", "plus", "plus", "r", "_"],
-                        terminal_size=SIZE)
+    assert snap_compare(
+        app_factory(), run_before=examine_ready, press=["u", "plus", "plus", "r", "_"], terminal_size=SIZE
+    )
 
 
 def test_mrz_tool(snap_compare, app_factory) -> None:

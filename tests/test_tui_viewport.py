@@ -56,8 +56,13 @@ def test_zoom_about_keeps_the_point_under_the_pointer() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    w=st.integers(1, 600), h=st.integers(1, 600), zoom=st.floats(0.1, 100), cx=st.floats(-1e4, 1e4),
-    cy=st.floats(-1e4, 1e4), ow=st.integers(1, 300), oh=st.integers(1, 300),
+    w=st.integers(1, 600),
+    h=st.integers(1, 600),
+    zoom=st.floats(0.1, 100),
+    cx=st.floats(-1e4, 1e4),
+    cy=st.floats(-1e4, 1e4),
+    ow=st.integers(1, 300),
+    oh=st.integers(1, 300),
 )
 def test_any_view_has_the_requested_size(w, h, zoom, cx, cy, ow, oh) -> None:
     out = render_view(np.zeros((h, w, 3), np.uint8), zoom, (cx, cy), ow, oh)

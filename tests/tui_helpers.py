@@ -6,7 +6,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
 from exercise_helpers import key_toml  # one key writer for all test helpers
 
 MRZ = (
@@ -34,8 +33,15 @@ def document_image(channel: str, seed: int, size: tuple[int, int] = (740, 520)) 
         cv2.polylines(img, [pts.reshape(-1, 1, 2)], False, colour, 1)
     cv2.rectangle(img, (30, 90), (200, 320), (90, 80, 70) if channel != "uv" else (40, 10, 20), -1)
     for i in range(6):
-        cv2.putText(img, f"FIELD {i} {rng.integers(1000, 9999)}", (230, 110 + 36 * i), cv2.FONT_HERSHEY_SIMPLEX,
-                    0.7, (30, 30, 30) if channel != "ir" else (200, 200, 200), 2)
+        cv2.putText(
+            img,
+            f"FIELD {i} {rng.integers(1000, 9999)}",
+            (230, 110 + 36 * i),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.7,
+            (30, 30, 30) if channel != "ir" else (200, 200, 200),
+            2,
+        )
     for i, line in enumerate(MRZ):
         cv2.putText(img, line, (20, 440 + 36 * i), cv2.FONT_HERSHEY_PLAIN, 1.45, (20, 20, 20), 2)
     return img
@@ -74,8 +80,12 @@ pass_mark = 60
 '''
 
 
-def make_project(root: Path, ex_id: str = "drill", tools: tuple[str, ...] = ("magnifier", "reference", "mrz_tool"),
-                 truth: dict[str, tuple[str, list[str]]] | None = None) -> Path:
+def make_project(
+    root: Path,
+    ex_id: str = "drill",
+    tools: tuple[str, ...] = ("magnifier", "reference", "mrz_tool"),
+    truth: dict[str, tuple[str, list[str]]] | None = None,
+) -> Path:
     """A project folder with samples/ (+ references/td3) and exercises/<ex_id>/; returns the exercise folder."""
     truth = truth or TRUTH
     samples = root / "samples"

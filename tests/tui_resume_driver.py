@@ -31,12 +31,17 @@ async def main() -> None:
         screen = app.screen
         if report:
             form = screen.query_one(VerdictForm)
-            print(json.dumps({
-                "sample": screen.sample_id,
-                "form": form.current().verdict,
-                "indicators": list(form.current().indicators),
-                "total": app.session.total_seconds(),
-            }), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "sample": screen.sample_id,
+                        "form": form.current().verdict,
+                        "indicators": list(form.current().indicators),
+                        "total": app.session.total_seconds(),
+                    }
+                ),
+                flush=True,
+            )
             return
         form = screen.query_one(VerdictForm)
         for i in range(n):

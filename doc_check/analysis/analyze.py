@@ -97,7 +97,9 @@ def analyze_image(
     image = load_image(path, **({"max_pixels": max_pixels} if max_pixels else {}))
     reading, mrz = read_page_mrz(image, today=today)
     findings = mrz_findings(reading, today=today, region_of_image=True)
-    return _finish(str(path), mrz.get("format") if mrz else None, mrz, findings, started, only, analysed=reading is not None)
+    return _finish(
+        str(path), mrz.get("format") if mrz else None, mrz, findings, started, only, analysed=reading is not None
+    )
 
 
 def analyze_sample(
@@ -133,9 +135,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             for child in sorted(p.iterdir()):
                 if child.name == REFERENCES_DIR or child.name.startswith("."):
                     continue
-                if child.is_dir() and (child / SAMPLE_FILE).is_file():
-                    out.append(child)
-                elif child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES:
+                if (child.is_dir() and (child / SAMPLE_FILE).is_file()) or (child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES):
                     out.append(child)
         else:
             out.append(p)
@@ -197,8 +197,10 @@ def analyze_paths(
             yield report
         return
     # spawned, not forked: a fork taken while OpenCV's or Pillow's threads hold a lock can hang the child
-    with _one_blas_thread(), ProcessPoolExecutor(max_workers=workers,
-                                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+    with (
+        _one_blas_thread(),
+        ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool,
+    ):
         for i, report in enumerate(pool.map(_worker, jobs, chunksize=1), 1):
             if progress:
                 progress(i, total)
@@ -220,4 +222,3 @@ def _one_blas_thread() -> Iterator[None]:
     finally:
         for var in added:
             os.environ.pop(var, None)
-

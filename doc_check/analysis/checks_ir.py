@@ -61,8 +61,17 @@ def _absorb_finding(page: Page, indicator: str, names: list[str], what: str) -> 
     r = float(np.percentile(refs, 75)) if refs else 1.0
     rel = s / r if r > 0.05 else s
     if rel < MIN_ABSORPTION:
-        return Finding(indicator, "fail", f"{what} not IR-absorbent: contrast {rel:.0%} of the reference's", region, page.side, "ir")
-    return Finding(indicator, "pass", f"{what} absorbs in IR (contrast {rel:.0%} of the reference's)", region, page.side, "ir")
+        return Finding(
+            indicator,
+            "fail",
+            f"{what} not IR-absorbent: contrast {rel:.0%} of the reference's",
+            region,
+            page.side,
+            "ir",
+        )
+    return Finding(
+        indicator, "pass", f"{what} absorbs in IR (contrast {rel:.0%} of the reference's)", region, page.side, "ir"
+    )
 
 
 def _union(page: Page, names: list[str]) -> tuple[int, int, int, int]:
@@ -89,8 +98,22 @@ def check_background(page: Page) -> Finding:
     r = background_visibility(page, reference=True)
     region = (0, 0, *page.size)
     if s > max(MAX_BACKGROUND_CORRELATION, r + 0.2):
-        return Finding("ir.background", "fail", f"background print shows in IR (match with visible {s:.2f}, reference {r:.2f})", region, page.side, "ir")
-    return Finding("ir.background", "pass", f"background IR-transparent (match with visible {s:.2f}, reference {r:.2f})", region, page.side, "ir")
+        return Finding(
+            "ir.background",
+            "fail",
+            f"background print shows in IR (match with visible {s:.2f}, reference {r:.2f})",
+            region,
+            page.side,
+            "ir",
+        )
+    return Finding(
+        "ir.background",
+        "pass",
+        f"background IR-transparent (match with visible {s:.2f}, reference {r:.2f})",
+        region,
+        page.side,
+        "ir",
+    )
 
 
 def mark_contrast(page: Page) -> float:
@@ -111,7 +134,9 @@ def check_mark(page: Page) -> Finding:
     region = page.box("ir_mark")
     c = mark_contrast(page)
     if c < MIN_MARK_CONTRAST:
-        return Finding("ir.mark", "fail", f"IR mark missing: contrast {c:.0%} of the reference's", region, page.side, "ir")
+        return Finding(
+            "ir.mark", "fail", f"IR mark missing: contrast {c:.0%} of the reference's", region, page.side, "ir"
+        )
     return Finding("ir.mark", "pass", f"IR mark present (contrast {c:.0%} of the reference's)", region, page.side, "ir")
 
 

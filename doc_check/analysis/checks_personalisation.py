@@ -29,7 +29,9 @@ def _personal_boxes(page: Page) -> list[str]:
     return names + (["mrz"] if page.has("mrz") else [])
 
 
-def colour_crop(page: Page, box: tuple[int, int, int, int], px_per_mm: float, *, reference: bool = False) -> np.ndarray | None:
+def colour_crop(
+    page: Page, box: tuple[int, int, int, int], px_per_mm: float, *, reference: bool = False
+) -> np.ndarray | None:
     """A work-grid box resampled in colour at ``px_per_mm`` from the full-resolution image (thin strokes keep
     their own colour there instead of blending with the print under them), or None."""
     scale = px_per_mm / page.px_per_mm
@@ -90,15 +92,50 @@ def check_personalisation(page: Page) -> Finding:
     region = (x0, y0, max(b[0] + b[2] for b in boxes) - x0, max(b[1] + b[3] for b in boxes) - y0)
     fields = [n for n in _personal_boxes(page) if n.startswith("viz.")]
     if len(fields) < MIN_FIELDS:
-        return Finding("print.personalisation", "skip", f"too little data on this side ({len(fields)} fields) to judge the ink; judged on the data page", region, page.side, "visible")
+        return Finding(
+            "print.personalisation",
+            "skip",
+            f"too little data on this side ({len(fields)} fields) to judge the ink; judged on the data page",
+            region,
+            page.side,
+            "visible",
+        )
     s = page.memo(("ink_tint",), lambda: ink_tint(page))
     r = page.memo(("ink_tint",), lambda: ink_tint(page, reference=True), reference=True)
     if s is None or r is None:
-        return Finding("print.personalisation", "skip", "no data ink found to judge the personalisation", region, page.side, "visible")
+        return Finding(
+            "print.personalisation",
+            "skip",
+            "no data ink found to judge the personalisation",
+            region,
+            page.side,
+            "visible",
+        )
     shift = s - r
     detail = f"blue/green absorption {s:.3f}, reference {r:.3f}"
     if shift < MIN_NEUTRALITY.get(page.capture, 0.0):
-        return Finding("print.personalisation", "fail", f"data printed in tinted ink (inkjet or toner), not laser-engraved black ({detail})", region, page.side, "visible")
+        return Finding(
+            "print.personalisation",
+            "fail",
+            f"data printed in tinted ink (inkjet or toner), not laser-engraved black ({detail})",
+            region,
+            page.side,
+            "visible",
+        )
     if page.capture != "scan" and shift < WARN_NEUTRALITY_PHOTO:
-        return Finding("print.personalisation", "warn", f"data ink possibly tinted, not laser-black ({detail}); check under the magnifier", region, page.side, "visible")
-    return Finding("print.personalisation", "pass", f"data as neutral black as the reference's laser engraving ({detail})", region, page.side, "visible")
+        return Finding(
+            "print.personalisation",
+            "warn",
+            f"data ink possibly tinted, not laser-black ({detail}); check under the magnifier",
+            region,
+            page.side,
+            "visible",
+        )
+    return Finding(
+        "print.personalisation",
+        "pass",
+        f"data as neutral black as the reference's laser engraving ({detail})",
+        region,
+        page.side,
+        "visible",
+    )

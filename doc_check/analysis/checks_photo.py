@@ -43,8 +43,22 @@ def check_ghost(page: Page) -> Finding:
     s = ghost_similarity(page)
     region = page.box("ghost")
     if s < GHOST_MIN_SIMILARITY:
-        return Finding("photo.ghost_mismatch", "fail", f"ghost image does not match the portrait (similarity {s:.2f})", region, page.side, "visible")
-    return Finding("photo.ghost_mismatch", "pass", f"ghost image matches the portrait (similarity {s:.2f})", region, page.side, "visible")
+        return Finding(
+            "photo.ghost_mismatch",
+            "fail",
+            f"ghost image does not match the portrait (similarity {s:.2f})",
+            region,
+            page.side,
+            "visible",
+        )
+    return Finding(
+        "photo.ghost_mismatch",
+        "pass",
+        f"ghost image matches the portrait (similarity {s:.2f})",
+        region,
+        page.side,
+        "visible",
+    )
 
 
 def edge_ratio(page: Page) -> float:
@@ -75,12 +89,33 @@ def check_edge(page: Page) -> Finding:
     if "uv" in page.images and "uv" in page.references and page.has("uv_portrait_pattern"):
         inner, ring = uv_pattern_measures(page)
         if ring >= UV_RING_MIN and inner < UV_PATTERN_MIN:
-            return Finding("photo.edge", "fail", f"UV overprint stops at the portrait's edge (match {ring:.2f} outside, {inner:.2f} inside)", region, page.side, "uv")
+            return Finding(
+                "photo.edge",
+                "fail",
+                f"UV overprint stops at the portrait's edge (match {ring:.2f} outside, {inner:.2f} inside)",
+                region,
+                page.side,
+                "uv",
+            )
     if page.capture == "scan":
         ratio = edge_ratio(page)
         if ratio < EDGE_MIN_RATIO:
-            return Finding("photo.edge", "fail", f"background broken around the portrait ({ratio:.0%} of the page's match)", region, page.side, "visible")
-        return Finding("photo.edge", "pass", f"background continuous around the portrait ({ratio:.0%} of the page's match)", region, page.side, "visible")
+            return Finding(
+                "photo.edge",
+                "fail",
+                f"background broken around the portrait ({ratio:.0%} of the page's match)",
+                region,
+                page.side,
+                "visible",
+            )
+        return Finding(
+            "photo.edge",
+            "pass",
+            f"background continuous around the portrait ({ratio:.0%} of the page's match)",
+            region,
+            page.side,
+            "visible",
+        )
     return Finding("photo.edge", "pass", "UV overprint continuous across the portrait's edge", region, page.side, "uv")
 
 
@@ -108,8 +143,22 @@ def check_substitution(page: Page) -> Finding:
         return Finding("photo.substitution", "skip", "no UV image of the portrait to compare", region, page.side, "uv")
     inner, _ = uv_pattern_measures(page)
     if inner < UV_PATTERN_MIN:
-        return Finding("photo.substitution", "fail", f"UV overprint over the portrait missing (match {inner:.2f})", region, page.side, "uv")
-    return Finding("photo.substitution", "pass", f"UV overprint over the portrait intact (match {inner:.2f})", region, page.side, "uv")
+        return Finding(
+            "photo.substitution",
+            "fail",
+            f"UV overprint over the portrait missing (match {inner:.2f})",
+            region,
+            page.side,
+            "uv",
+        )
+    return Finding(
+        "photo.substitution",
+        "pass",
+        f"UV overprint over the portrait intact (match {inner:.2f})",
+        region,
+        page.side,
+        "uv",
+    )
 
 
 def photo_findings(page: Page) -> list[Finding]:

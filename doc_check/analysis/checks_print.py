@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
-from dataclasses import dataclass
-
-from doc_check.analysis.findings import Finding
 from doc_check.analysis.checks_personalisation import check_personalisation
 from doc_check.analysis.checks_uv import paper_level
+from doc_check.analysis.findings import Finding
 from doc_check.analysis.page import Page, masked_correlation
 from doc_check.specimen.layout import LABEL_GAP_MM
 
@@ -112,7 +112,9 @@ def check_microprint(page: Page) -> Finding:
     score, match, ratio = microprint_score(page)
     detail = f"letter match {match:.2f}, modulation {ratio:.0%} of the reference's"
     if score < MICROPRINT_MIN_SCORE:
-        return Finding("print.microprint", "fail", f"microprint blurred or illegible ({detail})", region, page.side, "visible")
+        return Finding(
+            "print.microprint", "fail", f"microprint blurred or illegible ({detail})", region, page.side, "visible"
+        )
     return Finding("print.microprint", "pass", f"microprint sharp ({detail})", region, page.side, "visible")
 
 
@@ -139,10 +141,31 @@ def check_background(page: Page) -> Finding:
     region = (0, 0, *page.size)
     limit = BACKGROUND_MIN_CORRELATION.get(page.capture, 0.3)
     if corr < limit:
-        return Finding("print.background", "fail", f"background print differs from the reference (pattern match {corr:.2f})", region, page.side, "visible")
+        return Finding(
+            "print.background",
+            "fail",
+            f"background print differs from the reference (pattern match {corr:.2f})",
+            region,
+            page.side,
+            "visible",
+        )
     if colour > BACKGROUND_MAX_COLOUR.get(page.capture, 18.0):
-        return Finding("print.background", "fail", f"background colours differ from the reference (distance {colour:.0f})", region, page.side, "visible")
-    return Finding("print.background", "pass", f"background print matches the reference (pattern {corr:.2f}, colour distance {colour:.0f})", region, page.side, "visible")
+        return Finding(
+            "print.background",
+            "fail",
+            f"background colours differ from the reference (distance {colour:.0f})",
+            region,
+            page.side,
+            "visible",
+        )
+    return Finding(
+        "print.background",
+        "pass",
+        f"background print matches the reference (pattern {corr:.2f}, colour distance {colour:.0f})",
+        region,
+        page.side,
+        "visible",
+    )
 
 
 MULTILINE_FIELDS = frozenset({"viz.address"})
@@ -268,7 +291,16 @@ def field_geometry_findings(page: Page) -> list[Finding]:
         region = page.box(name)
         measured.append((field, ds.baseline - dr.baseline, region))
         if cap > HEIGHT_MAX_RATIO and STROKE_MAX_RATIO < stroke < 1.5:
-            bad_font.append(Finding("print.font", "fail", f"{field} in a larger, heavier face: letters {cap:+.0%} high, strokes {stroke:+.0%} wide", region, side, "visible"))
+            bad_font.append(
+                Finding(
+                    "print.font",
+                    "fail",
+                    f"{field} in a larger, heavier face: letters {cap:+.0%} high, strokes {stroke:+.0%} wide",
+                    region,
+                    side,
+                    "visible",
+                )
+            )
     if not measured:
         return [
             Finding("print.alignment", "skip", "no data field could be measured", None, side, "visible"),
@@ -278,14 +310,45 @@ def field_geometry_findings(page: Page) -> list[Finding]:
     common = float(np.median([dy for _, dy, _ in measured]))
     scan = page.capture == "scan"
     if len(measured) >= 3 and abs(common) > (ALIGN_MAX_MM if scan else ALIGN_MAX_MM_PHOTO):
-        bad_align.append(Finding("print.alignment", "fail", f"every data field printed {common:+.2f} mm off its baseline", None, side, "visible"))
+        bad_align.append(
+            Finding(
+                "print.alignment",
+                "fail",
+                f"every data field printed {common:+.2f} mm off its baseline",
+                None,
+                side,
+                "visible",
+            )
+        )
     for i, (field, dy, region) in enumerate(measured):
         expected = common if scan else _planar_estimate(measured, i)
         if len(measured) >= 3 and (ALIGN_MAX_MM if scan else ALIGN_REL_MM_PHOTO) < abs(dy - expected) < 1.0:
-            bad_align.append(Finding("print.alignment", "fail", f"{field} printed {dy - expected:+.2f} mm off the other fields' baseline", region, side, "visible"))
+            bad_align.append(
+                Finding(
+                    "print.alignment",
+                    "fail",
+                    f"{field} printed {dy - expected:+.2f} mm off the other fields' baseline",
+                    region,
+                    side,
+                    "visible",
+                )
+            )
     checked = len(measured)
-    out = bad_align or [Finding("print.alignment", "pass", f"all {checked} measured data fields on their baselines", None, side, "visible")]
-    out += bad_font or [Finding("print.font", "pass", f"all {checked} measured data fields in the reference's face and size", None, side, "visible")]
+    out = bad_align or [
+        Finding(
+            "print.alignment", "pass", f"all {checked} measured data fields on their baselines", None, side, "visible"
+        )
+    ]
+    out += bad_font or [
+        Finding(
+            "print.font",
+            "pass",
+            f"all {checked} measured data fields in the reference's face and size",
+            None,
+            side,
+            "visible",
+        )
+    ]
     return out
 
 
@@ -341,14 +404,35 @@ def erasure_findings(page: Page) -> list[Finding]:
     bad = []
     names = [n for n in page.layout.boxes if n.startswith("viz.")]
     for name in names:
-        glow = (_uv_level(page, name, reference=False) - _uv_level(page, name, reference=True)
-                if _uv_spread(page, name) <= ERASURE_MAX_REF_SPREAD else 0.0)
+        glow = (
+            _uv_level(page, name, reference=False) - _uv_level(page, name, reference=True)
+            if _uv_spread(page, name) <= ERASURE_MAX_REF_SPREAD
+            else 0.0
+        )
         patch = _uv_patch_glow(page, name) if glow <= ERASURE_MIN_GLOW else 0.0
         if glow > ERASURE_MIN_GLOW or patch > ERASURE_MIN_PATCH:
             field = name.split(".", 1)[1]
             how = f"+{glow:.0f} grey levels" if glow > ERASURE_MIN_GLOW else f"a patch +{patch:.0f} grey levels"
-            bad.append(Finding("print.erasure", "fail", f"paper around {field} glows under UV ({how}): erased and reprinted", page.box(name, grow_mm=0.9), page.side, "uv"))
-    return bad or [Finding("print.erasure", "pass", f"no erasure traces around {len(names)} data fields under UV", None, page.side, "uv")]
+            bad.append(
+                Finding(
+                    "print.erasure",
+                    "fail",
+                    f"paper around {field} glows under UV ({how}): erased and reprinted",
+                    page.box(name, grow_mm=0.9),
+                    page.side,
+                    "uv",
+                )
+            )
+    return bad or [
+        Finding(
+            "print.erasure",
+            "pass",
+            f"no erasure traces around {len(names)} data fields under UV",
+            None,
+            page.side,
+            "uv",
+        )
+    ]
 
 
 def print_findings(page: Page) -> list[Finding]:

@@ -44,8 +44,17 @@ def check_paper(page: Page) -> Finding:
     s, r = paper_level(page), paper_level(page, reference=True)
     region = (0, 0, *page.size)
     if s > r + PAPER_DELTA:
-        return Finding("uv.paper_bright", "fail", f"paper fluoresces: UV level {s:.0f} vs {r:.0f} on the reference", region, page.side, "uv")
-    return Finding("uv.paper_bright", "pass", f"paper UV-dull: level {s:.0f} vs {r:.0f} on the reference", region, page.side, "uv")
+        return Finding(
+            "uv.paper_bright",
+            "fail",
+            f"paper fluoresces: UV level {s:.0f} vs {r:.0f} on the reference",
+            region,
+            page.side,
+            "uv",
+        )
+    return Finding(
+        "uv.paper_bright", "pass", f"paper UV-dull: level {s:.0f} vs {r:.0f} on the reference", region, page.side, "uv"
+    )
 
 
 def emblem_measures(page: Page) -> tuple[float, float]:
@@ -71,10 +80,31 @@ def check_emblem(page: Page) -> Finding:
     region = page.box("uv_emblem")
     contrast, corr = emblem_measures(page)
     if contrast < EMBLEM_MIN_CONTRAST:
-        return Finding("uv.emblem", "fail", f"UV emblem missing: contrast {contrast:.0%} of the reference's", region, page.side, "uv")
+        return Finding(
+            "uv.emblem",
+            "fail",
+            f"UV emblem missing: contrast {contrast:.0%} of the reference's",
+            region,
+            page.side,
+            "uv",
+        )
     if corr < EMBLEM_MIN_CORRELATION:
-        return Finding("uv.emblem", "fail", f"UV emblem differs from the reference (shape match {corr:.2f})", region, page.side, "uv")
-    return Finding("uv.emblem", "pass", f"UV emblem present (contrast {contrast:.0%}, shape match {corr:.2f})", region, page.side, "uv")
+        return Finding(
+            "uv.emblem",
+            "fail",
+            f"UV emblem differs from the reference (shape match {corr:.2f})",
+            region,
+            page.side,
+            "uv",
+        )
+    return Finding(
+        "uv.emblem",
+        "pass",
+        f"UV emblem present (contrast {contrast:.0%}, shape match {corr:.2f})",
+        region,
+        page.side,
+        "uv",
+    )
 
 
 def count_fibres(page: Page, *, reference: bool = False) -> int:
@@ -123,8 +153,12 @@ def check_fibres(page: Page) -> Finding:
     if r == 0:
         return Finding("uv.fibres", "skip", "the reference shows no fibres to compare with", region, page.side, "uv")
     if s < FIBRES_MIN_SHARE.get(page.capture, 0.04) * r:
-        return Finding("uv.fibres", "fail", f"security fibres missing: {s} found vs {r} on the reference", region, page.side, "uv")
-    return Finding("uv.fibres", "pass", f"security fibres present: {s} found ({r} on the reference)", region, page.side, "uv")
+        return Finding(
+            "uv.fibres", "fail", f"security fibres missing: {s} found vs {r} on the reference", region, page.side, "uv"
+        )
+    return Finding(
+        "uv.fibres", "pass", f"security fibres present: {s} found ({r} on the reference)", region, page.side, "uv"
+    )
 
 
 def uv_findings(page: Page) -> list[Finding]:

@@ -106,7 +106,9 @@ def _flat(a: np.ndarray) -> bool:
     return bool(a.min() == a.max()) and a.std() == 0
 
 
-def _score(cell: np.ndarray, ch: str, cap: int, baseline: int, pad: int, cell_flat: bool | None = None) -> tuple[float, int]:
+def _score(
+    cell: np.ndarray, ch: str, cap: int, baseline: int, pad: int, cell_flat: bool | None = None
+) -> tuple[float, int]:
     """How well the printed cell matches ``ch`` drawn at its place, and at which shift (pixels, within ``pad``)."""
     h, w = cell.shape
     rendered = _cell(ch, cap, w, h, baseline, pad)
@@ -118,7 +120,14 @@ def _score(cell: np.ndarray, ch: str, cap: int, baseline: int, pad: int, cell_fl
 
 
 def _in_context(
-    window: np.ndarray, text: str, i: int, c: str, left: float, baseline: int, cap_px: float, pad: int,
+    window: np.ndarray,
+    text: str,
+    i: int,
+    c: str,
+    left: float,
+    baseline: int,
+    cap_px: float,
+    pad: int,
     window_flat: bool | None = None,
 ) -> float:
     """Match of the printed window with ``text`` drawn with character ``i`` replaced by ``c`` (best shift)."""
@@ -134,8 +143,9 @@ def _in_context(
     return float(cv2.matchTemplate(rendered, window, cv2.TM_CCOEFF_NORMED).max())
 
 
-def _printed_cell(ink: np.ndarray, adv: list[float], left_px: float, drift: int, i: int, y0: int,
-                  y1: int) -> tuple[int, int, np.ndarray]:
+def _printed_cell(
+    ink: np.ndarray, adv: list[float], left_px: float, drift: int, i: int, y0: int, y1: int
+) -> tuple[int, int, np.ndarray]:
     """The i-th character cell of a printed line (shifted by ``drift`` pixels): its left and right x and its ink
     between rows ``y0`` and ``y1``."""
     xa = int(round(left_px + adv[i])) + drift
@@ -143,8 +153,9 @@ def _printed_cell(ink: np.ndarray, adv: list[float], left_px: float, drift: int,
     return xa, xb, ink[y0:y1, max(0, xa) : max(0, xb)]
 
 
-def _own_scores(ink: np.ndarray, adv: list[float], left_px: float, y0: int, y1: int, base: int, cap: int, pad: int,
-                expected: str) -> list[float]:
+def _own_scores(
+    ink: np.ndarray, adv: list[float], left_px: float, y0: int, y1: int, base: int, cap: int, pad: int, expected: str
+) -> list[float]:
     """Match of each letter or digit cell (x offsets ``adv``) with its expected glyph, cells following the print
     as in ``read_against``."""
     out = []
@@ -218,7 +229,12 @@ def print_stretch(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: f
 
 
 def read_against(
-    ink: np.ndarray, left_px: float, baseline_px: float, cap_px: float, expected: str, stretch: float = 1.0,
+    ink: np.ndarray,
+    left_px: float,
+    baseline_px: float,
+    cap_px: float,
+    expected: str,
+    stretch: float = 1.0,
 ) -> list[tuple[int, str, str]]:
     """Characters of ``expected`` that the printed line does not show: (index, expected, best other candidate).
 
@@ -296,20 +312,38 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
         indicator = f"viz.mrz_mismatch.{field}"
         region = page.box(name)
         if field not in values:
-            out.append(Finding(indicator, "skip", f"the MRZ does not give the {field.replace('_', ' ')}", region, page.side, "visible"))
+            out.append(
+                Finding(
+                    indicator,
+                    "skip",
+                    f"the MRZ does not give the {field.replace('_', ' ')}",
+                    region,
+                    page.side,
+                    "visible",
+                )
+            )
             continue
         b = page.layout.boxes[name]
         s = page.px_per_mm
         expected = values[field]
         # where and how big a genuine document prints this value (long values are condensed to fit the box)
         _, x_mm, base_mm, cap_mm = field_lines(page.layout, field, expected)[0]
-        width_mm = max(b.w, glyphs.text_width(expected, int(cap_mm * FIELD_PX_PER_MM), face=FACE, weight=WEIGHT) / FIELD_PX_PER_MM)
+        width_mm = max(
+            b.w, glyphs.text_width(expected, int(cap_mm * FIELD_PX_PER_MM), face=FACE, weight=WEIGHT) / FIELD_PX_PER_MM
+        )
         pad_x, pad_y = 0.8, 0.5
-        box = (int((b.x - pad_x) * s), int((b.y - pad_y) * s), int((width_mm + 2 * pad_x) * s), int((b.h + 2 * pad_y) * s))
+        box = (
+            int((b.x - pad_x) * s),
+            int((b.y - pad_y) * s),
+            int((width_mm + 2 * pad_x) * s),
+            int((b.h + 2 * pad_y) * s),
+        )
         crop = page.fine("visible", box, FIELD_PX_PER_MM)
         line = text_line(crop, FIELD_PX_PER_MM, min_cap_mm=0.5) if crop is not None else None
         if line is None:
-            out.append(Finding(indicator, "warn", f"no printed {field.replace('_', ' ')} found", region, page.side, "visible"))
+            out.append(
+                Finding(indicator, "warn", f"no printed {field.replace('_', ' ')} found", region, page.side, "visible")
+            )
             continue
         ox, oy = box[0] / s, box[1] / s
         left_mm, baseline_mm = x_mm - ox, base_mm - oy
@@ -328,13 +362,34 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
         if not wrong and letters and set(expected) <= set(LETTERS + " ") and min(map(len, expected.split())) > 1:
             seen = glyph_count(ink, left_px - 2, base_px, cap_px)
             if seen - letters >= COUNT_SLACK:
-                out.append(Finding(indicator, "fail", f"printed {label} differs from the MRZ's {expected!r} ({seen} letters printed where the MRZ gives {letters})", region, page.side, "visible"))
+                out.append(
+                    Finding(
+                        indicator,
+                        "fail",
+                        f"printed {label} differs from the MRZ's {expected!r} ({seen} letters printed where the MRZ gives {letters})",
+                        region,
+                        page.side,
+                        "visible",
+                    )
+                )
                 continue
         if wrong:
             i, ch, other = wrong[0]
             seen = "nothing" if other == " " else repr(other)
-            out.append(Finding(indicator, "fail", f"printed {label} differs from the MRZ's {expected!r} (character {i + 1}: {seen} where the MRZ gives {ch!r})", region, page.side, "visible"))
+            out.append(
+                Finding(
+                    indicator,
+                    "fail",
+                    f"printed {label} differs from the MRZ's {expected!r} (character {i + 1}: {seen} where the MRZ gives {ch!r})",
+                    region,
+                    page.side,
+                    "visible",
+                )
+            )
         else:
-            out.append(Finding(indicator, "pass", f"printed {label} reads as the MRZ's {expected!r}", region, page.side, "visible"))
+            out.append(
+                Finding(
+                    indicator, "pass", f"printed {label} reads as the MRZ's {expected!r}", region, page.side, "visible"
+                )
+            )
     return out
-

@@ -37,7 +37,7 @@ def _advance() -> float:
 #: capitals and its O as wide as its 0; MRZ printers mostly draw digits at capital height, the letter O round
 #: and the digit 0 as an oval, so those variants are added.
 _DIGIT_VARIANTS = ((1.0, 0.92), (1.0, 0.92), (1.0, 1.0))
-_VARIANTS: dict[str, tuple[tuple[float, float], ...]] = {d: _DIGIT_VARIANTS for d in "123456789"}
+_VARIANTS: dict[str, tuple[tuple[float, float], ...]] = dict.fromkeys("123456789", _DIGIT_VARIANTS)
 _VARIANTS["0"] = ((0.92, 0.92), (1.0, 0.92), (0.92, 1.0))
 _VARIANTS["O"] = ((1.0, 1.0), (1.1, 1.0))
 

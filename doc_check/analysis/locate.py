@@ -323,7 +323,9 @@ def _extend(crop: np.ndarray, grids: tuple[LineGrid, ...]) -> tuple[LineGrid, ..
         return grids
     inked = lambda k: mass(start + k * pitch) > 0.2 * typical  # noqa: E731
     first = 0
-    while first > -20 and mass(start + (first - 1) * pitch) > 0.35 * typical and glyph_like(start + (first - 1) * pitch):
+    while (
+        first > -20 and mass(start + (first - 1) * pitch) > 0.35 * typical and glyph_like(start + (first - 1) * pitch)
+    ):
         first -= 1
     last = n - 1
     if inked(last):

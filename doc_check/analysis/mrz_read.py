@@ -117,7 +117,9 @@ def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[
         other = tuple(_resize_grid(g, 36 if n == 44 else 44) for g in grids)
         patches = np.concatenate([cell_patches(crop, g) for g in other])
         probs, best = clf.classify(patches)
-        alt = _finish(other, patches, probs, best, today, rotation, zone.region, _exemplar_patches(crop, other, patches))
+        alt = _finish(
+            other, patches, probs, best, today, rotation, zone.region, _exemplar_patches(crop, other, patches)
+        )
         if alt is not None and alt.fixed.result.valid:
             out.append(alt)
     return out
@@ -289,7 +291,9 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
         todo = [
             i
             for i, (c, k) in enumerate(zip(flat_chr, flat_cls))
-            if k == "alnum" and c in pair and probs[i, index[digit]] + probs[i, index[letter]] > 0.6
+            if k == "alnum"
+            and c in pair
+            and probs[i, index[digit]] + probs[i, index[letter]] > 0.6
             and unsure(i, digit, letter)
         ]
         for i in todo:

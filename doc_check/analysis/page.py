@@ -132,7 +132,11 @@ class Page:
     def crop(self, channel: str, box: Box, *, reference: bool = False, gray: bool = True) -> np.ndarray:
         """A box of a channel's image (grey by default)."""
         x, y, w, h = box
-        img = self.gray(channel, reference=reference) if gray else (self.references if reference else self.images)[channel]
+        img = (
+            self.gray(channel, reference=reference)
+            if gray
+            else (self.references if reference else self.images)[channel]
+        )
         return img[y : y + h, x : x + w]
 
     def mask_of(self, names: list[str] | tuple[str, ...], grow_mm: float = 0.0) -> np.ndarray:

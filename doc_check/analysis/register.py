@@ -356,6 +356,7 @@ def register(
         # a flat scan at the reference's scale: find the shift by phase correlation
         hs = _phase_shift(img_s, ref_s)
         candidates.append((_score(img_s, ref_s, hs), "shift", hs))
+
     def by_edges(i: int) -> Registration | None:
         """Candidate ``i`` with its outline refined to subpixel at full resolution (photos), if that fits as well."""
         fine = refine_quad(gray, outlines[i] / fi)

@@ -128,7 +128,9 @@ def register_side(
             regs[channel] = Registration(np.diag([f, f, 1.0]) @ other.homography, work_size, other.method, other.score)
             h = regs[channel].homography
             src = img
-        warped[channel] = cv2.warpPerspective(src, h, work_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        warped[channel] = cv2.warpPerspective(
+            src, h, work_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
     page = Page(
         document_type=sample.document_type,
         side=side,
@@ -175,8 +177,9 @@ def _read_mrz_on_page(page: Page | None, original: np.ndarray, today: date | Non
         k = MRZ_PX_PER_MM / page.px_per_mm
         band_h = np.diag([k, k, 1.0]) @ np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1]], float)
         band_h = band_h @ page.registrations["visible"].homography
-        band = cv2.warpPerspective(original, band_h, (int(w * k), int(h * k)), flags=cv2.INTER_AREA,
-                                   borderMode=cv2.BORDER_REPLICATE)
+        band = cv2.warpPerspective(
+            original, band_h, (int(w * k), int(h * k)), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+        )
         reading = read_mrz(band, today=today)
         if reading is not None and not reading.result.valid:
             # an invalid reading may be the document (tampered) or the reader: a second look at the whole image

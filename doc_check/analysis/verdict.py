@@ -71,7 +71,9 @@ def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tu
     # a genuine blank (its UV and IR security features checked and sound) carrying wrongly made personal data is a
     # stolen blank, even when its MRZ names an unknown issuer (printed, or read, off the forger's data) or the
     # forger's print spoils the visible microprint or background next to the data
-    stolen = bool(failed_ids & PERSONALISATION_SIGNS) and not failed_ids & SUBSTRATE_SIGNS and len(sound) >= MIN_SOUND_SIGNS
+    stolen = (
+        bool(failed_ids & PERSONALISATION_SIGNS) and not failed_ids & SUBSTRATE_SIGNS and len(sound) >= MIN_SOUND_SIGNS
+    )
     if stolen:
         verdict = "stolen_blank"
         reasons += [reason(f) for f in fails if f.indicator in PERSONALISATION_SIGNS]

@@ -68,7 +68,9 @@ def _print_report(console, report) -> None:
     default=None,
     help="Refuse images with more pixels than this (decompression bombs); default 60 million.",
 )
-def analyze(paths: tuple[Path, ...], as_json: bool, workers: int | None, only: tuple[str, ...], max_pixels: int | None) -> None:
+def analyze(
+    paths: tuple[Path, ...], as_json: bool, workers: int | None, only: tuple[str, ...], max_pixels: int | None
+) -> None:
     """Analyse document images and sample folders: MRZ and security-feature checks, and a suggested verdict.
 
     A PATH is an image, a sample folder, or a folder of either. Exit 0 when every document was analysed,
@@ -114,4 +116,3 @@ def _console(*, stderr: bool):
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
-

@@ -10,13 +10,25 @@ from doc_check.errors import BadInput
 
 
 @click.command("author")
-@click.option("--set", "set_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The sample set to browse and add to [the project's samples/].")
-@click.option("--exercises", "exercises_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where exercises are saved, one folder per id [the project's exercises/].")
+@click.option(
+    "--set",
+    "set_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The sample set to browse and add to [the project's samples/].",
+)
+@click.option(
+    "--exercises",
+    "exercises_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where exercises are saved, one folder per id [the project's exercises/].",
+)
 @click.option("--exercise", "-e", "spec", metavar="ID|PATH", help="Open this exercise in the builder to edit it.")
-@click.option("--image", type=click.Choice(["auto", "halfcell", "sixel", "tgp"]), default=None,
-              help="Image renderer [$DOC_CHECK_IMAGE or auto].")
+@click.option(
+    "--image",
+    type=click.Choice(["auto", "halfcell", "sixel", "tgp"]),
+    default=None,
+    help="Image renderer [$DOC_CHECK_IMAGE or auto].",
+)
 def author(set_dir: Path | None, exercises_dir: Path | None, spec: str | None, image: str | None) -> None:
     """Browse a sample set (pictures under every light, truth, the reader's findings), make new genuine or
     forged samples from the catalogue, and build exercises (exercise.toml + key.toml, the same files as

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import click
 
@@ -17,7 +17,8 @@ from doc_check.exercise.pack import build_pack, open_pack, verify_pack
 
 def resolve_exercise(value: str) -> Path:
     """The exercise.toml of an exercise given as a folder, a file, or an id among the project's exercises."""
-    from doc_check.cli.train import builtin_exercises_dir, resolve_exercise as resolve
+    from doc_check.cli.train import builtin_exercises_dir
+    from doc_check.cli.train import resolve_exercise as resolve
 
     return resolve(value, builtin_exercises_dir()).path
 
@@ -43,10 +44,17 @@ def progress_bar(label: str, enabled: bool) -> Iterator:
 @click.command("pack")
 @click.argument("exercise", required=False)
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="The pack file to write (.zip).")
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
-              help="The exercise's key (default: key.toml next to exercise.toml); only read to check for leaks.")
-@click.option("--verify", "verify", type=click.Path(dir_okay=False, path_type=Path),
-              help="Check a pack's manifest and every file's SHA-256 instead of building one.")
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The exercise's key (default: key.toml next to exercise.toml); only read to check for leaks.",
+)
+@click.option(
+    "--verify",
+    "verify",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check a pack's manifest and every file's SHA-256 instead of building one.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path | None, as_json: bool) -> None:
     """Seal EXERCISE (folder, exercise.toml or id) into an exam pack: exercise.toml, the samples' public files,
@@ -60,28 +68,45 @@ def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path 
             raise click.UsageError("--verify takes only the pack file")
         with progress_bar("verifying", not as_json) as cb:
             manifest = verify_pack(verify, progress=cb)
-        info = {"pack": str(verify), "ok": True, "exercise_id": manifest.exercise_id,
-                "exercise_version": manifest.exercise_version, "exercise_sha256": manifest.exercise_sha256,
-                "files": len(manifest.files), "bytes": manifest.total_bytes}
+        info = {
+            "pack": str(verify),
+            "ok": True,
+            "exercise_id": manifest.exercise_id,
+            "exercise_version": manifest.exercise_version,
+            "exercise_sha256": manifest.exercise_sha256,
+            "files": len(manifest.files),
+            "bytes": manifest.total_bytes,
+        }
         if as_json:
             click.echo(json.dumps(info, indent=2))
         else:
-            click.echo(f"{verify}: OK, exercise {manifest.exercise_id} version {manifest.exercise_version} "
-                       f"(exercise.toml sha256 {manifest.exercise_sha256[:16]}...), {len(manifest.files)} files verified")
+            click.echo(
+                f"{verify}: OK, exercise {manifest.exercise_id} version {manifest.exercise_version} "
+                f"(exercise.toml sha256 {manifest.exercise_sha256[:16]}...), {len(manifest.files)} files verified"
+            )
         return
     if not exercise or out is None:
         raise click.UsageError("give EXERCISE and --out FILE (or --verify PACK)")
     with progress_bar("packing", not as_json) as cb:
         opened = build_pack(resolve_exercise(exercise), out, key_path=key, progress=cb)
     m = opened.manifest
-    info = {"pack": str(out), "sha256": opened.sha256, "exercise_id": m.exercise_id,
-            "exercise_version": m.exercise_version, "exercise_sha256": m.exercise_sha256,
-            "samples": len(opened.exercise.samples), "files": len(m.files), "bytes": m.total_bytes}
+    info = {
+        "pack": str(out),
+        "sha256": opened.sha256,
+        "exercise_id": m.exercise_id,
+        "exercise_version": m.exercise_version,
+        "exercise_sha256": m.exercise_sha256,
+        "samples": len(opened.exercise.samples),
+        "files": len(m.files),
+        "bytes": m.total_bytes,
+    }
     if as_json:
         click.echo(json.dumps(info, indent=2))
     else:
-        click.echo(f"wrote {out}: exercise {m.exercise_id} version {m.exercise_version}, "
-                   f"{len(opened.exercise.samples)} samples, {len(m.files)} files, no key")
+        click.echo(
+            f"wrote {out}: exercise {m.exercise_id} version {m.exercise_version}, "
+            f"{len(opened.exercise.samples)} samples, {len(m.files)} files, no key"
+        )
         click.echo(f"pack sha256 {opened.sha256}")
 
 

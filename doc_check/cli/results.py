@@ -6,7 +6,7 @@ import json
 import signal
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -47,8 +47,8 @@ def _idle(updated: str, now: datetime | None = None) -> str:
     except ValueError:
         return ""
     if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
-    minutes = int(((now or datetime.now(timezone.utc)) - then).total_seconds() // 60)
+        then = then.replace(tzinfo=UTC)
+    minutes = int(((now or datetime.now(UTC)) - then).total_seconds() // 60)
     return f"idle {minutes}m" if minutes >= 1 else ""
 
 
@@ -61,10 +61,23 @@ def render_table(res: ClassResults, title: str = "") -> Table:
     """The rich table of one exercise's class results."""
     max_points = next((r.max_score for r in res.rows if r.max_score), None)
     out_of = f", points out of {max_points:.0f}" if max_points else ""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=title or f"{res.exercise_id}: {len(res.rows)} participants, {res.submitted} submitted{out_of}",
-                  title_justify="left")
-    for name, right in (("participant", False), ("state", False), ("answered", True), ("time", True),
-                        ("now on", False), ("points", True), ("%", True), ("pass", False), ("z", True)):
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        title=title or f"{res.exercise_id}: {len(res.rows)} participants, {res.submitted} submitted{out_of}",
+        title_justify="left",
+    )
+    for name, right in (
+        ("participant", False),
+        ("state", False),
+        ("answered", True),
+        ("time", True),
+        ("now on", False),
+        ("points", True),
+        ("%", True),
+        ("pass", False),
+        ("z", True),
+    ):
         table.add_column(name, justify="right" if right else "left", min_width=len(name))
     for r in res.rows:
         bar_len = 5
@@ -72,8 +85,11 @@ def render_table(res: ClassResults, title: str = "") -> Table:
         progress = Text(f"{r.answered}/{r.total} ") + Text("█" * filled, "cyan") + Text("░" * (bar_len - filled), "dim")
         progress.no_wrap = True
         idle = _idle(r.updated) if r.state != "submitted" else ""
-        state = Text("submitted", "green") if r.state == "submitted" else (
-            Text(idle, "yellow") if idle else Text("working", "cyan"))
+        state = (
+            Text("submitted", "green")
+            if r.state == "submitted"
+            else (Text(idle, "yellow") if idle else Text("working", "cyan"))
+        )
         if r.problem:
             state = Text("unscored", "red")
         table.add_row(
@@ -88,9 +104,11 @@ def render_table(res: ClassResults, title: str = "") -> Table:
             "" if r.z is None else Text(f"{r.z:+.2f}", Z_STYLE.get(r.z_class, "")),
         )
     if res.stats is not None and res.stats.n >= 2:
-        table.caption = (f"z: green |z|<=2, yellow <3, red >=3; assigned value {res.stats.assigned:.2f} points, "
-                         f"robust SD {res.stats.sigma:.2f} ({res.stats.method}); "
-                         + ("rescored with the key" if res.scored_with_key else "scores stored at submission"))
+        table.caption = (
+            f"z: green |z|<=2, yellow <3, red >=3; assigned value {res.stats.assigned:.2f} points, "
+            f"robust SD {res.stats.sigma:.2f} ({res.stats.method}); "
+            + ("rescored with the key" if res.scored_with_key else "scores stored at submission")
+        )
     return table
 
 
@@ -98,8 +116,25 @@ def _to_json(res: ClassResults) -> dict:
     return {
         "exercise_id": res.exercise_id,
         "participants": [
-            {k: getattr(r, k) for k in ("participant", "state", "answered", "total", "seconds", "current_sample",
-                                        "score", "max_score", "pct", "passed", "z", "z_class", "updated", "problem")}
+            {
+                k: getattr(r, k)
+                for k in (
+                    "participant",
+                    "state",
+                    "answered",
+                    "total",
+                    "seconds",
+                    "current_sample",
+                    "score",
+                    "max_score",
+                    "pct",
+                    "passed",
+                    "z",
+                    "z_class",
+                    "updated",
+                    "problem",
+                )
+            }
             for r in res.rows
         ],
         "assigned": None if res.stats is None else res.stats.assigned,
@@ -109,21 +144,39 @@ def _to_json(res: ClassResults) -> dict:
 
 
 @click.command("results")
-@click.option("--exercise", "-e", "spec", metavar="ID|PATH",
-              help="The exercise (id or folder); its key, when present, rescores submissions. Default: every "
-                   "exercise in the database.")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite database [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].")
+@click.option(
+    "--exercise",
+    "-e",
+    "spec",
+    metavar="ID|PATH",
+    help="The exercise (id or folder); its key, when present, rescores submissions. Default: every "
+    "exercise in the database.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite database [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].",
+)
 @click.option("--watch", is_flag=True, help="Keep the table live, refreshing until Ctrl+C.")
-@click.option("--interval", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
-              help="Seconds between refreshes with --watch.")
-@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write the summary and individual reports (md, html, csv, json) of the submitted "
-                   "attempts into this folder (needs the exercise's key); with --watch, rewritten whenever "
-                   "someone submits.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.2, 3600),
+    default=2.0,
+    show_default=True,
+    help="Seconds between refreshes with --watch.",
+)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the summary and individual reports (md, html, csv, json) of the submitted "
+    "attempts into this folder (needs the exercise's key); with --watch, rewritten whenever "
+    "someone submits.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (no table).")
-def results(spec: str | None, db: Path | None, watch: bool, interval: float, report_dir: Path | None,
-            as_json: bool) -> None:
+def results(
+    spec: str | None, db: Path | None, watch: bool, interval: float, report_dir: Path | None, as_json: bool
+) -> None:
     """Show the class's participants, progress, scores and robust z-scores, read live from the database the
     trainees write (`doc-check serve`, `doc-check train --db`).
 
@@ -141,6 +194,7 @@ def results(spec: str | None, db: Path | None, watch: bool, interval: float, rep
         raise click.UsageError("--watch and --json do not go together")
     store = Store(db)
     try:
+
         def snapshot() -> list[ClassResults]:
             todo = targets or [(eid, None, None) for eid in exercise_ids(store)]
             return [class_results(store, eid, ex, key) for eid, ex, key in todo]
@@ -161,8 +215,10 @@ def results(spec: str | None, db: Path | None, watch: bool, interval: float, rep
             assert exercise is not None and key is not None
             written = write_reports(report_dir, res.reports, res.summary(exercise, key))
             reported.append(done)
-            return (f"{time.strftime('%H:%M:%S')} wrote {len(written)} report files for {len(res.reports)} "
-                    f"submissions into {report_dir}")
+            return (
+                f"{time.strftime('%H:%M:%S')} wrote {len(written)} report files for {len(res.reports)} "
+                f"submissions into {report_dir}"
+            )
 
         if report_dir is not None and not watch:
             click.echo(write_report(snapshot()), err=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import click
 
@@ -39,19 +39,29 @@ def _submission_files(paths: tuple[Path, ...]) -> list[Path]:
 def _progress(enabled: bool) -> Iterator[Callable[[str], Progress]]:
     """Yield a factory of progress callbacks, one per phase; a rich bar on stderr only when enabled."""
     if not enabled:
-        yield lambda label: (lambda done, total: None)
+        yield lambda label: lambda done, total: None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
-    with Bar(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-             console=Console(stderr=True), transient=True) as bar:
+    with Bar(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+
         def phase(label: str) -> Progress:
             task = bar.add_task(label, total=None)
 
             def update(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
+
             return update
+
         yield phase
 
 
@@ -60,15 +70,38 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Progress]]:
 @click.argument("submissions", metavar="SUBMISSION...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--key", "key_path", type=click.Path(path_type=Path), help="The key (default: the exercise's key.toml).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Write reports into this folder.")
-@click.option("--format", "formats", default="md,html,csv,json", show_default=True,
-              help="Report formats, comma-separated: md, html, csv, json.")
-@click.option("--zscore", "method", type=click.Choice(METHODS), default="algorithm_a", show_default=True,
-              help="Robust statistics for z-scores (ISO 13528).")
-@click.option("--individual/--no-individual", default=True, show_default=True,
-              help="Also write one md/html report per participant into OUT/individual/.")
+@click.option(
+    "--format",
+    "formats",
+    default="md,html,csv,json",
+    show_default=True,
+    help="Report formats, comma-separated: md, html, csv, json.",
+)
+@click.option(
+    "--zscore",
+    "method",
+    type=click.Choice(METHODS),
+    default="algorithm_a",
+    show_default=True,
+    help="Robust statistics for z-scores (ISO 13528).",
+)
+@click.option(
+    "--individual/--no-individual",
+    default=True,
+    show_default=True,
+    help="Also write one md/html report per participant into OUT/individual/.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout (no progress bar).")
-def score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | None, out_dir: Path | None,
-          formats: str, method: str, individual: bool, as_json: bool) -> None:
+def score(
+    exercise_path: Path,
+    submissions: tuple[Path, ...],
+    key_path: Path | None,
+    out_dir: Path | None,
+    formats: str,
+    method: str,
+    individual: bool,
+    as_json: bool,
+) -> None:
     """Score SUBMISSION files (or folders of *.json) of EXERCISE; print the round and write reports.
 
     A submission made on another version of the exercise file is refused (exit 2), as is any bad file;
@@ -77,8 +110,16 @@ def score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | N
         _score(exercise_path, submissions, key_path, out_dir, formats, method, individual, as_json)
 
 
-def _score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | None, out_dir: Path | None,
-           formats: str, method: str, individual: bool, as_json: bool) -> None:
+def _score(
+    exercise_path: Path,
+    submissions: tuple[Path, ...],
+    key_path: Path | None,
+    out_dir: Path | None,
+    formats: str,
+    method: str,
+    individual: bool,
+    as_json: bool,
+) -> None:
     fmts = parse_formats(formats)
     ex = load_exercise(exercise_path)
     key = load_exercise_key(key_path if key_path is not None else ex.folder, ex)
@@ -93,15 +134,19 @@ def _score(exercise_path: Path, submissions: tuple[Path, ...], key_path: Path | 
         click.echo(json.dumps(summary_to_dict(summary), indent=2, ensure_ascii=False))
         return
     st = summary.stats
-    click.echo(f"{ex.title} ({ex.id} v{ex.version}): {summary.n_participants} participants, "
-               f"mean {summary.mean_pct:.1f} %, median {summary.median_pct:.1f} %, "
-               f"passed {100 * summary.pass_rate:.0f} %; x* = {st.assigned:.2f}, s* = {st.sigma:.2f} ({st.method})")
+    click.echo(
+        f"{ex.title} ({ex.id} v{ex.version}): {summary.n_participants} participants, "
+        f"mean {summary.mean_pct:.1f} %, median {summary.median_pct:.1f} %, "
+        f"passed {100 * summary.pass_rate:.0f} %; x* = {st.assigned:.2f}, s* = {st.sigma:.2f} ({st.method})"
+    )
     shown = sorted(summary.participants, key=lambda p: (-p.total, p.participant))
     limit = 50
     for p in shown[:limit]:
         z = "   n/a" if p.z is None else f"{p.z:+6.2f}"
-        click.echo(f"  {p.participant:<16} {p.total:7.1f} {p.pct:6.1f} %  z {z}  {p.z_class:<14} "
-                   f"{'passed' if p.passed else 'not passed'}{'  CRITICAL' if p.critical_error else ''}")
+        click.echo(
+            f"  {p.participant:<16} {p.total:7.1f} {p.pct:6.1f} %  z {z}  {p.z_class:<14} "
+            f"{'passed' if p.passed else 'not passed'}{'  CRITICAL' if p.critical_error else ''}"
+        )
     if len(shown) > limit:
         click.echo(f"  ... {len(shown) - limit} more (see the reports)")
     if out_dir:

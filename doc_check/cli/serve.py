@@ -68,18 +68,39 @@ def child_command(db: Path, exercise: Path | None = None, pack: Path | None = No
 
 @click.command("serve")
 @click.option("--exercise", "-e", "spec", metavar="ID|PATH", help="The exercise every trainee takes.")
-@click.option("--pack", "pack_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Serve a sealed exam pack instead (no key on the server's side: no instant feedback).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback needs --allow-remote.")
+@click.option(
+    "--pack",
+    "pack_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Serve a sealed exam pack instead (no key on the server's side: no instant feedback).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback needs --allow-remote.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              help="The class database every trainee writes [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/...].")
-@click.option("--allow-remote", is_flag=True,
-              help="Allow a non-loopback --host (a classroom LAN). There is no login: trust the network.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The class database every trainee writes [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/...].",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow a non-loopback --host (a classroom LAN). There is no login: trust the network.",
+)
 @click.option("--title", default=None, help="Browser tab title [the exercise's title].")
-def serve(spec: str | None, pack_file: Path | None, host: str, port: int, db: Path | None, allow_remote: bool,
-          title: str | None) -> None:
+def serve(
+    spec: str | None,
+    pack_file: Path | None,
+    host: str,
+    port: int,
+    db: Path | None,
+    allow_remote: bool,
+    title: str | None,
+) -> None:
     """Serve the trainee UI to browsers (class mode). Each browser tab runs its own `doc-check train`
     process; every trainee gives a participant code and all answers go into one SQLite database (WAL, one
     transaction per answer), so a closed tab loses nothing: reopening and giving the same code resumes.
@@ -110,6 +131,5 @@ def serve(spec: str | None, pack_file: Path | None, host: str, port: int, db: Pa
     from textual_serve.server import Server
 
     click.echo(f"doc-check serve: {label}; database {db_path}", err=True)
-    click.echo(f"results: doc-check results --exercise {spec or manifest.exercise_id} --watch --db {db_path}",
-               err=True)
+    click.echo(f"results: doc-check results --exercise {spec or manifest.exercise_id} --watch --db {db_path}", err=True)
     Server(command, host=host, port=port, title=title or f"doc-check: {label}").serve()

@@ -41,8 +41,13 @@ def resolve_exercise(spec: str, root: Path):
     raise BadInput(f"{spec}: no such exercise (not a path, and no exercise with that id in {root})")
 
 
-def make_app(start=None, participant: str | None = None, db: str | None = None, image: str | None = None,
-             class_mode: bool = False):
+def make_app(
+    start=None,
+    participant: str | None = None,
+    db: str | None = None,
+    image: str | None = None,
+    class_mode: bool = False,
+):
     """The trainee app and its store, as `launch` runs them (`bench/tui_bench.py` drives the same app headless)."""
     # NumPy's OpenBLAS starts one spinning thread per core at import; the UI does no linear algebra, and on a
     # busy machine those threads cost about 0.1 s of CPU before the first screen. The user's setting wins.
@@ -59,7 +64,7 @@ def make_app(start=None, participant: str | None = None, db: str | None = None, 
         gc.enable()
 
     if class_mode:  # `doc-check serve`: many trainees share one database, so no code is remembered
-        from doc_check.cli.serve import ClassStore as Store  # noqa: F811
+        from doc_check.cli.serve import ClassStore as Store
     store = Store(db)
     if participant is not None:
         participant = store.ensure_participant(participant)
@@ -71,8 +76,13 @@ def make_app(start=None, participant: str | None = None, db: str | None = None, 
     return app, store
 
 
-def launch(start=None, participant: str | None = None, db: str | None = None, image: str | None = None,
-           class_mode: bool = False) -> None:
+def launch(
+    start=None,
+    participant: str | None = None,
+    db: str | None = None,
+    image: str | None = None,
+    class_mode: bool = False,
+) -> None:
     """Open the trainee UI (the picker; straight into ``start`` when given). Extended by `train --pack`."""
     app, store = make_app(start, participant, db, image, class_mode)
     try:
@@ -84,15 +94,32 @@ def launch(start=None, participant: str | None = None, db: str | None = None, im
 @click.command()
 @click.option("--exercise", "-e", "exercise", metavar="ID|PATH", help="Open this exercise (else a picker lists them).")
 @click.option("--as", "participant", metavar="CODE", help="Participant code (asked once and remembered if omitted).")
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite database [$DOC_CHECK_DB or "
-              "$XDG_DATA_HOME/doc-check/doc-check.sqlite].")
-@click.option("--image", type=click.Choice(["auto", "halfcell", "sixel", "tgp"]), default=None,
-              help="Image renderer [$DOC_CHECK_IMAGE or auto].")
-@click.option("--pack", "pack_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Take the exam sealed in this pack (`doc-check pack`); its hashes are verified first.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="SQLite database [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].",
+)
+@click.option(
+    "--image",
+    type=click.Choice(["auto", "halfcell", "sixel", "tgp"]),
+    default=None,
+    help="Image renderer [$DOC_CHECK_IMAGE or auto].",
+)
+@click.option(
+    "--pack",
+    "pack_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Take the exam sealed in this pack (`doc-check pack`); its hashes are verified first.",
+)
 @click.option("--class-mode", is_flag=True, hidden=True, help="Ask every trainee's code (set by `doc-check serve`).")
-def train(exercise: str | None, participant: str | None, db: str | None, image: str | None,
-          pack_file: Path | None = None, class_mode: bool = False) -> None:
+def train(
+    exercise: str | None,
+    participant: str | None,
+    db: str | None,
+    image: str | None,
+    pack_file: Path | None = None,
+    class_mode: bool = False,
+) -> None:
     """Take an exercise in the trainee terminal UI: examine each document, judge it, get feedback.
 
     Answers are saved as they change; quitting and running again resumes the attempt.

@@ -3,8 +3,9 @@ The document reader (`doc_check.analysis`) decides what is visible."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from doc_check.errors import BadInput
 from doc_check.exercise.model import Exercise, ExerciseKey
@@ -78,8 +79,7 @@ def _visible(indicator: str, channel: str, exercise: Exercise) -> bool:
     return channel in exercise.channels and (tool is None or tool in exercise.tools)
 
 
-def audit_sample(exercise: Exercise, sample_id: str, entry: KeyEntry,
-                 analyze: Reader | None = None) -> SampleAudit:
+def audit_sample(exercise: Exercise, sample_id: str, entry: KeyEntry, analyze: Reader | None = None) -> SampleAudit:
     """Analyse one sample of the exercise and compare the reader's findings with its key entry."""
     if analyze is None:
         from doc_check.analysis import analyze_sample as analyze
@@ -99,8 +99,9 @@ def audit_sample(exercise: Exercise, sample_id: str, entry: KeyEntry,
             shown.append(k)
         elif hits:
             hidden.append(k)
-    failing = tuple(dict.fromkeys(
-        f.indicator for f in report.findings if f.status == "fail" and f.channel in exercise.channels))
+    failing = tuple(
+        dict.fromkeys(f.indicator for f in report.findings if f.status == "fail" and f.channel in exercise.channels)
+    )
     return SampleAudit(sample_id, entry.verdict, entry.indicators, tuple(shown), tuple(hidden), failing)
 
 
@@ -111,36 +112,52 @@ def _fraud_sign(indicator: str) -> bool:
         return True
 
 
-def audit_exercise(exercise: Exercise, key: ExerciseKey, progress: Progress | None = None,
-                   analyze: Reader | None = None) -> AuditReport:
+def audit_exercise(
+    exercise: Exercise, key: ExerciseKey, progress: Progress | None = None, analyze: Reader | None = None
+) -> AuditReport:
     """Warn when a fraudulent sample shows none of its key indicators to the allowed channels and tools, and
     when a genuine sample raises failing findings its key does not list (the reader decides both)."""
     audits: list[SampleAudit] = []
     warnings: list[AuditWarning] = []
-    allowed = "/".join(exercise.channels) + (f" with {', '.join(sorted(exercise.tools))}" if exercise.tools
-                                            else " without tools")
+    allowed = "/".join(exercise.channels) + (
+        f" with {', '.join(sorted(exercise.tools))}" if exercise.tools else " without tools"
+    )
     total = len(exercise.samples)
     for done, sid in enumerate(exercise.sample_ids, 1):
         entry = key[sid]
         a = audit_sample(exercise, sid, entry, analyze)
         audits.append(a)
         if a.error:
-            warnings.append(AuditWarning(sid, "unreadable", f"sample {sid}: the reader could not analyse it: {a.error}"))
+            warnings.append(
+                AuditWarning(sid, "unreadable", f"sample {sid}: the reader could not analyse it: {a.error}")
+            )
         elif entry.verdict in FRAUD_VERDICTS and entry.indicators and not a.shown:
-            where = (f"; it sees {', '.join(a.hidden)} only under channels or tools the exercise does not allow"
-                     if a.hidden else "")
-            warnings.append(AuditWarning(
-                sid, "hidden_fraud",
-                f"sample {sid} ({entry.verdict.replace('_', ' ')}): the reader finds none of its indicators "
-                f"({', '.join(entry.indicators)}) under {allowed}{where}: trainees may have nothing to see"))
+            where = (
+                f"; it sees {', '.join(a.hidden)} only under channels or tools the exercise does not allow"
+                if a.hidden
+                else ""
+            )
+            warnings.append(
+                AuditWarning(
+                    sid,
+                    "hidden_fraud",
+                    f"sample {sid} ({entry.verdict.replace('_', ' ')}): the reader finds none of its indicators "
+                    f"({', '.join(entry.indicators)}) under {allowed}{where}: trainees may have nothing to see",
+                )
+            )
         elif entry.verdict == "genuine":
-            unexpected = [i for i in a.failing
-                          if _fraud_sign(i) and not any(related(i, k) for k in entry.indicators)]
+            unexpected = [i for i in a.failing if _fraud_sign(i) and not any(related(i, k) for k in entry.indicators)]
             if unexpected:
-                why = ("trainees who use the reader may reject a genuine document" if "reader" in exercise.tools
-                       else "a sign on a genuine document, or a false alarm of the reader: check the sample")
-                warnings.append(AuditWarning(
-                    sid, "genuine_fails", f"sample {sid} (genuine): the reader fails {', '.join(unexpected)}: {why}"))
+                why = (
+                    "trainees who use the reader may reject a genuine document"
+                    if "reader" in exercise.tools
+                    else "a sign on a genuine document, or a false alarm of the reader: check the sample"
+                )
+                warnings.append(
+                    AuditWarning(
+                        sid, "genuine_fails", f"sample {sid} (genuine): the reader fails {', '.join(unexpected)}: {why}"
+                    )
+                )
         if progress:
             progress(done, total)
     return AuditReport(exercise.id, tuple(audits), tuple(warnings))

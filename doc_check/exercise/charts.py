@@ -67,8 +67,7 @@ def _zscore_chart(plt: Any, s: SummaryReport) -> str:
     lim = max(3.5, float(np.abs(z).max()) + 0.5) if n else 3.5
     ax.set_ylim(-lim, lim)
     ax.set_ylabel("z-score")
-    ax.set_title("Robust z-scores (|z| ≤ 2 satisfactory, 2 < |z| < 3 questionable, |z| ≥ 3 unsatisfactory)",
-                 fontsize=9)
+    ax.set_title("Robust z-scores (|z| ≤ 2 satisfactory, 2 < |z| < 3 questionable, |z| ≥ 3 unsatisfactory)", fontsize=9)
     return _svg(plt, fig)
 
 
@@ -83,8 +82,15 @@ def _confusion_chart(plt: Any, s: SummaryReport) -> str:
     ax.imshow(share, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     for i in range(m.shape[0]):
         for j in range(m.shape[1]):
-            ax.text(j, i, f"{int(m[i, j])}\n{100 * share[i, j]:.0f}%", ha="center", va="center", fontsize=8,
-                    color="white" if share[i, j] > 0.6 else "black")
+            ax.text(
+                j,
+                i,
+                f"{int(m[i, j])}\n{100 * share[i, j]:.0f}%",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if share[i, j] > 0.6 else "black",
+            )
     ax.set_xticks(range(len(cols)), [c.replace("_", " ") for c in cols], rotation=30, ha="right")
     ax.set_yticks(range(len(rows)), [r.replace("_", " ") for r in rows])
     ax.set_xlabel("answer")
@@ -101,8 +107,14 @@ def _samples_chart(plt: Any, s: SummaryReport) -> str:
     detected = [100 * x_.share_detected for x_ in s.samples]
     ax.bar(x - 0.2, correct, width=0.4, label="verdict correct", color="#1f4e79")
     ax.bar(x + 0.2, detected, width=0.4, label="fraud detected / genuine accepted", color="#7fa7d1")
-    ax.set_xticks(x, [f"{x_.position}. {x_.truth.replace('_', ' ')}" for x_ in s.samples], fontsize=8,
-                  rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_xticks(
+        x,
+        [f"{x_.position}. {x_.truth.replace('_', ' ')}" for x_ in s.samples],
+        fontsize=8,
+        rotation=45,
+        ha="right",
+        rotation_mode="anchor",
+    )
     ax.set_ylim(0, 100)
     ax.set_ylabel("% of participants")
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -125,6 +137,6 @@ def render_summary_charts(s: SummaryReport) -> dict[str, str]:
     # Element ids must stay unique when several SVGs share one page.
     for name, svg in out.items():
         out[name] = re.sub(r'id="([^"]+)"', rf'id="{name}-\1"', svg)
-        out[name] = re.sub(r'#([A-Za-z][\w.-]*)\)', rf'#{name}-\1)', out[name])
+        out[name] = re.sub(r"#([A-Za-z][\w.-]*)\)", rf"#{name}-\1)", out[name])
         out[name] = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{name}-\1"', out[name])
     return out

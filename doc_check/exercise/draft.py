@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import tomli_w
 
@@ -40,7 +40,7 @@ class ExerciseDraft:
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", MappingProxyType(dict(self.key)))
 
-    def with_samples(self, samples: tuple[str, ...], set_key: Mapping[str, KeyEntry]) -> "ExerciseDraft":
+    def with_samples(self, samples: tuple[str, ...], set_key: Mapping[str, KeyEntry]) -> ExerciseDraft:
         """A copy with these samples, taking each new sample's key entry from the sample set's key."""
         key = {}
         for sid in samples:
@@ -50,7 +50,7 @@ class ExerciseDraft:
             key[sid] = entry
         return replace(self, samples=tuple(samples), key=key)
 
-    def with_explanation(self, sample_id: str, text: str) -> "ExerciseDraft":
+    def with_explanation(self, sample_id: str, text: str) -> ExerciseDraft:
         """A copy with another feedback explanation for one sample."""
         key = dict(self.key)
         key[sample_id] = replace(key[sample_id], explanation=text)
@@ -60,8 +60,11 @@ class ExerciseDraft:
 def policy_changes(policy: ScoringPolicy) -> dict[str, float | bool]:
     """The policy fields that differ from the defaults (what ``[policy]`` needs to say)."""
     default = ScoringPolicy()
-    return {f.name: getattr(policy, f.name) for f in fields(ScoringPolicy)
-            if getattr(policy, f.name) != getattr(default, f.name)}
+    return {
+        f.name: getattr(policy, f.name)
+        for f in fields(ScoringPolicy)
+        if getattr(policy, f.name) != getattr(default, f.name)
+    }
 
 
 def exercise_toml(draft: ExerciseDraft, sample_root: str) -> str:
@@ -91,8 +94,11 @@ def key_toml(draft: ExerciseDraft) -> str:
     table = {}
     for sid in draft.samples:
         e = draft.key[sid]
-        entry: dict[str, object] = {"verdict": e.verdict, "indicators": list(e.indicators),
-                                    "explanation": e.explanation}
+        entry: dict[str, object] = {
+            "verdict": e.verdict,
+            "indicators": list(e.indicators),
+            "explanation": e.explanation,
+        }
         entry.update({k: v for k, v in e.extra.items() if v is not None})
         table[sid] = entry
     return tomli_w.dumps({"samples": table}, multiline_strings=True)
@@ -132,10 +138,17 @@ def save_exercise(draft: ExerciseDraft, folder: str | Path, sample_root: str | P
 def draft_from_exercise(exercise: Exercise, key: ExerciseKey | None) -> ExerciseDraft:
     """A draft holding an existing exercise (to edit it in the authoring app)."""
     return ExerciseDraft(
-        id=exercise.id, title=exercise.title, version=exercise.version, briefing=exercise.briefing,
-        samples=exercise.sample_ids, channels=exercise.channels, tools=tuple(t for t in TOOLS if t in exercise.tools),
-        time_limit_sample=exercise.time_limit_sample, time_limit_total=exercise.time_limit_total,
-        policy=exercise.policy, key=dict(key.entries) if key is not None else {},
+        id=exercise.id,
+        title=exercise.title,
+        version=exercise.version,
+        briefing=exercise.briefing,
+        samples=exercise.sample_ids,
+        channels=exercise.channels,
+        tools=tuple(t for t in TOOLS if t in exercise.tools),
+        time_limit_sample=exercise.time_limit_sample,
+        time_limit_total=exercise.time_limit_total,
+        policy=exercise.policy,
+        key=dict(key.entries) if key is not None else {},
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 def fast_build(cls: type, /, **values: object):  # type: ignore[no-untyped-def]

@@ -101,9 +101,23 @@ def class_results(
         score, max_score, passed, problem = scored.get(p.attempt_id, (None, None, None, ""))
         z = float(zs[p.attempt_id]) if p.attempt_id in zs else None
         pct = 100.0 * max(score, 0.0) / max_score if score is not None and max_score else None
-        rows.append(LiveRow(
-            participant=p.participant, attempt_id=p.attempt_id, state=p.state, answered=p.answered, total=p.total,
-            seconds=p.total_seconds, current_sample=p.current_sample, score=score, max_score=max_score, pct=pct,
-            passed=passed, z=z, z_class=z_class(z), updated=p.updated, problem=problem,
-        ))
+        rows.append(
+            LiveRow(
+                participant=p.participant,
+                attempt_id=p.attempt_id,
+                state=p.state,
+                answered=p.answered,
+                total=p.total,
+                seconds=p.total_seconds,
+                current_sample=p.current_sample,
+                score=score,
+                max_score=max_score,
+                pct=pct,
+                passed=passed,
+                z=z,
+                z_class=z_class(z),
+                updated=p.updated,
+                problem=problem,
+            )
+        )
     return ClassResults(exercise_id, tuple(rows), stats, tuple(reports), scorer is not None)

@@ -7,9 +7,9 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Sequence
 
 from doc_check.errors import BadInput
 from doc_check.exercise.model import TOOLS, Exercise, ExerciseKey, ExerciseSample, ScoringPolicy
@@ -208,8 +208,9 @@ def load_exercise(path: str | Path, sample_roots: Sequence[str | Path] | None = 
         seen.add(sid)
         sample_folder = sample_root / sid
         if not (sample_folder / SAMPLE_FILE).is_file():
-            raise doc.error(f"samples[{i}]", f"unknown sample id {sid!r}: no {sid}/{SAMPLE_FILE} in {sample_root}",
-                            needle)
+            raise doc.error(
+                f"samples[{i}]", f"unknown sample id {sid!r}: no {sid}/{SAMPLE_FILE} in {sample_root}", needle
+            )
         samples.append(ExerciseSample(sid, sample_folder))
 
     channels = _str_list(doc, data, "channels") if "channels" in data else list(CHANNELS)
@@ -293,5 +294,7 @@ def check_key(exercise: Exercise, key: ExerciseKey) -> None:
             line = toml_line(key.path.read_text(encoding="utf-8"), f"samples.{extra[0]}")
         except (OSError, UnicodeDecodeError):
             line = None
-        raise BadInput(f"{where(key.path, line, f'samples.{extra[0]}')}: key entries for sample(s) "
-                       f"{', '.join(extra)} not in {exercise.path}")
+        raise BadInput(
+            f"{where(key.path, line, f'samples.{extra[0]}')}: key entries for sample(s) "
+            f"{', '.join(extra)} not in {exercise.path}"
+        )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterator, Mapping
 
 from doc_check.samples import KeyEntry
 
@@ -162,7 +162,7 @@ class Submission:
                 return a
         return None
 
-    def with_answer(self, answer: Answer) -> "Submission":
+    def with_answer(self, answer: Answer) -> Submission:
         """A copy with ``answer`` replacing any earlier answer to the same sample (or appended)."""
         kept = [a for a in self.answers if a.sample_id != answer.sample_id]
         if len(kept) == len(self.answers):

@@ -9,17 +9,18 @@ import os
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping
 
 from doc_check import __version__
 from doc_check.errors import BadInput
 from doc_check.exercise.load import EXERCISE_FILE, load_exercise, load_exercise_key
 from doc_check.exercise.model import Exercise
 from doc_check.exercise.submission import atomic_write_bytes
-from doc_check.indicators import VERDICTS, ids as indicator_ids
+from doc_check.indicators import VERDICTS
+from doc_check.indicators import ids as indicator_ids
 from doc_check.samples import KEY_FILE, SAMPLE_FILE, load_sample
 
 PACK_FORMAT = "doc-check-pack/1"
@@ -184,15 +185,19 @@ def build_pack(
             else:
                 leaks = find_leaks(rel, data, secrets)
             if leaks:
-                raise BadInput(f"{p}: would reveal the truth in the pack: mentions {', '.join(map(repr, leaks[:3]))}"
-                               " (sample files must not name verdicts, indicator ids or forgery kinds; the exercise"
-                               " text must not name indicator ids)")
+                raise BadInput(
+                    f"{p}: would reveal the truth in the pack: mentions {', '.join(map(repr, leaks[:3]))}"
+                    " (sample files must not name verdicts, indicator ids or forgery kinds; the exercise"
+                    " text must not name indicator ids)"
+                )
             files[rel] = PackFile(rel, len(data), hashlib.sha256(data).hexdigest())
             _write_member(zf, rel, data)
             if progress:
                 progress(done, total + 1)
         ex_rel = exercise.path.resolve().relative_to(root).as_posix()
-        manifest = PackManifest(exercise.id, exercise.version, exercise.sha256, ex_rel, files, f"doc-check {__version__}")
+        manifest = PackManifest(
+            exercise.id, exercise.version, exercise.sha256, ex_rel, files, f"doc-check {__version__}"
+        )
         _write_member(zf, MANIFEST_FILE, manifest_to_json(manifest).encode("utf-8"))
     blob = buf.getvalue()
     atomic_write_bytes(out, blob)
@@ -216,23 +221,26 @@ def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 def manifest_to_json(manifest: PackManifest) -> str:
     """The manifest as JSON text (files sorted by path)."""
-    return json.dumps(
-        {
-            "format": PACK_FORMAT,
-            "created_by": manifest.created_by,
-            "exercise": {
-                "id": manifest.exercise_id,
-                "version": manifest.exercise_version,
-                "sha256": manifest.exercise_sha256,
-                "file": manifest.exercise_file,
+    return (
+        json.dumps(
+            {
+                "format": PACK_FORMAT,
+                "created_by": manifest.created_by,
+                "exercise": {
+                    "id": manifest.exercise_id,
+                    "version": manifest.exercise_version,
+                    "sha256": manifest.exercise_sha256,
+                    "file": manifest.exercise_file,
+                },
+                "files": [
+                    {"path": f.path, "size": f.size, "sha256": f.sha256}
+                    for f in sorted(manifest.files.values(), key=lambda f: f.path)
+                ],
             },
-            "files": [
-                {"path": f.path, "size": f.size, "sha256": f.sha256}
-                for f in sorted(manifest.files.values(), key=lambda f: f.path)
-            ],
-        },
-        indent=1,
-    ) + "\n"
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 # -- reading -------------------------------------------------------------------------------------------------

@@ -3,13 +3,13 @@ the dotted-id hierarchy, time limits, confidence calibration, pass mark and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from doc_check.errors import BadInput
+from doc_check.exercise.fastpath import fast_build, paused_gc
 from doc_check.exercise.load import check_key
 from doc_check.exercise.model import Exercise, ExerciseKey, ScoringPolicy, Submission
-from doc_check.exercise.fastpath import fast_build, paused_gc
 from doc_check.exercise.submission import check_submission
 from doc_check.indicators import VERDICTS
 from doc_check.samples import KeyEntry
@@ -250,8 +250,9 @@ class Scorer:
             right = outcome == "correct"
             n_correct += right
             critical = critical or outcome == "accepted_fraud"
-            cw = verdict is not None and not right and confidence is not None and (
-                confidence >= pol.confident_threshold)
+            cw = (
+                verdict is not None and not right and confidence is not None and (confidence >= pol.confident_threshold)
+            )
             if cw:
                 points -= pps * pol.confident_wrong_penalty
                 cal_cw += 1
@@ -263,12 +264,28 @@ class Scorer:
                 cal_sq += (p - right) ** 2
             points = round(points, 9)
             total += points
-            results.append(fast_build(
-                SampleResult, sample_id=sid, position=pos, truth=entry.verdict, verdict=verdict, outcome=outcome,
-                verdict_credit=vc, key_indicators=entry.indicators, given_indicators=given, indicators=ind,
-                confidence=confidence, seconds=seconds, over_time=over, confident_wrong=cw, points=points,
-                max_points=pps, explanation=entry.explanation, note=a.note if a else "",
-            ))
+            results.append(
+                fast_build(
+                    SampleResult,
+                    sample_id=sid,
+                    position=pos,
+                    truth=entry.verdict,
+                    verdict=verdict,
+                    outcome=outcome,
+                    verdict_credit=vc,
+                    key_indicators=entry.indicators,
+                    given_indicators=given,
+                    indicators=ind,
+                    confidence=confidence,
+                    seconds=seconds,
+                    over_time=over,
+                    confident_wrong=cw,
+                    points=points,
+                    max_points=pps,
+                    explanation=entry.explanation,
+                    note=a.note if a else "",
+                )
+            )
         time_over_total = ex.time_limit_total is not None and seconds_total > ex.time_limit_total
         if time_over_total:
             total -= pps * pol.overtime_penalty
@@ -277,22 +294,42 @@ class Scorer:
         pct = round(100.0 * max(total, 0.0) / max_total, 9)
         if cal_n:
             calibration = Calibration(
-                n=cal_n, brier=cal_sq / cal_n, mean_confidence=cal_conf / cal_n, accuracy=cal_right / cal_n,
-                overconfidence=cal_conf / cal_n / 100.0 - cal_right / cal_n, confident_wrong=cal_cw)
+                n=cal_n,
+                brier=cal_sq / cal_n,
+                mean_confidence=cal_conf / cal_n,
+                accuracy=cal_right / cal_n,
+                overconfidence=cal_conf / cal_n / 100.0 - cal_right / cal_n,
+                confident_wrong=cal_cw,
+            )
         else:
             calibration = Calibration(0, None, None, None, None, cal_cw)
         passed = pct >= pol.pass_mark - 1e-9 and not (pol.critical_error and critical)
         return IndividualReport(
-            exercise_id=ex.id, exercise_title=ex.title, exercise_version=ex.version, participant=sub.participant,
-            started=sub.started, submitted=sub.submitted, results=tuple(results), total=total, max_total=max_total,
-            pct=pct, pass_mark=pol.pass_mark, passed=passed, critical_error=critical,
-            critical_rule=pol.critical_error, calibration=calibration, seconds_total=seconds_total,
-            time_limit_total=ex.time_limit_total, time_over_total=time_over_total, unanswered=n_unanswered,
+            exercise_id=ex.id,
+            exercise_title=ex.title,
+            exercise_version=ex.version,
+            participant=sub.participant,
+            started=sub.started,
+            submitted=sub.submitted,
+            results=tuple(results),
+            total=total,
+            max_total=max_total,
+            pct=pct,
+            pass_mark=pol.pass_mark,
+            passed=passed,
+            critical_error=critical,
+            critical_rule=pol.critical_error,
+            calibration=calibration,
+            seconds_total=seconds_total,
+            time_limit_total=ex.time_limit_total,
+            time_over_total=time_over_total,
+            unanswered=n_unanswered,
             correct=n_correct,
         )
 
-    def score_many(self, subs: Iterable[Submission], progress: Progress | None = None,
-                   total: int | None = None) -> list[IndividualReport]:
+    def score_many(
+        self, subs: Iterable[Submission], progress: Progress | None = None, total: int | None = None
+    ) -> list[IndividualReport]:
         """Individual reports of many submissions, calling ``progress(done, total)`` as it goes."""
         out: list[IndividualReport] = []
         n = total if total is not None else (len(subs) if hasattr(subs, "__len__") else 0)  # type: ignore[arg-type]
@@ -310,7 +347,8 @@ def score_submission(exercise: Exercise, key: ExerciseKey, submission: Submissio
     return Scorer(exercise, key).score(submission)
 
 
-def score_submissions(exercise: Exercise, key: ExerciseKey, submissions: Iterable[Submission],
-                      progress: Progress | None = None) -> list[IndividualReport]:
+def score_submissions(
+    exercise: Exercise, key: ExerciseKey, submissions: Iterable[Submission], progress: Progress | None = None
+) -> list[IndividualReport]:
     """Score many submissions of one exercise; ``progress(done, total)`` is called along the way."""
     return Scorer(exercise, key).score_many(submissions, progress)

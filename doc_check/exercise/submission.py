@@ -7,14 +7,15 @@ import math
 import os
 import stat
 import tempfile
-from datetime import datetime, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from doc_check.errors import BadInput
+from doc_check.exercise.fastpath import fast_build, paused_gc
 from doc_check.exercise.load import ID_RE
 from doc_check.exercise.model import SUBMISSION_FORMAT, Answer, Exercise, Submission
-from doc_check.exercise.fastpath import fast_build, paused_gc
 from doc_check.exercise.textpos import text_line, where
 from doc_check.indicators import VERDICTS, is_known
 
@@ -25,14 +26,22 @@ _VERDICT_SET = frozenset(VERDICTS)
 _KNOWN: dict[str, bool] = {}
 """Memo of indicators.is_known (prefix ids need a scan of the registry)."""
 
-_TOP_FIELDS = {"format", "exercise_id", "exercise_version", "exercise_sha256", "participant", "started",
-               "submitted", "answers"}
+_TOP_FIELDS = {
+    "format",
+    "exercise_id",
+    "exercise_version",
+    "exercise_sha256",
+    "participant",
+    "started",
+    "submitted",
+    "answers",
+}
 _ANSWER_FIELDS = {"sample_id", "verdict", "indicators", "confidence", "seconds", "note"}
 
 
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def new_submission(exercise: Exercise, participant: str, started: str | None = None) -> Submission:
@@ -146,8 +155,9 @@ def load_submission(path: str | Path) -> Submission:
     return parse_submission(text, path)
 
 
-def load_submissions(paths: Sequence[str | Path], progress: Callable[[int, int], None] | None = None
-                     ) -> list[Submission]:
+def load_submissions(
+    paths: Sequence[str | Path], progress: Callable[[int, int], None] | None = None
+) -> list[Submission]:
     """Read many submission files (garbage collector paused), calling ``progress(done, total)`` as it goes."""
     out: list[Submission] = []
     n = len(paths)
@@ -221,16 +231,19 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
             first = text.find(anchor)
             pos = text.find(anchor, first + 1)
             line = text.count("\n", 0, pos) + 1 if pos >= 0 else None
-            raise BadInput(f"{where(source, line, f'answers[{i}].sample_id')}: duplicated answer for sample "
-                           f"{sid!r} (also answers[{seen[sid]}])")
+            raise BadInput(
+                f"{where(source, line, f'answers[{i}].sample_id')}: duplicated answer for sample "
+                f"{sid!r} (also answers[{seen[sid]}])"
+            )
         seen[sid] = i
         if not _ANSWER_FIELDS.issuperset(item):
             name = next(n for n in item if n not in _ANSWER_FIELDS)
             raise err(f"answers[{i}].{name}", "unknown field", f'"{sid}"')
         verdict = item.get("verdict")
         if verdict is not None and verdict not in _VERDICT_SET:
-            raise err(f"answers[{i}].verdict", f"unknown verdict {verdict!r} (known: {', '.join(VERDICTS)})",
-                      f'"{sid}"')
+            raise err(
+                f"answers[{i}].verdict", f"unknown verdict {verdict!r} (known: {', '.join(VERDICTS)})", f'"{sid}"'
+            )
         indicators = item.get("indicators", [])
         if not isinstance(indicators, list) or not all(isinstance(x, str) for x in indicators):
             raise err(f"answers[{i}].indicators", "must be a list of strings", f'"{sid}"')
@@ -244,25 +257,38 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
                 raise err(f"answers[{i}].indicators", f"unknown indicator id {ind!r}", f'"{sid}"')
         confidence = item.get("confidence")
         if confidence is not None and not (type(confidence) is int and 0 <= confidence <= 100):
-            if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
-                math.isfinite(confidence) and 0 <= confidence <= 100 and confidence == int(confidence)
+            if (
+                isinstance(confidence, bool)
+                or not isinstance(confidence, (int, float))
+                or not (math.isfinite(confidence) and 0 <= confidence <= 100 and confidence == int(confidence))
             ):
-                raise err(f"answers[{i}].confidence", f"must be a whole number 0-100 or null, not {confidence!r}",
-                          f'"{sid}"')
+                raise err(
+                    f"answers[{i}].confidence", f"must be a whole number 0-100 or null, not {confidence!r}", f'"{sid}"'
+                )
             confidence = int(confidence)
         seconds = item.get("seconds", 0)
         if not (type(seconds) is float and 0.0 <= seconds < math.inf):
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
-                math.isfinite(seconds) and seconds >= 0
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, (int, float))
+                or not (math.isfinite(seconds) and seconds >= 0)
             ):
                 raise err(f"answers[{i}].seconds", f"must be a number of seconds >= 0, not {seconds!r}", f'"{sid}"')
             seconds = float(seconds)
         note = item.get("note", "")
         if type(note) is not str:
             raise err(f"answers[{i}].note", "must be a string", f'"{sid}"')
-        answers.append(fast_build(Answer, sample_id=sid, verdict=verdict,
-                                  indicators=tuple(dict.fromkeys(indicators)) if indicators else (),
-                                  confidence=confidence, seconds=seconds, note=note))
+        answers.append(
+            fast_build(
+                Answer,
+                sample_id=sid,
+                verdict=verdict,
+                indicators=tuple(dict.fromkeys(indicators)) if indicators else (),
+                confidence=confidence,
+                seconds=seconds,
+                note=note,
+            )
+        )
     return Submission(
         exercise_id=strings["exercise_id"],
         exercise_version=strings["exercise_version"],
@@ -293,5 +319,6 @@ def check_submission(exercise: Exercise, sub: Submission) -> None:
     known = set(exercise.sample_ids)
     for i, a in enumerate(sub.answers):
         if a.sample_id not in known:
-            raise BadInput(f"{src}: answers[{i}].sample_id: unknown sample id {a.sample_id!r} "
-                           f"(not in exercise {exercise.id!r})")
+            raise BadInput(
+                f"{src}: answers[{i}].sample_id: unknown sample id {a.sample_id!r} (not in exercise {exercise.id!r})"
+            )

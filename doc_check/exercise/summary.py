@@ -4,8 +4,8 @@ confusion matrix and per-indicator detection rates."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -111,21 +111,23 @@ def _difficulty(share_correct: float) -> str:
     return "hard"
 
 
-def summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[IndividualReport],
-              method: str = "algorithm_a") -> SummaryReport:
+def summarize(
+    exercise: Exercise, key: ExerciseKey, reports: Sequence[IndividualReport], method: str = "algorithm_a"
+) -> SummaryReport:
     """Summarise a round's individual reports (one per participant) with z-scores by ``method``."""
     with paused_gc():
         return _summarize(exercise, key, reports, method)
 
 
-def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[IndividualReport],
-               method: str) -> SummaryReport:
+def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[IndividualReport], method: str) -> SummaryReport:
     check_key(exercise, key)
     seen: dict[str, int] = {}
     for i, r in enumerate(reports):
         if r.exercise_id != exercise.id or r.exercise_version != exercise.version:
-            raise BadInput(f"report of {r.participant!r} is for {r.exercise_id!r} v{r.exercise_version}, "
-                           f"not {exercise.id!r} v{exercise.version}")
+            raise BadInput(
+                f"report of {r.participant!r} is for {r.exercise_id!r} v{r.exercise_version}, "
+                f"not {exercise.id!r} v{exercise.version}"
+            )
         if r.participant in seen:
             raise BadInput(f"participant {r.participant!r} has more than one submission")
         seen[r.participant] = i
@@ -136,8 +138,14 @@ def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[Individua
     zs = z_scores(totals, stats) if n else np.zeros(0)
     participants = tuple(
         ParticipantSummary(
-            participant=r.participant, total=r.total, pct=r.pct, z=float(z) if stats.n else None,
-            z_class=z_class(float(z)), passed=r.passed, critical_error=r.critical_error, correct=r.correct,
+            participant=r.participant,
+            total=r.total,
+            pct=r.pct,
+            z=float(z) if stats.n else None,
+            z_class=z_class(float(z)),
+            passed=r.passed,
+            critical_error=r.critical_error,
+            correct=r.correct,
             brier=r.calibration.brier,
         )
         for r, z in zip(reports, zs)
@@ -174,19 +182,32 @@ def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[Individua
             consensus, consensus_share = None, 0.0
         share = correct / n if n else 0.0
         kd = key[sid].extra.get("difficulty")
-        samples.append(SampleSummary(
-            sample_id=sid, position=j + 1, truth=VERDICTS[truth], n=n, answered=answered, share_correct=share,
-            share_detected=detected / n if n else 0.0, consensus=consensus, consensus_share=consensus_share,
-            mean_pct=float(np.clip(points[:, j], 0, None).mean() / exercise.policy.points_per_sample * 100)
-            if n else 0.0,
-            difficulty=_difficulty(share) if n else "n/a",
-            key_difficulty=str(kd) if kd is not None else None,
-        ))
+        samples.append(
+            SampleSummary(
+                sample_id=sid,
+                position=j + 1,
+                truth=VERDICTS[truth],
+                n=n,
+                answered=answered,
+                share_correct=share,
+                share_detected=detected / n if n else 0.0,
+                consensus=consensus,
+                consensus_share=consensus_share,
+                mean_pct=float(np.clip(points[:, j], 0, None).mean() / exercise.policy.points_per_sample * 100)
+                if n
+                else 0.0,
+                difficulty=_difficulty(share) if n else "n/a",
+                key_difficulty=str(kd) if kd is not None else None,
+            )
+        )
 
     # Confusion matrix: truth verdict (rows) x given verdict or unanswered (columns).
     flat = truth_codes[None, :].astype(np.int32) * (un + 1) + codes.astype(np.int32)
-    conf = np.bincount(flat.ravel(), minlength=un * (un + 1)).reshape(un, un + 1) if n else np.zeros(
-        (un, un + 1), dtype=int)
+    conf = (
+        np.bincount(flat.ravel(), minlength=un * (un + 1)).reshape(un, un + 1)
+        if n
+        else np.zeros((un, un + 1), dtype=int)
+    )
 
     # Per-indicator detection.
     expected: Counter[str] = Counter()
@@ -207,17 +228,28 @@ def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[Individua
     ind_ids = list(dict.fromkeys([*expected, *sorted(false_c)]))
     indicators = tuple(
         IndicatorSummary(
-            indicator=k, expected=expected[k], detected=detected_c[k], partial=partial_c[k],
-            rate=detected_c[k] / expected[k] if expected[k] else 0.0, false_alarms=false_c[k],
+            indicator=k,
+            expected=expected[k],
+            detected=detected_c[k],
+            partial=partial_c[k],
+            rate=detected_c[k] / expected[k] if expected[k] else 0.0,
+            false_alarms=false_c[k],
         )
         for k in ind_ids
     )
     pcts = np.array([r.pct for r in reports], dtype=float)
     return SummaryReport(
-        exercise_id=exercise.id, exercise_title=exercise.title, exercise_version=exercise.version,
-        n_participants=n, stats=stats, participants=participants, samples=tuple(samples),
-        confusion_labels=VERDICTS, confusion=tuple(tuple(int(c) for c in row) for row in conf),
+        exercise_id=exercise.id,
+        exercise_title=exercise.title,
+        exercise_version=exercise.version,
+        n_participants=n,
+        stats=stats,
+        participants=participants,
+        samples=tuple(samples),
+        confusion_labels=VERDICTS,
+        confusion=tuple(tuple(int(c) for c in row) for row in conf),
         indicators=indicators,
         pass_rate=sum(r.passed for r in reports) / n if n else 0.0,
-        mean_pct=float(pcts.mean()) if n else 0.0, median_pct=float(np.median(pcts)) if n else 0.0,
+        mean_pct=float(pcts.mean()) if n else 0.0,
+        median_pct=float(np.median(pcts)) if n else 0.0,
     )

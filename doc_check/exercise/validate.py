@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from doc_check.errors import BadInput
 from doc_check.exercise.load import EXERCISE_FILE, load_exercise, load_exercise_key
@@ -44,8 +44,9 @@ def find_exercises(path: str | Path) -> list[Path]:
     return found
 
 
-def validate_exercise(path: str | Path, require_key: bool = True,
-                      sample_roots: Sequence[str | Path] | None = None) -> Validation:
+def validate_exercise(
+    path: str | Path, require_key: bool = True, sample_roots: Sequence[str | Path] | None = None
+) -> Validation:
     """Load an exercise and its key and check every sample folder, channel and reference it needs; the key must
     agree with the sample set's own key.toml where there is one. Raises BadInput on the first problem."""
     ex = load_exercise(path, sample_roots)
@@ -65,8 +66,10 @@ def validate_exercise(path: str | Path, require_key: bool = True,
             raise BadInput(f"{s.folder / 'sample.toml'}: id {sample.id!r} differs from its folder name {s.id!r}")
         missing = [c for c in ex.channels if c not in sample.channels]
         if missing:
-            raise BadInput(f"{ex.path}: samples[{i}]: sample {s.id!r} has no image under {', '.join(missing)}, "
-                           f"which the exercise allows")
+            raise BadInput(
+                f"{ex.path}: samples[{i}]: sample {s.id!r} has no image under {', '.join(missing)}, "
+                f"which the exercise allows"
+            )
         doc_types.append(sample.document_type)
         if "reference" in ex.tools:
             ref = reference_folder(ex.sample_root, sample.document_type)
@@ -81,8 +84,10 @@ def validate_exercise(path: str | Path, require_key: bool = True,
                 raise BadInput(f"{set_key_path}: no entry for sample {sid!r} of {ex.path}")
             k = key[sid]
             if k.verdict != t.verdict or sorted(k.indicators) != sorted(t.indicators):
-                raise BadInput(f"{key.path}: samples.{sid}: verdict/indicators {k.verdict} {sorted(k.indicators)} "
-                               f"disagree with the sample set's {set_key_path}: {t.verdict} {sorted(t.indicators)}")
+                raise BadInput(
+                    f"{key.path}: samples.{sid}: verdict/indicators {k.verdict} {sorted(k.indicators)} "
+                    f"disagree with the sample set's {set_key_path}: {t.verdict} {sorted(t.indicators)}"
+                )
     if key is not None:
         if all(key[s].verdict != "genuine" for s in ex.sample_ids):
             warnings.append(f"{key.path}: no genuine document in the round (false alarms are not measured)")

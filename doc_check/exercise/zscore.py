@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -58,8 +58,9 @@ def _initial_sigma(x: np.ndarray, centre: float) -> tuple[float, str]:
     return 0.0, "none"
 
 
-def robust_stats(values: Sequence[float] | np.ndarray, method: str = "algorithm_a", tol: float = 1e-8,
-                 max_iter: int = 1000) -> RobustStats:
+def robust_stats(
+    values: Sequence[float] | np.ndarray, method: str = "algorithm_a", tol: float = 1e-8, max_iter: int = 1000
+) -> RobustStats:
     """Robust mean and SD of a round's results by ``method`` (see `METHODS`)."""
     if method not in METHODS:
         raise ValueError(f"unknown z-score method {method!r} (known: {', '.join(METHODS)})")
@@ -77,7 +78,8 @@ def robust_stats(values: Sequence[float] | np.ndarray, method: str = "algorithm_
         new_centre = float(w.mean())
         new_sigma = 1.134 * float(np.std(w, ddof=1))
         done = abs(new_centre - centre) <= tol * max(1.0, abs(centre)) and abs(new_sigma - sigma) <= tol * max(
-            1.0, sigma)
+            1.0, sigma
+        )
         centre, sigma = new_centre, new_sigma
         if done or sigma == 0.0:
             break

@@ -6,8 +6,8 @@ Core layer: no printing, no UI imports.
 from doc_check.mrz.batch import BatchResult, check_batch, split_mrzs
 from doc_check.mrz.checkdigit import ALPHABET, VALUES, char_value, check_digit, undetectable_substitutions
 from doc_check.mrz.compose import MrzValueError, compose, name_field, transliterate
-from doc_check.mrz.findings import indicator_ids, problem_indicator
 from doc_check.mrz.explain import CheckExplanation, explain
+from doc_check.mrz.findings import indicator_ids, problem_indicator
 from doc_check.mrz.formats import FORMATS, LAYOUTS, Layout, Span, detect, layout
 from doc_check.mrz.parse import parse, split_lines
 from doc_check.mrz.repair import Change, Repair, repair
@@ -21,25 +21,25 @@ __all__ = [
     "VALUES",
     "BatchResult",
     "Change",
+    "CheckExplanation",
+    "Layout",
+    "MrzResult",
+    "MrzValueError",
+    "Problem",
+    "Repair",
+    "Span",
     "char_value",
     "check_batch",
     "check_digit",
-    "CheckExplanation",
     "compose",
     "detect",
     "explain",
     "indicator_ids",
-    "Layout",
     "layout",
-    "MrzResult",
-    "MrzValueError",
     "name_field",
     "parse",
-    "Problem",
     "problem_indicator",
     "repair",
-    "Repair",
-    "Span",
     "split_lines",
     "split_mrzs",
     "transliterate",

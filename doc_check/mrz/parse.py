@@ -79,7 +79,9 @@ def expiry_year(yy: int, today: date) -> int:
     return year
 
 
-def _read_date(raw: str, field: str, span: Span, today: date, out: _Collector, before: date | None = None) -> date | None:
+def _read_date(
+    raw: str, field: str, span: Span, today: date, out: _Collector, before: date | None = None
+) -> date | None:
     label = field.replace("_", " ")
     if len(raw) == 6 and _DIGITS.issuperset(raw):
         yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
@@ -296,14 +298,14 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
             return None
         composite_ok = True
     yy, mm, dd = int(expiry_raw[:2]), int(expiry_raw[2:4]), int(expiry_raw[4:])
-    if not (1 <= mm <= 12 and 1 <= dd):
+    if not (1 <= mm <= 12 and dd >= 1):
         return None
     year = expiry_year(yy, today)
     if dd > _days_in_month(year, mm):
         return None
     expiry = date(year, mm, dd)
     yy, mm, dd = int(birth_raw[:2]), int(birth_raw[2:4]), int(birth_raw[4:])
-    if not (1 <= mm <= 12 and 1 <= dd):
+    if not (1 <= mm <= 12 and dd >= 1):
         return None
     year = birth_year(yy, mm, dd, today, expiry)
     if dd > _days_in_month(year, mm):

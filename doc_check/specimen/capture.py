@@ -25,7 +25,9 @@ def _geometry(kind: str, size: tuple[int, int], rng: np.random.Generator) -> tup
         dx, dy = rng.uniform(-0.4, 0.4, size=2) * margin
         c, s = math.cos(angle), math.sin(angle)
         cx, cy = w / 2, h / 2
-        m = np.array([[c, -s, out[0] / 2 + dx - (c * cx - s * cy)], [s, c, out[1] / 2 + dy - (s * cx + c * cy)], [0, 0, 1]])
+        m = np.array(
+            [[c, -s, out[0] / 2 + dx - (c * cx - s * cy)], [s, c, out[1] / 2 + dy - (s * cx + c * cy)], [0, 0, 1]]
+        )
         return m, out
     out = (int(w * 1.22), int(h * 1.28))
     src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
@@ -54,7 +56,11 @@ def _grain(out: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     yy = np.linspace(0, 1, sh, dtype=np.float32)[:, None]
     xx = np.linspace(0, 1, sw, dtype=np.float32)[None, :]
     phase = rng.uniform(0, 6, size=3)
-    grain = 0.5 + 0.3 * np.sin(170 * yy + 6 * np.sin(3 * xx + phase[0]) + phase[1]) * np.sin(9 * yy + phase[2]) + 0.2 * np.sin(40 * yy + 2 * np.sin(5 * xx + phase[2]))
+    grain = (
+        0.5
+        + 0.3 * np.sin(170 * yy + 6 * np.sin(3 * xx + phase[0]) + phase[1]) * np.sin(9 * yy + phase[2])
+        + 0.2 * np.sin(40 * yy + 2 * np.sin(5 * xx + phase[2]))
+    )
     return cv2.resize(grain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
@@ -110,10 +116,15 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
     ow, oh = out
     if kind == "photo":
         lx, ly = rng.uniform(-0.6, 0.6, size=2)
-        light = _smooth_field(out, lambda x, y: 0.82 + 0.18 * (1 - ((x / ow - 0.5 - lx * 0.5) ** 2 + (y / oh - 0.5 - ly * 0.5) ** 2) * 2.2))
+        light = _smooth_field(
+            out,
+            lambda x, y: 0.82 + 0.18 * (1 - ((x / ow - 0.5 - lx * 0.5) ** 2 + (y / oh - 0.5 - ly * 0.5) ** 2) * 2.2),
+        )
         gx, gy = rng.uniform(0.2, 0.8) * ow, rng.uniform(0.2, 0.8) * oh
         gr = rng.uniform(0.05, 0.1) * ow
-        glare = _smooth_field(out, lambda x, y: np.exp(-(((x - gx) ** 2) / (2 * gr**2) + ((y - gy) ** 2) / (2 * (gr * 0.6) ** 2))))
+        glare = _smooth_field(
+            out, lambda x, y: np.exp(-(((x - gx) ** 2) / (2 * gr**2) + ((y - gy) ** 2) / (2 * (gr * 0.6) ** 2)))
+        )
         # the page's soft shadow on the table, cast down and to the right (computed at quarter size)
         q = np.diag([0.25, 0.25, 1.0])
         qout = (max(8, ow // 4), max(8, oh // 4))
@@ -138,8 +149,14 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
         grey = img.ndim == 2
         if kind == "scan":
             bed = SCAN_BED[channel]
-            comp = cv2.warpPerspective(img, m, out, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                                       borderValue=bed if not grey else (bed,) * 3)
+            comp = cv2.warpPerspective(
+                img,
+                m,
+                out,
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=bed if not grey else (bed,) * 3,
+            )
             comp = cv2.GaussianBlur(comp, (0, 0), blur)
             out_images[channel] = cv2.add(comp, _noise(comp.shape, noise_sigma, rng), dtype=cv2.CV_8U)
             continue

@@ -11,7 +11,9 @@ from doc_check.samples import KEY_FILE, load_key, load_sample, sample_folders
 from doc_check.specimen import guilloche as g
 
 
-def contact_sheet(set_dir: str | Path, *, tile_width: int = 420, columns: int = 3, with_truth: bool = True) -> np.ndarray:
+def contact_sheet(
+    set_dir: str | Path, *, tile_width: int = 420, columns: int = 3, with_truth: bool = True
+) -> np.ndarray:
     """A BGR image showing every sample of the set (front side, each channel), captioned."""
     set_dir = Path(set_dir)
     key = load_key(set_dir / KEY_FILE) if with_truth and (set_dir / KEY_FILE).exists() else {}
@@ -39,7 +41,10 @@ def contact_sheet(set_dir: str | Path, *, tile_width: int = 420, columns: int = 
     tiles = [np.vstack([t, np.full((th - t.shape[0], t.shape[1], 3), 255, np.uint8)]) for t in tiles]
     while len(tiles) % columns:
         tiles.append(np.full_like(tiles[0], 255))
-    rows = [np.hstack([np.pad(t, ((3, 3), (3, 3), (0, 0)), constant_values=255) for t in tiles[i : i + columns]]) for i in range(0, len(tiles), columns)]
+    rows = [
+        np.hstack([np.pad(t, ((3, 3), (3, 3), (0, 0)), constant_values=255) for t in tiles[i : i + columns]])
+        for i in range(0, len(tiles), columns)
+    ]
     return np.vstack(rows)
 
 

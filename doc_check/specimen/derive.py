@@ -25,8 +25,15 @@ from doc_check.specimen.capture import capture_side
 from doc_check.specimen.document import random_document
 from doc_check.specimen.forgeries import CHECKED_FIELDS, FORGERY_KINDS, Planted, apply_forgery
 from doc_check.specimen.render import render_document
-from doc_check.specimen.sampleset import (GeneratedSample, SampleSpec, _choose_variant, _file_name, generation_record,
-                                          write_key, write_sample)
+from doc_check.specimen.sampleset import (
+    GeneratedSample,
+    SampleSpec,
+    _choose_variant,
+    _file_name,
+    generation_record,
+    write_key,
+    write_sample,
+)
 
 DIFFICULTIES = ("easy", "medium", "hard")
 NOT_DERIVABLE_KINDS = ("expired",)
@@ -67,7 +74,9 @@ class GenerationRecord:
 
     def key_fields(self) -> dict[str, object]:
         """The record's fields as they go into the key entry (generator fields first)."""
-        out: dict[str, object] = dict(generation_record(self.seed, self.index, self.dpi, self.channels, self.print_seed))
+        out: dict[str, object] = dict(
+            generation_record(self.seed, self.index, self.dpi, self.channels, self.print_seed)
+        )
         if self.derived_from is not None:
             out.update(derived_from=self.derived_from, derivation=self.derivation)
         if self.wear is not None:
@@ -80,21 +89,35 @@ def record_of(sample_id: str, entry: KeyEntry, where: str | Path = KEY_FILE) -> 
     x = entry.extra
     missing = [k for k in ("seed", "index", "dpi", "print_seed", "document_type", "capture") if k not in x]
     if missing:
-        raise BadInput(f"{where}: samples.{sample_id} has no generation record (missing {', '.join(missing)}); "
-                       "only samples made by doc-check generate or the authoring app can be forged again")
+        raise BadInput(
+            f"{where}: samples.{sample_id} has no generation record (missing {', '.join(missing)}); "
+            "only samples made by doc-check generate or the authoring app can be forged again"
+        )
     ints = {k: x[k] for k in ("seed", "index", "dpi", "print_seed", "derivation") if k in x}
     bad = [k for k, v in ints.items() if not isinstance(v, int) or isinstance(v, bool)]
     channels = x.get("channels", list(CHANNELS))
-    if (bad or x["document_type"] not in DOCUMENT_TYPES or x["capture"] not in CAPTURES
-            or not isinstance(channels, list) or not channels or any(c not in CHANNELS for c in channels)):
+    if (
+        bad
+        or x["document_type"] not in DOCUMENT_TYPES
+        or x["capture"] not in CAPTURES
+        or not isinstance(channels, list)
+        or not channels
+        or any(c not in CHANNELS for c in channels)
+    ):
         what = ", ".join(bad) or "document_type, capture or channels"
         raise BadInput(f"{where}: samples.{sample_id}: broken generation record ({what})")
     text = {k: x.get(k) for k in ("forgery", "variant", "field", "derived_from", "wear")}
     if any(v is not None and not isinstance(v, str) for v in text.values()):
         raise BadInput(f"{where}: samples.{sample_id}: broken generation record (forgery, variant, field, wear)")
     return GenerationRecord(
-        seed=x["seed"], index=x["index"], document_type=x["document_type"], capture=x["capture"], dpi=x["dpi"],  # type: ignore[arg-type]
-        print_seed=x["print_seed"], channels=tuple(channels), derivation=int(x.get("derivation", 0)),  # type: ignore[arg-type]
+        seed=x["seed"],
+        index=x["index"],
+        document_type=x["document_type"],
+        capture=x["capture"],
+        dpi=x["dpi"],  # type: ignore[arg-type]
+        print_seed=x["print_seed"],
+        channels=tuple(channels),
+        derivation=int(x.get("derivation", 0)),  # type: ignore[arg-type]
         **text,  # type: ignore[arg-type]
     )
 
@@ -111,12 +134,20 @@ def render_recorded(record: GenerationRecord) -> tuple[dict[str, dict[str, np.nd
     planted = apply_forgery(doc, record.forgery, record.variant, record.field, forgery_rng, seed=record.print_seed)
     if record.wear and planted.plan.wear is None:
         what = "a fold crease" if record.wear == "crease" else "a stain"
-        planted = replace(planted, plan=replace(planted.plan, wear=record.wear),
-                          explanation=f"{planted.explanation} The document also shows honest wear ({what}).")
+        planted = replace(
+            planted,
+            plan=replace(planted.plan, wear=record.wear),
+            explanation=f"{planted.explanation} The document also shows honest wear ({what}).",
+        )
     pages = render_document(planted.document, record.dpi, planted.plan)
-    images = {side: capture_side({c: chans[c] for c in record.channels}, record.capture,
-                                 np.random.default_rng([record.seed, record.index, 2, k]))
-              for k, (side, chans) in enumerate(pages.items())}
+    images = {
+        side: capture_side(
+            {c: chans[c] for c in record.channels},
+            record.capture,
+            np.random.default_rng([record.seed, record.index, 2, k]),
+        )
+        for k, (side, chans) in enumerate(pages.items())
+    }
     return images, planted
 
 
@@ -140,8 +171,10 @@ def why_not_source(sample_id: str, entry: KeyEntry | None, where: str | Path = K
     if entry is None:
         return f"{where}: no sample {sample_id!r} in the set's key"
     if entry.verdict != "genuine":
-        return (f"{where}: samples.{sample_id} is {entry.verdict.replace('_', ' ')}, not genuine: only a genuine "
-                "sample can be forged")
+        return (
+            f"{where}: samples.{sample_id} is {entry.verdict.replace('_', ' ')}, not genuine: only a genuine "
+            "sample can be forged"
+        )
     try:
         record = record_of(sample_id, entry, where)
     except BadInput as exc:
@@ -155,8 +188,7 @@ def forgeable_samples(set_dir: str | Path) -> list[tuple[str, KeyEntry]]:
     """The samples of a set that can be forged again: genuine, valid, with a generation record and a folder."""
     set_dir = Path(set_dir)
     key = _set_key(set_dir)
-    return [(sid, e) for sid, e in sorted(key.items())
-            if why_not_source(sid, e) is None and (set_dir / sid).is_dir()]
+    return [(sid, e) for sid, e in sorted(key.items()) if why_not_source(sid, e) is None and (set_dir / sid).is_dir()]
 
 
 def _check_choice(choice: ForgeryChoice) -> None:
@@ -171,11 +203,15 @@ def _check_choice(choice: ForgeryChoice) -> None:
             raise BadInput(f"difficulty {choice.difficulty!r}: choose from {', '.join(DIFFICULTIES)}")
         fits = [v for v in kind.variants if kind.difficulty[v] == choice.difficulty]
         if not fits:
-            raise BadInput(f"difficulty {choice.difficulty}: {choice.kind} has no such variant "
-                           f"({', '.join(f'{v} {d}' for v, d in kind.difficulty.items())})")
+            raise BadInput(
+                f"difficulty {choice.difficulty}: {choice.kind} has no such variant "
+                f"({', '.join(f'{v} {d}' for v, d in kind.difficulty.items())})"
+            )
         if choice.variant is not None and choice.variant not in fits:
-            raise BadInput(f"variant {choice.variant} of {choice.kind} is {kind.difficulty[choice.variant]}, "
-                           f"not {choice.difficulty}")
+            raise BadInput(
+                f"variant {choice.variant} of {choice.kind} is {kind.difficulty[choice.variant]}, "
+                f"not {choice.difficulty}"
+            )
     if choice.field is not None:
         if not kind.fields:
             raise BadInput(f"field {choice.field!r}: only a data alteration alters a chosen field")
@@ -210,27 +246,61 @@ def derive_sample(set_dir: str | Path, source_id: str, choice: ForgeryChoice) ->
         choice = replace(choice, variant=choice.variant or next(v for v in FORGERY_KINDS["worn"].variants if v != wear))
     variant = choice.variant or _choose_variant(
         SampleSpec(source.document_type, choice.kind, None, choice.field, choice.difficulty),
-        np.random.default_rng([source.seed, source.index, 3, n, 0]))
-    record = replace(source, forgery=choice.kind, variant=variant, field=choice.field, derived_from=source_id,
-                     derivation=n, wear=None if choice.kind == "worn" else wear)
+        np.random.default_rng([source.seed, source.index, 3, n, 0]),
+    )
+    record = replace(
+        source,
+        forgery=choice.kind,
+        variant=variant,
+        field=choice.field,
+        derived_from=source_id,
+        derivation=n,
+        wear=None if choice.kind == "worn" else wear,
+    )
     # the forgery's own choices (a drawn field) are settled first, so the record renders the same document again
     doc = random_document(source.document_type, np.random.default_rng([source.seed, source.index, 1]))
-    trial = apply_forgery(doc, choice.kind, variant, choice.field, np.random.default_rng([source.seed, source.index, 3, n]),
-                          seed=source.print_seed)
+    trial = apply_forgery(
+        doc,
+        choice.kind,
+        variant,
+        choice.field,
+        np.random.default_rng([source.seed, source.index, 3, n]),
+        seed=source.print_seed,
+    )
     record = replace(record, field=trial.field)
     images, planted = render_recorded(record)
     sid = derived_id(source.seed, source.index, n)
     files = {side: {c: _file_name(side, c, "jpg") for c in record.channels} for side in images}
-    meta = {"id": sid, "document_type": record.document_type, "sides": list(images), "channels": list(record.channels),
-            "capture": record.capture, "dpi": record.dpi, "images": files}
-    extra: dict[str, object] = {"document_type": record.document_type, "capture": record.capture,
-                                "difficulty": planted.difficulty, "forgery": planted.forgery, "variant": planted.variant}
+    meta = {
+        "id": sid,
+        "document_type": record.document_type,
+        "sides": list(images),
+        "channels": list(record.channels),
+        "capture": record.capture,
+        "dpi": record.dpi,
+        "images": files,
+    }
+    extra: dict[str, object] = {
+        "document_type": record.document_type,
+        "capture": record.capture,
+        "difficulty": planted.difficulty,
+        "forgery": planted.forgery,
+        "variant": planted.variant,
+    }
     if planted.field:
         extra["field"] = planted.field
     extra.update(record.key_fields())
     truth = KeyEntry(planted.verdict, planted.indicators, planted.explanation, extra)
-    spec = SampleSpec(record.document_type, choice.kind, variant, planted.field, choice.difficulty, record.capture,
-                      record.dpi, record.channels)
+    spec = SampleSpec(
+        record.document_type,
+        choice.kind,
+        variant,
+        planted.field,
+        choice.difficulty,
+        record.capture,
+        record.dpi,
+        record.channels,
+    )
     return GeneratedSample(sid, spec, images, meta, truth, files)
 
 

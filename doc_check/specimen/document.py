@@ -138,7 +138,9 @@ def random_document(document_type: str, rng: np.random.Generator, *, expired: bo
         sex=sex,
         nationality=nationality,
         birth_date=birth,
-        place_of_birth=names.place(rng) if nationality == "UTO" else names.nationality_name(nationality).split(" /")[0] + " CITY",
+        place_of_birth=names.place(rng)
+        if nationality == "UTO"
+        else names.nationality_name(nationality).split(" /")[0] + " CITY",
         document_number=names.document_number(rng, NUMBER_PREFIXES[document_type]),
         issue_date=issue,
         expiry_date=expiry,

@@ -9,13 +9,40 @@ import cv2
 import numpy as np
 
 SKIN_TONES: tuple[tuple[int, int, int], ...] = (  # BGR
-    (196, 214, 244), (170, 196, 234), (150, 180, 222), (120, 160, 205), (96, 130, 180), (70, 100, 150), (52, 74, 112),
+    (196, 214, 244),
+    (170, 196, 234),
+    (150, 180, 222),
+    (120, 160, 205),
+    (96, 130, 180),
+    (70, 100, 150),
+    (52, 74, 112),
 )
 HAIR_COLOURS: tuple[tuple[int, int, int], ...] = (
-    (20, 20, 24), (30, 40, 60), (40, 70, 110), (60, 110, 160), (110, 170, 215), (40, 50, 120), (180, 180, 185),
+    (20, 20, 24),
+    (30, 40, 60),
+    (40, 70, 110),
+    (60, 110, 160),
+    (110, 170, 215),
+    (40, 50, 120),
+    (180, 180, 185),
 )
-EYE_COLOURS: tuple[tuple[int, int, int], ...] = ((60, 40, 30), (90, 70, 30), (120, 110, 60), (140, 100, 40), (70, 110, 80), (30, 50, 80))
-CLOTHES: tuple[tuple[int, int, int], ...] = ((70, 40, 30), (50, 50, 50), (120, 90, 60), (40, 60, 110), (150, 150, 150), (60, 90, 40), (30, 30, 90))
+EYE_COLOURS: tuple[tuple[int, int, int], ...] = (
+    (60, 40, 30),
+    (90, 70, 30),
+    (120, 110, 60),
+    (140, 100, 40),
+    (70, 110, 80),
+    (30, 50, 80),
+)
+CLOTHES: tuple[tuple[int, int, int], ...] = (
+    (70, 40, 30),
+    (50, 50, 50),
+    (120, 90, 60),
+    (40, 60, 110),
+    (150, 150, 150),
+    (60, 90, 40),
+    (30, 30, 90),
+)
 HAIR_STYLES: tuple[str, ...] = ("short", "parted", "long", "bald", "curly", "bun", "crop")
 
 CANVAS = (330, 420)
@@ -102,7 +129,9 @@ def _ellipse_poly(cx: float, cy: float, ax: float, ay: float, jaw: float = 0.0, 
     return np.stack([cx + ax * x, cy + ay * y], axis=1).astype(np.int32)
 
 
-def draw_face(traits: FaceTraits, width: int = CANVAS[0], height: int = CANVAS[1], *, noise_seed: int = 0) -> np.ndarray:
+def draw_face(
+    traits: FaceTraits, width: int = CANVAS[0], height: int = CANVAS[1], *, noise_seed: int = 0
+) -> np.ndarray:
     """The portrait as a BGR image of ``width`` x ``height`` pixels."""
     return cv2.resize(_draw_canvas(traits, noise_seed), (width, height), interpolation=cv2.INTER_AREA)
 
@@ -137,18 +166,54 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     # shoulders and clothes
     cv2.ellipse(canvas, (int(cx), int(H * 1.02)), (int(W * 0.52), int(H * 0.24)), 0, 180, 360, t.clothes, -1, aa)
     # neck
-    neck = np.array([[cx - fw * 0.42, cy + fh * 0.6], [cx + fw * 0.42, cy + fh * 0.6], [cx + fw * 0.48, H * 0.86], [cx - fw * 0.48, H * 0.86]], np.int32)
+    neck = np.array(
+        [
+            [cx - fw * 0.42, cy + fh * 0.6],
+            [cx + fw * 0.42, cy + fh * 0.6],
+            [cx + fw * 0.48, H * 0.86],
+            [cx - fw * 0.48, H * 0.86],
+        ],
+        np.int32,
+    )
     cv2.fillPoly(canvas, [neck], dark_skin, aa)
     # hair behind the head
     if t.hair_style == "long":
-        back = np.array([[cx - fw * 1.25, cy - fh * 0.3], [cx + fw * 1.25, cy - fh * 0.3], [cx + fw * 1.35, H * 0.86], [cx - fw * 1.35, H * 0.86]], np.int32)
+        back = np.array(
+            [
+                [cx - fw * 1.25, cy - fh * 0.3],
+                [cx + fw * 1.25, cy - fh * 0.3],
+                [cx + fw * 1.35, H * 0.86],
+                [cx - fw * 1.35, H * 0.86],
+            ],
+            np.int32,
+        )
         cv2.fillPoly(canvas, [back], _shade(hair, 0.85), aa)
-        cv2.ellipse(canvas, (int(cx), int(cy - fh * 0.3)), (int(fw * 1.25), int(fh * 0.95)), 0, 180, 360, _shade(hair, 0.85), -1, aa)
+        cv2.ellipse(
+            canvas,
+            (int(cx), int(cy - fh * 0.3)),
+            (int(fw * 1.25), int(fh * 0.95)),
+            0,
+            180,
+            360,
+            _shade(hair, 0.85),
+            -1,
+            aa,
+        )
     if t.hair_style == "bun":
         cv2.circle(canvas, (int(cx), int(cy - fh * 1.2)), int(fw * 0.5), hair, -1, aa)
     # ears
     for side in (-1, 1):
-        cv2.ellipse(canvas, (int(cx + side * fw * 0.98), int(cy + fh * 0.05)), (int(fw * 0.16 * t.ears), int(fh * 0.22 * t.ears)), 0, 0, 360, dark_skin, -1, aa)
+        cv2.ellipse(
+            canvas,
+            (int(cx + side * fw * 0.98), int(cy + fh * 0.05)),
+            (int(fw * 0.16 * t.ears), int(fh * 0.22 * t.ears)),
+            0,
+            0,
+            360,
+            dark_skin,
+            -1,
+            aa,
+        )
     # face with shading
     face_mask = np.zeros((H, W), np.uint8)
     cv2.fillPoly(face_mask, [_ellipse_poly(cx, cy, fw, fh, t.jaw)], 255, aa)
@@ -162,13 +227,33 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     cv2.ellipse(shading, (int(cx), int(cy + fh * 0.98)), (int(fw * 0.55), int(fh * 0.16)), 0, 0, 360, 255, -1)
     shading[face_mask > 128] = 0
     for side in (-1, 1):
-        cv2.ellipse(shading, (int(cx + side * fw * t.eye_spacing), int(cy - fh * 0.08)), (int(fw * 0.24), int(fh * 0.11)), 0, 0, 360, 110, -1)
-        cv2.ellipse(shading, (int(cx + side * fw * 0.16), int(cy + fh * 0.18)), (int(fw * 0.05), int(fh * 0.2)), 0, 0, 360, 90, -1)
+        cv2.ellipse(
+            shading,
+            (int(cx + side * fw * t.eye_spacing), int(cy - fh * 0.08)),
+            (int(fw * 0.24), int(fh * 0.11)),
+            0,
+            0,
+            360,
+            110,
+            -1,
+        )
+        cv2.ellipse(
+            shading,
+            (int(cx + side * fw * 0.16), int(cy + fh * 0.18)),
+            (int(fw * 0.05), int(fh * 0.2)),
+            0,
+            0,
+            360,
+            90,
+            -1,
+        )
     shade_f = _soft(shading, fw * 0.09)[..., None]
     canvas *= 1 - 0.35 * shade_f
     blush = np.zeros((H, W), np.uint8)
     for side in (-1, 1):
-        cv2.ellipse(blush, (int(cx + side * fw * 0.5), int(cy + fh * 0.25)), (int(fw * 0.2), int(fh * 0.12)), 0, 0, 360, 255, -1)
+        cv2.ellipse(
+            blush, (int(cx + side * fw * 0.5), int(cy + fh * 0.25)), (int(fw * 0.2), int(fh * 0.12)), 0, 0, 360, 255, -1
+        )
     blush_f = _soft(blush, fw * 0.1)[..., None] * m
     canvas *= 1 - 0.12 * blush_f * np.array([1.0, 0.9, 0.1], np.float32)
     canvas = canvas.clip(0, 255).astype(np.uint8)
@@ -187,7 +272,9 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     for side in (-1, 1):
         ex = cx + side * fw * t.eye_spacing
         ew, eh = fw * 0.2 * t.eye_size, fh * 0.075 * t.eye_size
-        cv2.ellipse(canvas, (int(ex), int(ey)), (int(ew * 1.15), int(eh * 1.6)), 0, 180, 360, _shade(skin, 0.72), -1, aa)
+        cv2.ellipse(
+            canvas, (int(ex), int(ey)), (int(ew * 1.15), int(eh * 1.6)), 0, 180, 360, _shade(skin, 0.72), -1, aa
+        )
         cv2.ellipse(canvas, (int(ex), int(ey)), (int(ew), int(eh)), 0, 0, 360, (235, 238, 240), -1, aa)
         cv2.circle(canvas, (int(ex), int(ey)), int(eh * 0.95), t.eye_colour, -1, aa)
         cv2.circle(canvas, (int(ex), int(ey)), int(eh * 0.45), (15, 15, 15), -1, aa)
@@ -195,15 +282,38 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
         cv2.ellipse(canvas, (int(ex), int(ey)), (int(ew), int(eh)), 0, 190, 350, (40, 35, 35), 2, aa)
         by = ey - fh * 0.2
         tilt = t.brow_tilt * side
-        brow = np.array([[ex - side * ew * 1.1, by + fh * 0.03], [ex, by - fh * 0.03 - tilt * 8], [ex + side * ew * 1.2, by + fh * 0.02 - tilt * 18]], np.int32)
-        cv2.polylines(canvas, [brow], False, _shade(hair, 0.9) if hair != HAIR_COLOURS[6] else (120, 120, 125), t.brow_thickness, aa)
+        brow = np.array(
+            [
+                [ex - side * ew * 1.1, by + fh * 0.03],
+                [ex, by - fh * 0.03 - tilt * 8],
+                [ex + side * ew * 1.2, by + fh * 0.02 - tilt * 18],
+            ],
+            np.int32,
+        )
+        cv2.polylines(
+            canvas,
+            [brow],
+            False,
+            _shade(hair, 0.9) if hair != HAIR_COLOURS[6] else (120, 120, 125),
+            t.brow_thickness,
+            aa,
+        )
         if t.age > 50:
-            cv2.line(canvas, (int(ex + side * ew * 1.1), int(ey + eh)), (int(ex + side * ew * 1.4), int(ey + eh * 2.2)), _shade(skin, 0.72), 1, aa)
+            cv2.line(
+                canvas,
+                (int(ex + side * ew * 1.1), int(ey + eh)),
+                (int(ex + side * ew * 1.4), int(ey + eh * 2.2)),
+                _shade(skin, 0.72),
+                1,
+                aa,
+            )
     # nose
     nl = fh * 0.32 * t.nose_length
     nw = fw * 0.14 * t.nose_width
     ny = ey + nl
-    cv2.line(canvas, (int(cx - nw * 0.3), int(ey + fh * 0.05)), (int(cx - nw * 0.5), int(ny - 4)), _shade(skin, 0.78), 2, aa)
+    cv2.line(
+        canvas, (int(cx - nw * 0.3), int(ey + fh * 0.05)), (int(cx - nw * 0.5), int(ny - 4)), _shade(skin, 0.78), 2, aa
+    )
     cv2.ellipse(canvas, (int(cx), int(ny)), (int(nw), int(nw * 0.45)), 0, 20, 160, _shade(skin, 0.62), 2, aa)
     for side in (-1, 1):
         cv2.circle(canvas, (int(cx + side * nw * 0.45), int(ny)), max(2, int(nw * 0.2)), _shade(skin, 0.5), -1, aa)
@@ -217,7 +327,14 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
     cv2.line(canvas, (int(cx - mw), int(my)), (int(cx + mw), int(my)), _shade(lip, 0.55), 2, aa)
     if t.age > 45:
         for side in (-1, 1):
-            cv2.line(canvas, (int(cx + side * nw * 1.1), int(ny)), (int(cx + side * mw * 1.2), int(my + 4)), _shade(skin, 0.8), 1, aa)
+            cv2.line(
+                canvas,
+                (int(cx + side * nw * 1.1), int(ny)),
+                (int(cx + side * mw * 1.2), int(my + 4)),
+                _shade(skin, 0.8),
+                1,
+                aa,
+            )
         for k in range(2 + (t.age > 60)):
             y = int(cy - fh * (0.55 + 0.08 * k))
             cv2.ellipse(canvas, (int(cx), y), (int(fw * 0.45), 6), 0, 200, 340, _shade(skin, 0.85), 1, aa)
@@ -229,13 +346,33 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
         thick = {"short": 0.28, "parted": 0.34, "long": 0.36, "bun": 0.26, "crop": 0.18}[style]
         cap = np.zeros((H, W), np.uint8)
         cv2.ellipse(cap, (int(cx), int(cy - fh * 0.25)), (int(fw * 1.08), int(fh * 0.92)), 0, 180, 360, 255, -1, aa)
-        cv2.ellipse(cap, (int(cx), int(cy - fh * 0.25 + fh * thick)), (int(fw * 0.95), int(fh * 0.92)), 0, 180, 360, 0, -1, aa)
+        cv2.ellipse(
+            cap, (int(cx), int(cy - fh * 0.25 + fh * thick)), (int(fw * 0.95), int(fh * 0.92)), 0, 180, 360, 0, -1, aa
+        )
         cv2.rectangle(cap, (0, int(cy - fh * 0.2)), (W, H), 0, -1)
         if style == "parted":
-            cv2.ellipse(cap, (int(cx - fw * 0.3), int(cy - fh * 0.55)), (int(fw * 0.7), int(fh * 0.35)), -10, 180, 360, 255, -1, aa)
+            cv2.ellipse(
+                cap,
+                (int(cx - fw * 0.3), int(cy - fh * 0.55)),
+                (int(fw * 0.7), int(fh * 0.35)),
+                -10,
+                180,
+                360,
+                255,
+                -1,
+                aa,
+            )
         if style == "long":
             for side in (-1, 1):
-                pts = np.array([[cx + side * fw * 0.95, cy - fh * 0.4], [cx + side * fw * 1.2, cy - fh * 0.3], [cx + side * fw * 1.3, H * 0.8], [cx + side * fw * 1.02, H * 0.8]], np.int32)
+                pts = np.array(
+                    [
+                        [cx + side * fw * 0.95, cy - fh * 0.4],
+                        [cx + side * fw * 1.2, cy - fh * 0.3],
+                        [cx + side * fw * 1.3, H * 0.8],
+                        [cx + side * fw * 1.02, H * 0.8],
+                    ],
+                    np.int32,
+                )
                 cv2.fillPoly(cap, [pts], 255, aa)
         capf = cap.astype(np.float32)[..., None] / 255.0
         strands = cv2.blur(rng.random((H, W), dtype=np.float32), (1, 9))  # fine vertical strands
@@ -248,10 +385,27 @@ def _draw_canvas(t: FaceTraits, noise_seed: int) -> np.ndarray:
             r = rng.uniform(0.85, 1.12)
             px = cx + np.cos(a) * fw * r * 1.05
             py = cy - fh * 0.22 + np.sin(a) * fh * r * 0.95
-            cv2.circle(canvas, (int(px), int(py)), int(fw * rng.uniform(0.12, 0.2)), _shade(hair, rng.uniform(0.8, 1.15)), -1, aa)
+            cv2.circle(
+                canvas,
+                (int(px), int(py)),
+                int(fw * rng.uniform(0.12, 0.2)),
+                _shade(hair, rng.uniform(0.8, 1.15)),
+                -1,
+                aa,
+            )
     elif style == "bald":
         for side in (-1, 1):
-            cv2.ellipse(canvas, (int(cx + side * fw * 0.92), int(cy - fh * 0.1)), (int(fw * 0.12), int(fh * 0.3)), 0, 0, 360, hair, -1, aa)
+            cv2.ellipse(
+                canvas,
+                (int(cx + side * fw * 0.92), int(cy - fh * 0.1)),
+                (int(fw * 0.12), int(fh * 0.3)),
+                0,
+                0,
+                360,
+                hair,
+                -1,
+                aa,
+            )
     del top
 
     if t.glasses:

@@ -12,10 +12,11 @@ from datetime import date
 
 import numpy as np
 
-from doc_check.mrz import indicator_ids, layout as mrz_layout, parse
+from doc_check.mrz import indicator_ids, parse
+from doc_check.mrz import layout as mrz_layout
 from doc_check.specimen import names
 from doc_check.specimen.document import MRZ_FORMATS, REFERENCE_DATE, DocumentData, format_date
-from doc_check.specimen.faces import face_distance, draw_face, random_traits
+from doc_check.specimen.faces import draw_face, face_distance, random_traits
 from doc_check.specimen.render import FieldStyle, PrintStyle, RenderPlan
 
 PSEUDO_STATE = "ARC"
@@ -43,24 +44,63 @@ CHECKED_FIELDS = ("birth_date", "expiry_date")
 FORGERY_KINDS: dict[str, ForgeryKind] = {
     k.name: k
     for k in (
-        ForgeryKind("photo_substitution", "forged", ("laminate_edge", "clean"), {"laminate_edge": "easy", "clean": "medium"},
-                    "Another face in the portrait; ghost image unchanged; overprint broken at the portrait edge."),
-        ForgeryKind("data_alteration", "forged", ("mrz_unchanged", "check_digit_stale", "font_mismatch", "erasure"),
-                    {"mrz_unchanged": "easy", "check_digit_stale": "medium", "font_mismatch": "hard", "erasure": "medium"},
-                    "One printed field changed (name, birth date, expiry, nationality).", ALTERABLE_FIELDS),
-        ForgeryKind("mrz_tampering", "forged", ("check_digit", "field"), {"check_digit": "medium", "field": "medium"},
-                    "The MRZ alone altered: a check digit or a field."),
-        ForgeryKind("counterfeit", "counterfeit", ("colour_copy", "offset", "high_quality"),
-                    {"colour_copy": "easy", "offset": "medium", "high_quality": "hard"},
-                    "A reproduction of the whole document: security print, UV and IR features imitated or missing."),
-        ForgeryKind("stolen_blank", "stolen_blank", ("inkjet", "toner"), {"inkjet": "medium", "toner": "hard"},
-                    "A genuine blank personalised by the wrong technique: data not IR-absorbent, fonts and positions off."),
-        ForgeryKind("pseudo", "pseudo", ("fantasy",), {"fantasy": "easy"},
-                    "A fantasy document of an issuer that does not exist, in its own layout."),
-        ForgeryKind("expired", "genuine", ("expired",), {"expired": "easy"},
-                    "A genuine document past its expiry date (a validity finding, not fraud)."),
-        ForgeryKind("worn", "genuine", ("crease", "stain"), {"crease": "medium", "stain": "medium"},
-                    "A genuine document with honest wear: a crease or a stain."),
+        ForgeryKind(
+            "photo_substitution",
+            "forged",
+            ("laminate_edge", "clean"),
+            {"laminate_edge": "easy", "clean": "medium"},
+            "Another face in the portrait; ghost image unchanged; overprint broken at the portrait edge.",
+        ),
+        ForgeryKind(
+            "data_alteration",
+            "forged",
+            ("mrz_unchanged", "check_digit_stale", "font_mismatch", "erasure"),
+            {"mrz_unchanged": "easy", "check_digit_stale": "medium", "font_mismatch": "hard", "erasure": "medium"},
+            "One printed field changed (name, birth date, expiry, nationality).",
+            ALTERABLE_FIELDS,
+        ),
+        ForgeryKind(
+            "mrz_tampering",
+            "forged",
+            ("check_digit", "field"),
+            {"check_digit": "medium", "field": "medium"},
+            "The MRZ alone altered: a check digit or a field.",
+        ),
+        ForgeryKind(
+            "counterfeit",
+            "counterfeit",
+            ("colour_copy", "offset", "high_quality"),
+            {"colour_copy": "easy", "offset": "medium", "high_quality": "hard"},
+            "A reproduction of the whole document: security print, UV and IR features imitated or missing.",
+        ),
+        ForgeryKind(
+            "stolen_blank",
+            "stolen_blank",
+            ("inkjet", "toner"),
+            {"inkjet": "medium", "toner": "hard"},
+            "A genuine blank personalised by the wrong technique: data not IR-absorbent, fonts and positions off.",
+        ),
+        ForgeryKind(
+            "pseudo",
+            "pseudo",
+            ("fantasy",),
+            {"fantasy": "easy"},
+            "A fantasy document of an issuer that does not exist, in its own layout.",
+        ),
+        ForgeryKind(
+            "expired",
+            "genuine",
+            ("expired",),
+            {"expired": "easy"},
+            "A genuine document past its expiry date (a validity finding, not fraud).",
+        ),
+        ForgeryKind(
+            "worn",
+            "genuine",
+            ("crease", "stain"),
+            {"crease": "medium", "stain": "medium"},
+            "A genuine document with honest wear: a crease or a stain.",
+        ),
     )
 }
 """Every forgery kind and trap, with its variants and each variant's difficulty."""
@@ -108,7 +148,9 @@ def _new_value(doc: DocumentData, field: str, rng: np.random.Generator) -> Docum
         return doc.with_changes(birth_date=doc.birth_date.replace(year=doc.birth_date.year + years))
     if field == "expiry_date":
         years = int(rng.integers(3, 9))
-        return doc.with_changes(expiry_date=doc.expiry_date.replace(year=doc.expiry_date.year + years, day=min(doc.expiry_date.day, 28)))
+        return doc.with_changes(
+            expiry_date=doc.expiry_date.replace(year=doc.expiry_date.year + years, day=min(doc.expiry_date.day, 28))
+        )
     if field == "nationality":
         options = [c for c in ("UTO", *names.FOREIGN_NATIONALITIES) if c != doc.nationality]
         return doc.with_changes(nationality=options[int(rng.integers(len(options)))])
@@ -119,8 +161,9 @@ def _mismatch(field: str) -> str:
     return f"viz.mrz_mismatch.{field}"
 
 
-def apply_forgery(doc: DocumentData, kind: str | None, variant: str | None, field: str | None, rng: np.random.Generator,
-                  seed: int = 0) -> Planted:
+def apply_forgery(
+    doc: DocumentData, kind: str | None, variant: str | None, field: str | None, rng: np.random.Generator, seed: int = 0
+) -> Planted:
     """Apply a forgery kind/variant to a genuine document; ``kind=None`` leaves it genuine."""
     base_plan = RenderPlan(seed=seed)
     if kind is None:
@@ -131,7 +174,9 @@ def apply_forgery(doc: DocumentData, kind: str | None, variant: str | None, fiel
         raise KeyError(f"forgery {kind!r} has no variant {variant!r}; choose from {', '.join(spec.variants)}")
     diff = spec.difficulty[variant]
 
-    def done(plan: RenderPlan, indicators: list[str], explanation: str, d: DocumentData = doc, f: str | None = None) -> Planted:
+    def done(
+        plan: RenderPlan, indicators: list[str], explanation: str, d: DocumentData = doc, f: str | None = None
+    ) -> Planted:
         uniq = tuple(dict.fromkeys(indicators))
         return Planted(d, plan, spec.verdict, uniq, explanation, kind, variant, f, diff)
 
@@ -141,13 +186,21 @@ def apply_forgery(doc: DocumentData, kind: str | None, variant: str | None, fiel
         ref = draw_face(doc.face, 66, 84, noise_seed=doc.face_seed)
         for _ in range(20):
             other_seed = int(rng.integers(2**31))
-            other = random_traits(np.random.default_rng(other_seed), doc.face.sex, doc.face.age + int(rng.integers(-6, 7)))
+            other = random_traits(
+                np.random.default_rng(other_seed), doc.face.sex, doc.face.age + int(rng.integers(-6, 7))
+            )
             if face_distance(ref, draw_face(other, 66, 84, noise_seed=other_seed)) > 0.25:
                 break
-        plan = replace(base_plan, substitute_face=other, substitute_seed=other_seed, lamination_edge=variant == "laminate_edge")
-        return done(plan, ["photo.substitution", "photo.ghost_mismatch", "photo.edge"],
-                    "The portrait was replaced: the ghost image shows a different person and the overprint and UV "
-                    "pattern stop at the edge of the new photo" + (", whose lamination edge is visible." if variant == "laminate_edge" else "."))
+        plan = replace(
+            base_plan, substitute_face=other, substitute_seed=other_seed, lamination_edge=variant == "laminate_edge"
+        )
+        return done(
+            plan,
+            ["photo.substitution", "photo.ghost_mismatch", "photo.edge"],
+            "The portrait was replaced: the ghost image shows a different person and the overprint and UV "
+            "pattern stop at the edge of the new photo"
+            + (", whose lamination edge is visible." if variant == "laminate_edge" else "."),
+        )
 
     if kind == "data_alteration":
         allowed = CHECKED_FIELDS if variant == "check_digit_stale" else ALTERABLE_FIELDS
@@ -158,8 +211,12 @@ def apply_forgery(doc: DocumentData, kind: str | None, variant: str | None, fiel
         label = field.replace("_", " ")
         if variant == "mrz_unchanged":
             plan = replace(base_plan, viz_values=((field, printed),))
-            return done(plan, [_mismatch(field), *mrz_indicators(doc.mrz())],
-                        f"The printed {label} was changed to {printed}; the MRZ still carries the original {original}.", f=field)
+            return done(
+                plan,
+                [_mismatch(field), *mrz_indicators(doc.mrz())],
+                f"The printed {label} was changed to {printed}; the MRZ still carries the original {original}.",
+                f=field,
+            )
         if variant == "check_digit_stale":
             lines = new.mrz()
             lay = mrz_layout(MRZ_FORMATS[doc.document_type])
@@ -175,90 +232,166 @@ def apply_forgery(doc: DocumentData, kind: str | None, variant: str | None, fiel
             if lay.composite is not None:
                 tampered = _set_char(tampered, lay.composite, lay.composite.of(old_lines))
             plan = replace(base_plan, viz_values=((field, printed),), mrz_lines=tampered)
-            return done(plan, mrz_indicators(tampered),
-                        f"The {label} was changed to {printed} on the page and in the MRZ, but the check digit was not "
-                        "recomputed.", f=field)
+            return done(
+                plan,
+                mrz_indicators(tampered),
+                f"The {label} was changed to {printed} on the page and in the MRZ, but the check digit was not "
+                "recomputed.",
+                f=field,
+            )
         if variant == "font_mismatch":
             how = "font" if rng.random() < 0.5 else "alignment"
             style = FieldStyle(size=1.12, weight=620) if how == "font" else FieldStyle(dx_mm=0.45, dy_mm=0.4)
-            plan = replace(base_plan, viz_values=((field, printed),), field_styles=((field, style),), mrz_lines=new.mrz())
+            plan = replace(
+                base_plan, viz_values=((field, printed),), field_styles=((field, style),), mrz_lines=new.mrz()
+            )
             what = "a heavier, larger typeface" if how == "font" else "off the baseline and column of the other fields"
-            return done(plan, [f"print.{how}", *mrz_indicators(new.mrz())],
-                        f"The {label} was changed to {printed} and the MRZ rebuilt to match, but the new value is "
-                        f"printed in {what}.", f=field)
+            return done(
+                plan,
+                [f"print.{how}", *mrz_indicators(new.mrz())],
+                f"The {label} was changed to {printed} and the MRZ rebuilt to match, but the new value is "
+                f"printed in {what}.",
+                f=field,
+            )
         # erasure
         plan = replace(base_plan, viz_values=((field, printed),), erased=((field, original),), mrz_lines=new.mrz())
-        return done(plan, ["print.erasure", *mrz_indicators(new.mrz())],
-                    f"The {label} was erased and reprinted as {printed} (MRZ rebuilt to match): the background is "
-                    "abraded around the field and a trace of the old value remains.", f=field)
+        return done(
+            plan,
+            ["print.erasure", *mrz_indicators(new.mrz())],
+            f"The {label} was erased and reprinted as {printed} (MRZ rebuilt to match): the background is "
+            "abraded around the field and a trace of the old value remains.",
+            f=field,
+        )
 
     if kind == "mrz_tampering":
         lay = mrz_layout(MRZ_FORMATS[doc.document_type])
         lines = doc.mrz()
         if variant == "check_digit":
-            field = field if field in ("document_number", "birth_date", "expiry_date") else ("document_number", "birth_date", "expiry_date")[int(rng.integers(3))]
+            field = (
+                field
+                if field in ("document_number", "birth_date", "expiry_date")
+                else ("document_number", "birth_date", "expiry_date")[int(rng.integers(3))]
+            )
             span = getattr(lay, f"{field}_check")
             old = span.of(lines)
             new_digit = str((int(old) + int(rng.integers(1, 10))) % 10)
             tampered = _set_char(lines, span, new_digit)
-            return done(replace(base_plan, mrz_lines=tampered), list(mrz_indicators(tampered)),
-                        f"The MRZ check digit of the {field.replace('_', ' ')} was changed from {old} to {new_digit}.", f=field)
+            return done(
+                replace(base_plan, mrz_lines=tampered),
+                list(mrz_indicators(tampered)),
+                f"The MRZ check digit of the {field.replace('_', ' ')} was changed from {old} to {new_digit}.",
+                f=field,
+            )
         # a field changed in the MRZ only (the birth year), check digit left as it was
         field = "birth_date"
         span = lay.birth_date
         raw = span.of(lines)
         new_year = str((int(raw[1]) + int(rng.integers(1, 10))) % 10)
         tampered = _set_char(lines, span, raw[0] + new_year + raw[2:])
-        return done(replace(base_plan, mrz_lines=tampered), [_mismatch("birth_date"), *mrz_indicators(tampered)],
-                    f"The birth date in the MRZ was changed from {raw} to {raw[0] + new_year + raw[2:]}; the printed "
-                    f"date {format_date(doc.birth_date)} and the check digit were left as they were.", f=field)
+        return done(
+            replace(base_plan, mrz_lines=tampered),
+            [_mismatch("birth_date"), *mrz_indicators(tampered)],
+            f"The birth date in the MRZ was changed from {raw} to {raw[0] + new_year + raw[2:]}; the printed "
+            f"date {format_date(doc.birth_date)} and the check digit were left as they were.",
+            f=field,
+        )
 
     if kind == "counterfeit":
         if variant == "colour_copy":
-            style = PrintStyle(palette="shifted", line_width=2, microprint_blur=True, uv_emblem="missing", uv_paper_bright=True,
-                               ir_background=True, ir_mark=False)
+            style = PrintStyle(
+                palette="shifted",
+                line_width=2,
+                microprint_blur=True,
+                uv_emblem="missing",
+                uv_paper_bright=True,
+                ir_background=True,
+                ir_mark=False,
+            )
             plan = replace(base_plan, print_style=style, uv_fibres=False)
-            return done(plan, ["print.microprint", "print.background", "uv.paper_bright", "uv.emblem", "uv.fibres",
-                               "ir.background", "ir.mark"],
-                        "A colour copy: microprint blurred into a line, colours off and lines thickened; the paper glows "
-                        "under UV without emblem or fibres; the background stays visible in IR and the IR mark is missing.")
+            return done(
+                plan,
+                [
+                    "print.microprint",
+                    "print.background",
+                    "uv.paper_bright",
+                    "uv.emblem",
+                    "uv.fibres",
+                    "ir.background",
+                    "ir.mark",
+                ],
+                "A colour copy: microprint blurred into a line, colours off and lines thickened; the paper glows "
+                "under UV without emblem or fibres; the background stays visible in IR and the IR mark is missing.",
+            )
         if variant == "offset":
-            style = PrintStyle(palette="shifted", line_breaks=True, microprint_blur=True, uv_emblem="visible", ir_background=True)
+            style = PrintStyle(
+                palette="shifted", line_breaks=True, microprint_blur=True, uv_emblem="visible", ir_background=True
+            )
             plan = replace(base_plan, print_style=style)
-            return done(plan, ["print.microprint", "print.background", "uv.emblem", "ir.background"],
-                        "An offset reproduction: guilloche lines broken, microprint blurred, the UV emblem printed in "
-                        "visible ink that does not fluoresce, and the background does not vanish in IR.")
+            return done(
+                plan,
+                ["print.microprint", "print.background", "uv.emblem", "ir.background"],
+                "An offset reproduction: guilloche lines broken, microprint blurred, the UV emblem printed in "
+                "visible ink that does not fluoresce, and the background does not vanish in IR.",
+            )
         style = PrintStyle(microprint_blur=True, ir_mark=False)
-        return done(replace(base_plan, print_style=style), ["print.microprint", "ir.mark"],
-                    "A high-quality reproduction: only the microprint (a blurred line under the magnifier) and the "
-                    "missing IR-only mark give it away.")
+        return done(
+            replace(base_plan, print_style=style),
+            ["print.microprint", "ir.mark"],
+            "A high-quality reproduction: only the microprint (a blurred line under the magnifier) and the "
+            "missing IR-only mark give it away.",
+        )
 
     if kind == "stolen_blank":
-        rng_style = FieldStyle(dx_mm=float(rng.uniform(0.35, 0.7)), dy_mm=float(rng.uniform(0.3, 0.6)), size=1.08, weight=560)
+        rng_style = FieldStyle(
+            dx_mm=float(rng.uniform(0.35, 0.7)), dy_mm=float(rng.uniform(0.3, 0.6)), size=1.08, weight=560
+        )
         plan = replace(base_plan, personalisation=variant, personal_style=rng_style)
         tech = "an inkjet printer (ink dots)" if variant == "inkjet" else "a colour laser printer (toner specks)"
-        return done(plan, ["print.personalisation", "ir.data", "ir.mrz", "print.font", "print.alignment", *mrz_indicators(doc.mrz())],
-                    f"A genuine blank personalised with {tech} instead of laser engraving: the data and MRZ vanish "
-                    "in IR, and fonts and positions are slightly off.")
+        return done(
+            plan,
+            ["print.personalisation", "ir.data", "ir.mrz", "print.font", "print.alignment", *mrz_indicators(doc.mrz())],
+            f"A genuine blank personalised with {tech} instead of laser engraving: the data and MRZ vanish "
+            "in IR, and fonts and positions are slightly off.",
+        )
 
     if kind == "pseudo":
-        fake = doc.with_changes(issuing_state=PSEUDO_STATE, nationality=PSEUDO_STATE, place_of_birth="ARCADIA CITY",
-                                authority="ROYAL CHANCERY ARCADIA")
-        style = PrintStyle(palette="pseudo", mirrored=True, title=PSEUDO_TITLE.split(" / ")[0], emblem="pseudo",
-                           uv_emblem="missing", ir_mark=False, microprint_text="KINGDOM OF ARCADIA")
+        fake = doc.with_changes(
+            issuing_state=PSEUDO_STATE,
+            nationality=PSEUDO_STATE,
+            place_of_birth="ARCADIA CITY",
+            authority="ROYAL CHANCERY ARCADIA",
+        )
+        style = PrintStyle(
+            palette="pseudo",
+            mirrored=True,
+            title=PSEUDO_TITLE.split(" / ")[0],
+            emblem="pseudo",
+            uv_emblem="missing",
+            ir_mark=False,
+            microprint_text="KINGDOM OF ARCADIA",
+        )
         plan = replace(base_plan, print_style=style)
-        return done(plan, ["doc.issuer_unknown", "print.background", "uv.emblem", "ir.mark", *mrz_indicators(fake.mrz())],
-                    f"A fantasy document: the issuer 'Kingdom of Arcadia' ({PSEUDO_STATE}) does not exist in Doc 9303; "
-                    "its own layout, no UV emblem, no IR mark.", d=fake)
+        return done(
+            plan,
+            ["doc.issuer_unknown", "print.background", "uv.emblem", "ir.mark", *mrz_indicators(fake.mrz())],
+            f"A fantasy document: the issuer 'Kingdom of Arcadia' ({PSEUDO_STATE}) does not exist in Doc 9303; "
+            "its own layout, no UV emblem, no IR mark.",
+            d=fake,
+        )
 
     if kind == "expired":
-        return done(base_plan, ["doc.expired", *mrz_indicators(doc.mrz())],
-                    f"A genuine document that expired on {format_date(doc.expiry_date)}: a validity finding, not fraud.")
+        return done(
+            base_plan,
+            ["doc.expired", *mrz_indicators(doc.mrz())],
+            f"A genuine document that expired on {format_date(doc.expiry_date)}: a validity finding, not fraud.",
+        )
 
     if kind == "worn":
         plan = replace(base_plan, wear=variant)
         what = "a fold crease" if variant == "crease" else "a stain"
-        return done(plan, list(mrz_indicators(doc.mrz())), f"A genuine document with honest wear ({what}); nothing was altered.")
+        return done(
+            plan, list(mrz_indicators(doc.mrz())), f"A genuine document with honest wear ({what}); nothing was altered."
+        )
 
     raise KeyError(f"unknown forgery kind {kind!r}")
 

@@ -30,11 +30,23 @@ def cap_ratio(name: str, weight: int = 400) -> float:
     return float(ys[-1] - ys[0] + 1) / 200.0
 
 
-def text(mask: np.ndarray, s: str, x: float, baseline: float, cap_px: float, *, face: str = "sans", weight: int = 400,
-         value: int = 255, align: str = "left") -> int:
+def text(
+    mask: np.ndarray,
+    s: str,
+    x: float,
+    baseline: float,
+    cap_px: float,
+    *,
+    face: str = "sans",
+    weight: int = 400,
+    value: int = 255,
+    align: str = "left",
+) -> int:
     """Draw ``s`` into a uint8 coverage mask with capitals ``cap_px`` high; returns the end x."""
     size = max(1, int(round(cap_px / cap_ratio(face, 400))))
-    flags = {"left": cv2.PUT_TEXT_ALIGN_LEFT, "center": cv2.PUT_TEXT_ALIGN_CENTER, "right": cv2.PUT_TEXT_ALIGN_RIGHT}[align]
+    flags = {"left": cv2.PUT_TEXT_ALIGN_LEFT, "center": cv2.PUT_TEXT_ALIGN_CENTER, "right": cv2.PUT_TEXT_ALIGN_RIGHT}[
+        align
+    ]
     out = cv2.putText(mask, s, (int(round(x)), int(round(baseline))), value, font(face), size, weight, flags)
     return int(out[0][0]) if isinstance(out, tuple) else int(x)
 
@@ -45,8 +57,18 @@ def text_width(s: str, cap_px: float, *, face: str = "sans", weight: int = 400) 
     return int(cv2.getTextSize((0, 0), s, (0, 1000), font(face), size, weight)[2])
 
 
-def wave_family(shape: tuple[int, int], px_per_mm: float, *, spacing_mm: float, amp_mm: float, period_mm: float,
-                phase: float, drift: float, angle: float = 0.0, thickness: int = 1) -> np.ndarray:
+def wave_family(
+    shape: tuple[int, int],
+    px_per_mm: float,
+    *,
+    spacing_mm: float,
+    amp_mm: float,
+    period_mm: float,
+    phase: float,
+    drift: float,
+    angle: float = 0.0,
+    thickness: int = 1,
+) -> np.ndarray:
     """A family of parallel sine-modulated lines (one guilloche layer) as a uint8 coverage mask."""
     h, w = shape
     mask = np.zeros((h, w), np.uint8)
@@ -71,8 +93,15 @@ def wave_family(shape: tuple[int, int], px_per_mm: float, *, spacing_mm: float, 
     return mask
 
 
-def rosette(shape: tuple[int, int], centre: tuple[float, float], radius: float, *, curves: int = 48, lobes: int = 12,
-            thickness: int = 1) -> np.ndarray:
+def rosette(
+    shape: tuple[int, int],
+    centre: tuple[float, float],
+    radius: float,
+    *,
+    curves: int = 48,
+    lobes: int = 12,
+    thickness: int = 1,
+) -> np.ndarray:
     """A guilloche rosette (families of phase-shifted polar curves) as a uint8 coverage mask."""
     h, w = shape
     mask = np.zeros((h, w), np.uint8)
@@ -80,14 +109,25 @@ def rosette(shape: tuple[int, int], centre: tuple[float, float], radius: float, 
     polys = []
     for k in range(curves):
         p = 2 * math.pi * k / curves
-        r = radius * (0.62 + 0.22 * np.sin(lobes * th + p) + 0.1 * np.sin((lobes // 2 - 1) * th - 2 * p) + 0.04 * np.cos(3 * th))
-        polys.append(np.stack([centre[0] + r * np.cos(th), centre[1] + r * np.sin(th)], axis=1).round().astype(np.int32))
+        r = radius * (
+            0.62 + 0.22 * np.sin(lobes * th + p) + 0.1 * np.sin((lobes // 2 - 1) * th - 2 * p) + 0.04 * np.cos(3 * th)
+        )
+        polys.append(
+            np.stack([centre[0] + r * np.cos(th), centre[1] + r * np.sin(th)], axis=1).round().astype(np.int32)
+        )
     cv2.polylines(mask, polys, True, 255, thickness, AA)
     # a small inner star of the same curves
     for k in range(curves // 2):
         p = 2 * math.pi * k / (curves // 2)
         r = radius * 0.3 * (0.7 + 0.3 * np.sin(lobes * th + p))
-        cv2.polylines(mask, [np.stack([centre[0] + r * np.cos(th), centre[1] + r * np.sin(th)], axis=1).round().astype(np.int32)], True, 255, thickness, AA)
+        cv2.polylines(
+            mask,
+            [np.stack([centre[0] + r * np.cos(th), centre[1] + r * np.sin(th)], axis=1).round().astype(np.int32)],
+            True,
+            255,
+            thickness,
+            AA,
+        )
     return mask
 
 
@@ -103,7 +143,14 @@ def emblem(mask: np.ndarray, box: tuple[int, int, int, int], *, kind: str = "uto
         for i in range(24):  # sun rays
             a = 2 * math.pi * i / 24
             r0, r1 = r * 0.5, r * (0.82 if i % 2 == 0 else 0.7)
-            cv2.line(mask, (int(cx + r0 * math.cos(a)), int(cy + r0 * math.sin(a))), (int(cx + r1 * math.cos(a)), int(cy + r1 * math.sin(a))), value, lw, AA)
+            cv2.line(
+                mask,
+                (int(cx + r0 * math.cos(a)), int(cy + r0 * math.sin(a))),
+                (int(cx + r1 * math.cos(a)), int(cy + r1 * math.sin(a))),
+                value,
+                lw,
+                AA,
+            )
         cv2.circle(mask, (int(cx), int(cy)), int(r * 0.46), value, -1, AA)
         # the tower of Utopia, cut out of the sun: a keep with three merlons, a door and a window
         tw, th = r * 0.3, r * 0.62
@@ -118,22 +165,64 @@ def emblem(mask: np.ndarray, box: tuple[int, int, int, int], *, kind: str = "uto
                 outline += [[x + 2 * mw, top]]
         outline += [[right, top - mw], [right, bottom]]
         cv2.fillPoly(mask, [np.array(outline, np.int32)], 0, AA)
-        cv2.ellipse(mask, (int(cx), int(bottom - th * 0.18)), (max(1, int(tw * 0.2)), max(1, int(th * 0.18))), 0, 180, 360, value, -1, AA)
-        cv2.rectangle(mask, (int(cx - tw * 0.2), int(bottom - th * 0.18)), (int(cx + tw * 0.2), int(bottom)), value, -1, AA)
-        cv2.rectangle(mask, (int(cx - tw * 0.1), int(top + th * 0.15)), (int(cx + tw * 0.1), int(top + th * 0.35)), value, -1, AA)
+        cv2.ellipse(
+            mask,
+            (int(cx), int(bottom - th * 0.18)),
+            (max(1, int(tw * 0.2)), max(1, int(th * 0.18))),
+            0,
+            180,
+            360,
+            value,
+            -1,
+            AA,
+        )
+        cv2.rectangle(
+            mask, (int(cx - tw * 0.2), int(bottom - th * 0.18)), (int(cx + tw * 0.2), int(bottom)), value, -1, AA
+        )
+        cv2.rectangle(
+            mask, (int(cx - tw * 0.1), int(top + th * 0.15)), (int(cx + tw * 0.1), int(top + th * 0.35)), value, -1, AA
+        )
         for s in (-1, 1):  # laurel
             for i in range(7):
                 a = math.pi / 2 + s * (0.5 + i * 0.28)
                 px, py = cx + r * 0.92 * math.cos(a), cy + r * 0.92 * math.sin(a)
-                cv2.ellipse(mask, (int(px), int(py)), (max(1, int(r * 0.09)), max(1, int(r * 0.04))), math.degrees(a) + 90, 0, 360, value, -1, AA)
+                cv2.ellipse(
+                    mask,
+                    (int(px), int(py)),
+                    (max(1, int(r * 0.09)), max(1, int(r * 0.04))),
+                    math.degrees(a) + 90,
+                    0,
+                    360,
+                    value,
+                    -1,
+                    AA,
+                )
     else:  # pseudo: a crowned shield
-        shield = np.array([[cx - r * 0.6, cy - r * 0.55], [cx + r * 0.6, cy - r * 0.55], [cx + r * 0.6, cy + r * 0.1],
-                           [cx, cy + r * 0.85], [cx - r * 0.6, cy + r * 0.1]], np.int32)
+        shield = np.array(
+            [
+                [cx - r * 0.6, cy - r * 0.55],
+                [cx + r * 0.6, cy - r * 0.55],
+                [cx + r * 0.6, cy + r * 0.1],
+                [cx, cy + r * 0.85],
+                [cx - r * 0.6, cy + r * 0.1],
+            ],
+            np.int32,
+        )
         cv2.polylines(mask, [shield], True, value, lw * 2, AA)
         cv2.line(mask, (int(cx), int(cy - r * 0.55)), (int(cx), int(cy + r * 0.85)), value, lw, AA)
         cv2.line(mask, (int(cx - r * 0.6), int(cy)), (int(cx + r * 0.6), int(cy)), value, lw, AA)
-        crown = np.array([[cx - r * 0.5, cy - r * 0.62], [cx - r * 0.5, cy - r * 0.95], [cx - r * 0.25, cy - r * 0.75], [cx, cy - r],
-                          [cx + r * 0.25, cy - r * 0.75], [cx + r * 0.5, cy - r * 0.95], [cx + r * 0.5, cy - r * 0.62]], np.int32)
+        crown = np.array(
+            [
+                [cx - r * 0.5, cy - r * 0.62],
+                [cx - r * 0.5, cy - r * 0.95],
+                [cx - r * 0.25, cy - r * 0.75],
+                [cx, cy - r],
+                [cx + r * 0.25, cy - r * 0.75],
+                [cx + r * 0.5, cy - r * 0.95],
+                [cx + r * 0.5, cy - r * 0.62],
+            ],
+            np.int32,
+        )
         cv2.fillPoly(mask, [crown], value, AA)
 
 
@@ -196,11 +285,15 @@ def signature_path(rng: np.random.Generator, box: tuple[int, int, int, int]) -> 
         loops = rng.uniform(4, 9)
         amp = rng.uniform(0.18, 0.34)
         xs = start + (end - start) * t + 0.03 * np.sin(2 * np.pi * loops * t + rng.uniform(0, 6))
-        ys = 0.55 + amp * np.sin(2 * np.pi * loops * t * rng.uniform(0.9, 1.1)) * (0.6 + 0.4 * np.sin(np.pi * t * rng.uniform(1, 3)))
+        ys = 0.55 + amp * np.sin(2 * np.pi * loops * t * rng.uniform(0.9, 1.1)) * (
+            0.6 + 0.4 * np.sin(np.pi * t * rng.uniform(1, 3))
+        )
         ys += 0.12 * (t - 0.5) * rng.uniform(-1, 1)
         strokes.append(np.stack([x0 + xs * w, y0 + ys * h], axis=1).round().astype(np.int32))
         start = end + 0.04
     # the underline flourish
     t = np.linspace(0, 1, 60)
-    strokes.append(np.stack([x0 + (0.1 + 0.8 * t) * w, y0 + (0.88 - 0.1 * np.sin(np.pi * t)) * h], axis=1).round().astype(np.int32))
+    strokes.append(
+        np.stack([x0 + (0.1 + 0.8 * t) * w, y0 + (0.88 - 0.1 * np.sin(np.pi * t)) * h], axis=1).round().astype(np.int32)
+    )
     return strokes

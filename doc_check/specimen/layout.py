@@ -53,7 +53,12 @@ class Box:
 
     def px(self, dpi: int) -> tuple[int, int, int, int]:
         """The box as pixel bounds ``(x0, y0, x1, y1)`` at ``dpi`` (x1, y1 exclusive)."""
-        return (mm_to_px(self.x, dpi), mm_to_px(self.y, dpi), mm_to_px(self.x + self.w, dpi), mm_to_px(self.y + self.h, dpi))
+        return (
+            mm_to_px(self.x, dpi),
+            mm_to_px(self.y, dpi),
+            mm_to_px(self.x + self.w, dpi),
+            mm_to_px(self.y + self.h, dpi),
+        )
 
     def shifted(self, dx: float, dy: float) -> Box:
         """The same box moved by ``dx``, ``dy`` millimetres."""
@@ -227,7 +232,11 @@ def _mrva() -> dict[str, SideLayout]:
 LAYOUTS: dict[str, dict[str, SideLayout]] = {"td3": _td3(), "td1": _td1(), "mrva": _mrva()}
 """document type -> side -> genuine layout."""
 
-DOCUMENT_TITLES: dict[str, str] = {"td3": "PASSPORT / PASSEPORT", "td1": "IDENTITY CARD / CARTE D'IDENTITÉ", "mrva": "VISA"}
+DOCUMENT_TITLES: dict[str, str] = {
+    "td3": "PASSPORT / PASSEPORT",
+    "td1": "IDENTITY CARD / CARTE D'IDENTITÉ",
+    "mrva": "VISA",
+}
 
 LABELS: dict[str, str] = {
     "document_code": "Type / Type",

@@ -109,24 +109,40 @@ UV_PAPER = np.array([0.16, 0.06, 0.09], np.float32)
 UV_PAPER_BRIGHT = np.array([0.96, 0.80, 0.70], np.float32)
 IR_PAPER = 0.86
 TEXT_INK = np.array([0.13, 0.12, 0.12], np.float32)
-LABEL_INK = {"utopia": np.array([0.45, 0.22, 0.12], np.float32), "shifted": np.array([0.52, 0.30, 0.16], np.float32),
-             "pseudo": np.array([0.12, 0.16, 0.45], np.float32)}
-PALETTES = {  # (left, middle, right) iris colours of two guilloche inks and the wash
-    "utopia": (((0.55, 0.72, 0.96), (0.78, 0.90, 0.62), (0.97, 0.80, 0.58)),
-               ((0.90, 0.60, 0.75), (0.70, 0.50, 0.85), (0.85, 0.75, 0.55)),
-               ((0.86, 0.93, 0.97), (0.86, 0.95, 0.92), (0.97, 0.93, 0.90))),
-    "shifted": (((0.50, 0.75, 0.90), (0.68, 0.86, 0.66), (0.90, 0.78, 0.62)),
-                ((0.82, 0.62, 0.70), (0.66, 0.56, 0.78), (0.80, 0.72, 0.60)),
-                ((0.84, 0.92, 0.95), (0.84, 0.93, 0.92), (0.94, 0.92, 0.90))),
-    "pseudo": (((0.45, 0.80, 0.85), (0.45, 0.75, 0.90), (0.55, 0.65, 0.95)),
-               ((0.55, 0.55, 0.85), (0.50, 0.70, 0.85), (0.60, 0.60, 0.90)),
-               ((0.80, 0.94, 0.97), (0.82, 0.93, 0.97), (0.85, 0.90, 0.97))),
+LABEL_INK = {
+    "utopia": np.array([0.45, 0.22, 0.12], np.float32),
+    "shifted": np.array([0.52, 0.30, 0.16], np.float32),
+    "pseudo": np.array([0.12, 0.16, 0.45], np.float32),
 }
-EMBLEM_INK = {"utopia": np.array([0.30, 0.55, 0.70], np.float32), "shifted": np.array([0.36, 0.58, 0.66], np.float32),
-              "pseudo": np.array([0.20, 0.45, 0.75], np.float32)}
+PALETTES = {  # (left, middle, right) iris colours of two guilloche inks and the wash
+    "utopia": (
+        ((0.55, 0.72, 0.96), (0.78, 0.90, 0.62), (0.97, 0.80, 0.58)),
+        ((0.90, 0.60, 0.75), (0.70, 0.50, 0.85), (0.85, 0.75, 0.55)),
+        ((0.86, 0.93, 0.97), (0.86, 0.95, 0.92), (0.97, 0.93, 0.90)),
+    ),
+    "shifted": (
+        ((0.50, 0.75, 0.90), (0.68, 0.86, 0.66), (0.90, 0.78, 0.62)),
+        ((0.82, 0.62, 0.70), (0.66, 0.56, 0.78), (0.80, 0.72, 0.60)),
+        ((0.84, 0.92, 0.95), (0.84, 0.93, 0.92), (0.94, 0.92, 0.90)),
+    ),
+    "pseudo": (
+        ((0.45, 0.80, 0.85), (0.45, 0.75, 0.90), (0.55, 0.65, 0.95)),
+        ((0.55, 0.55, 0.85), (0.50, 0.70, 0.85), (0.60, 0.60, 0.90)),
+        ((0.80, 0.94, 0.97), (0.82, 0.93, 0.97), (0.85, 0.90, 0.97)),
+    ),
+}
+EMBLEM_INK = {
+    "utopia": np.array([0.30, 0.55, 0.70], np.float32),
+    "shifted": np.array([0.36, 0.58, 0.66], np.float32),
+    "pseudo": np.array([0.20, 0.45, 0.75], np.float32),
+}
 UV_EMBLEM_GLOW = np.array([0.35, 0.95, 0.85], np.float32)
 UV_PATTERN_GLOW = np.array([0.95, 0.55, 0.35], np.float32)
-FIBRE_COLOURS = (np.array([0.25, 0.25, 1.0], np.float32), np.array([1.0, 0.6, 0.2], np.float32), np.array([0.3, 1.0, 0.9], np.float32))
+FIBRE_COLOURS = (
+    np.array([0.25, 0.25, 1.0], np.float32),
+    np.array([1.0, 0.6, 0.2], np.float32),
+    np.array([0.3, 1.0, 0.9], np.float32),
+)
 
 
 def _iris(width: int, colours: tuple[tuple[float, float, float], ...]) -> np.ndarray:
@@ -185,7 +201,9 @@ def side_layout(document_type: str, side: str, style: PrintStyle = GENUINE_PRINT
         return lay
     keep = {"mrz", "microprint", "sticker", "title"} | ({"number_alt"} if document_type == "mrva" else set())
     boxes = {k: (b if k in keep else b.mirrored(lay.width_mm)) for k, b in lay.boxes.items()}
-    return SideLayout(lay.document_type, lay.side, lay.width_mm, lay.height_mm, boxes, lay.mrz_line_count, lay.mrz_line_length)
+    return SideLayout(
+        lay.document_type, lay.side, lay.width_mm, lay.height_mm, boxes, lay.mrz_line_count, lay.mrz_line_length
+    )
 
 
 @lru_cache(maxsize=6)
@@ -214,12 +232,39 @@ def security_print(document_type: str, side: str, dpi: int, style: PrintStyle = 
     sub = vis[region]
     sh = sub.shape[:2]
     ink(sub, np.ones(sh, np.float32), _iris(sh[1], wash), 1.0)
-    a = g.wave_family(sh, ppm, spacing_mm=0.62, amp_mm=1.9, period_mm=14.0, phase=0.3, drift=0.11, angle=0.0, thickness=style.line_width)
-    b = g.wave_family(sh, ppm, spacing_mm=0.75, amp_mm=2.6, period_mm=21.0, phase=2.1, drift=-0.07, angle=math.pi / 2.3, thickness=style.line_width)
+    a = g.wave_family(
+        sh,
+        ppm,
+        spacing_mm=0.62,
+        amp_mm=1.9,
+        period_mm=14.0,
+        phase=0.3,
+        drift=0.11,
+        angle=0.0,
+        thickness=style.line_width,
+    )
+    b = g.wave_family(
+        sh,
+        ppm,
+        spacing_mm=0.75,
+        amp_mm=2.6,
+        period_mm=21.0,
+        phase=2.1,
+        drift=-0.07,
+        angle=math.pi / 2.3,
+        thickness=style.line_width,
+    )
     centre_box = lay.boxes.get("uv_emblem", Box(lay.width_mm / 2, lay.height_mm / 2, 1, 1))
     cx = (centre_box.x + centre_box.w / 2) * ppm - (region[1].start or 0)
     cy = (centre_box.y + centre_box.h / 2) * ppm - (region[0].start or 0)
-    ros = g.rosette(sh, (cx, cy), 22.0 * ppm if document_type != "td1" else 15.0 * ppm, curves=40, lobes=14, thickness=style.line_width)
+    ros = g.rosette(
+        sh,
+        (cx, cy),
+        22.0 * ppm if document_type != "td1" else 15.0 * ppm,
+        curves=40,
+        lobes=14,
+        thickness=style.line_width,
+    )
     if style.line_breaks:
         rng = np.random.default_rng(77)
         dash = (rng.random((max(1, sh[0] // 6), max(1, sh[1] // 6))) > 0.35).astype(np.uint8) * 255
@@ -227,7 +272,14 @@ def security_print(document_type: str, side: str, dpi: int, style: PrintStyle = 
         a, b, ros = (cv2.bitwise_and(m, dash) for m in (a, b, ros))
     ink(sub, a, _iris(sh[1], ink_a), 0.75)
     ink(sub, b, _iris(sh[1], ink_b), 0.55)
-    ink(sub, ros, np.array([0.62, 0.48, 0.80], np.float32) if style.palette != "pseudo" else np.array([0.5, 0.8, 0.9], np.float32), 0.5)
+    ink(
+        sub,
+        ros,
+        np.array([0.62, 0.48, 0.80], np.float32)
+        if style.palette != "pseudo"
+        else np.array([0.5, 0.8, 0.9], np.float32),
+        0.5,
+    )
     # frame lines along the edge of the design
     frame = np.zeros(sh, np.uint8)
     m = max(2, int(1.2 * ppm))
@@ -245,7 +297,15 @@ def security_print(document_type: str, side: str, dpi: int, style: PrintStyle = 
     big = (ty1 - ty0) * 0.42
     g.text(labels, style.title, tx0 + 0.5 * ppm, ty0 + big + 0.8 * ppm, big, weight=700)
     if side == "front":
-        g.text(labels, DOCUMENT_TITLES[document_type], tx1 - 0.5 * ppm, ty0 + big + 0.8 * ppm, big * 0.62, weight=600, align="right")
+        g.text(
+            labels,
+            DOCUMENT_TITLES[document_type],
+            tx1 - 0.5 * ppm,
+            ty0 + big + 0.8 * ppm,
+            big * 0.62,
+            weight=600,
+            align="right",
+        )
     lab_cap = (0.85 if document_type != "td1" else 0.7) * ppm
     for name in lay.viz_fields():
         bx0, by0, _, _ = lay.boxes[f"viz.{name}"].px(dpi)
@@ -288,13 +348,16 @@ def security_print(document_type: str, side: str, dpi: int, style: PrintStyle = 
         bw = (mx1 - mx0) / len(bars)
         for i, on in enumerate(bars):
             if on:
-                cv2.rectangle(mark, (int(mx0 + i * bw), my0), (int(mx0 + (i + 0.8) * bw), int(my0 + (my1 - my0) * 0.55)), 255, -1)
+                cv2.rectangle(
+                    mark, (int(mx0 + i * bw), my0), (int(mx0 + (i + 0.8) * bw), int(my0 + (my1 - my0) * 0.55)), 255, -1
+                )
         g.text(mark, "UTO", (mx0 + mx1) / 2, my1 - 1, (my1 - my0) * 0.3, weight=700, align="center")
         ink(ir, mark, 0.15, 0.9)
     return SecurityPrint(lay, vis, uv, ir)
 
 
 # ---------------------------------------------------------------- personalisation
+
 
 def _field_cap_mm(lay: SideLayout, box: Box) -> float:
     return min(box.h * 0.6, 1.85 if lay.document_type != "td1" else 1.55)
@@ -304,7 +367,9 @@ FIT_PX_PER_MM = 40.0
 """Resolution at which text widths are measured for fitting (independent of the render dpi)."""
 
 
-def field_lines(lay: SideLayout, name: str, value: str, style: FieldStyle | None = None) -> list[tuple[str, float, float, float]]:
+def field_lines(
+    lay: SideLayout, name: str, value: str, style: FieldStyle | None = None
+) -> list[tuple[str, float, float, float]]:
     """How a VIZ value is printed: per line ``(text, x_mm, baseline_mm, cap_mm)``; long lines are condensed to fit."""
     style = style or FieldStyle()
     box = lay.boxes[f"viz.{name}"]
@@ -326,7 +391,9 @@ def _draw_field(mask: Image, lay: SideLayout, name: str, value: str, dpi: int, s
         g.text(mask, line, x * ppm, base * ppm, cap * ppm, face=style.face, weight=style.weight)
 
 
-def _draw_mrz(mask: Image, lay: SideLayout, lines: tuple[str, ...], dpi: int, dx_mm: float = 0.0, dy_mm: float = 0.0) -> None:
+def _draw_mrz(
+    mask: Image, lay: SideLayout, lines: tuple[str, ...], dpi: int, dx_mm: float = 0.0, dy_mm: float = 0.0
+) -> None:
     ppm = dpi / 25.4
     box = lay.boxes["mrz"]
     cap = MRZ_CAP_HEIGHT_MM * ppm
@@ -483,7 +550,12 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
             # another photo pasted in: cut slightly differently, opaque to its edge, no overprint
             sx0, sy0 = x0 + int(0.4 * ppm), y0 - int(0.3 * ppm)
             sx1, sy1 = x1 + int(0.3 * ppm), y1 + int(0.2 * ppm)
-            face = draw_face(plan.substitute_face, sx1 - sx0, sy1 - sy0, noise_seed=plan.substitute_seed).astype(np.float32) / 255.0
+            face = (
+                draw_face(plan.substitute_face, sx1 - sx0, sy1 - sy0, noise_seed=plan.substitute_seed).astype(
+                    np.float32
+                )
+                / 255.0
+            )
             alpha = np.ones((sy1 - sy0, sx1 - sx0), np.float32)
             px0, py0, px1, py1 = sx0, sy0, sx1, sy1
         else:
@@ -491,7 +563,9 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
             alpha = _portrait_alpha((y1 - y0, x1 - x0), 2.2 * ppm)
             px0, py0, px1, py1 = x0, y0, x1, y1
         if doc.document_type == "td1":  # laser-engraved into polycarbonate: a grey portrait
-            face = cv2.cvtColor(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) * np.array([0.96, 0.98, 1.0], np.float32)
+            face = cv2.cvtColor(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) * np.array(
+                [0.96, 0.98, 1.0], np.float32
+            )
         if technique != "laser":
             face = np.clip(face * 1.05 + (rng.random(face.shape, dtype=np.float32) - 0.5) * 0.12, 0, 1)
         a3 = alpha[..., None]
@@ -535,8 +609,11 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
 
     if plan.wear:
         _wear(vis, uv, ir, plan.wear, rng, ppm)
-    return {"visible": cv2.convertScaleAbs(vis, alpha=255.0), "uv": cv2.convertScaleAbs(uv, alpha=255.0),
-            "ir": cv2.convertScaleAbs(ir, alpha=255.0)}
+    return {
+        "visible": cv2.convertScaleAbs(vis, alpha=255.0),
+        "uv": cv2.convertScaleAbs(uv, alpha=255.0),
+        "ir": cv2.convertScaleAbs(ir, alpha=255.0),
+    }
 
 
 def _wear(vis: Image, uv: Image, ir: Image, kind: str, rng: np.random.Generator, ppm: float) -> None:

@@ -19,7 +19,14 @@ from doc_check.errors import BadInput
 from doc_check.samples import CAPTURES, CHANNELS, DOCUMENT_TYPES, KEY_FILE, REFERENCES_DIR, SAMPLE_FILE, KeyEntry
 from doc_check.specimen.capture import capture_side
 from doc_check.specimen.document import random_document, specimen_document
-from doc_check.specimen.forgeries import FORGERY_KINDS, FRAUD_KINDS, TRAP_KINDS, CHECKED_FIELDS, ALTERABLE_FIELDS, apply_forgery
+from doc_check.specimen.forgeries import (
+    ALTERABLE_FIELDS,
+    CHECKED_FIELDS,
+    FORGERY_KINDS,
+    FRAUD_KINDS,
+    TRAP_KINDS,
+    apply_forgery,
+)
 from doc_check.specimen.render import render_document
 
 DEFAULT_DPI = 300
@@ -53,8 +60,14 @@ class SampleSpec:
             raise BadInput(f"document type {self.document_type!r}: choose from {', '.join(DOCUMENT_TYPES)}")
         if self.forgery is not None and self.forgery not in FORGERY_KINDS:
             raise BadInput(f"forgery {self.forgery!r}: choose from {', '.join(FORGERY_KINDS)}")
-        if self.forgery is not None and self.variant is not None and self.variant not in FORGERY_KINDS[self.forgery].variants:
-            raise BadInput(f"variant {self.variant!r} of {self.forgery}: choose from {', '.join(FORGERY_KINDS[self.forgery].variants)}")
+        if (
+            self.forgery is not None
+            and self.variant is not None
+            and self.variant not in FORGERY_KINDS[self.forgery].variants
+        ):
+            raise BadInput(
+                f"variant {self.variant!r} of {self.forgery}: choose from {', '.join(FORGERY_KINDS[self.forgery].variants)}"
+            )
         if self.field is not None and self.field not in ALTERABLE_FIELDS:
             raise BadInput(f"field {self.field!r}: choose from {', '.join(ALTERABLE_FIELDS)}")
         if self.difficulty is not None and self.difficulty not in ("easy", "medium", "hard"):
@@ -106,7 +119,12 @@ def _choose_variant(spec: SampleSpec, rng: np.random.Generator) -> str | None:
     if spec.variant:
         return spec.variant
     options = [v for v in kind.variants if spec.difficulty in (None, kind.difficulty[v])] or list(kind.variants)
-    if spec.field is not None and spec.field not in CHECKED_FIELDS and "check_digit_stale" in options and len(options) > 1:
+    if (
+        spec.field is not None
+        and spec.field not in CHECKED_FIELDS
+        and "check_digit_stale" in options
+        and len(options) > 1
+    ):
         options.remove("check_digit_stale")
     return options[int(rng.integers(len(options)))]
 
@@ -138,7 +156,11 @@ def generate_sample(spec: SampleSpec, seed: int, index: int = 0) -> GeneratedSam
         "dpi": spec.dpi,
         "images": files,
     }
-    extra: dict[str, object] = {"document_type": spec.document_type, "capture": spec.capture, "difficulty": planted.difficulty}
+    extra: dict[str, object] = {
+        "document_type": spec.document_type,
+        "capture": spec.capture,
+        "difficulty": planted.difficulty,
+    }
     if planted.forgery:
         extra["forgery"] = planted.forgery
     if planted.variant:
@@ -170,7 +192,9 @@ def encode(img: np.ndarray, fmt: str, quality: int = JPEG_QUALITY) -> bytes:
     return buf.tobytes()
 
 
-def _write_folder(target: Path, meta: dict[str, object], images: dict[str, dict[str, np.ndarray]], quality: int) -> None:
+def _write_folder(
+    target: Path, meta: dict[str, object], images: dict[str, dict[str, np.ndarray]], quality: int
+) -> None:
     """Write a sample folder atomically: into a temporary sibling, then renamed into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".tmp-{target.name}-{os.getpid()}"
@@ -198,7 +222,11 @@ def _write_folder(target: Path, meta: dict[str, object], images: dict[str, dict[
 
 def key_table(entry: KeyEntry) -> dict[str, object]:
     """A key entry as its ``[samples.<id>]`` TOML table."""
-    table: dict[str, object] = {"verdict": entry.verdict, "indicators": list(entry.indicators), "explanation": entry.explanation}
+    table: dict[str, object] = {
+        "verdict": entry.verdict,
+        "indicators": list(entry.indicators),
+        "explanation": entry.explanation,
+    }
     table.update({k: v for k, v in entry.extra.items() if v is not None})
     return table
 
@@ -235,8 +263,15 @@ def write_references(set_dir: str | Path, dpi: int = DEFAULT_DPI, types: Sequenc
     for t in types:
         pages = render_reference(t, dpi)
         files = {side: {c: _file_name(side, c, REFERENCE_FORMATS[c]) for c in CHANNELS} for side in pages}
-        meta = {"id": f"reference-{t}", "document_type": t, "sides": list(pages), "channels": list(CHANNELS),
-                "capture": "scan", "dpi": dpi, "images": files}
+        meta = {
+            "id": f"reference-{t}",
+            "document_type": t,
+            "sides": list(pages),
+            "channels": list(CHANNELS),
+            "capture": "scan",
+            "dpi": dpi,
+            "images": files,
+        }
         target = Path(set_dir) / REFERENCES_DIR / t
         _write_folder(target, meta, pages, REFERENCE_JPEG_QUALITY)
         out.append(target)
@@ -255,12 +290,25 @@ def _rota() -> list[tuple[str, str]]:
 
 
 GENUINE_ROTA: tuple[tuple[str | None, str | None], ...] = (
-    (None, None), ("expired", "expired"), (None, None), ("worn", "crease"), (None, None), ("worn", "stain"),
+    (None, None),
+    ("expired", "expired"),
+    (None, None),
+    ("worn", "crease"),
+    (None, None),
+    ("worn", "stain"),
 )
 
 
-def plan_specs(count: int, seed: int, *, types: Sequence[str] = DOCUMENT_TYPES, forgeries: Sequence[str] = (),
-               captures: Sequence[str] = CAPTURES, genuine_share: float = 0.4, dpi: int = DEFAULT_DPI) -> list[SampleSpec]:
+def plan_specs(
+    count: int,
+    seed: int,
+    *,
+    types: Sequence[str] = DOCUMENT_TYPES,
+    forgeries: Sequence[str] = (),
+    captures: Sequence[str] = CAPTURES,
+    genuine_share: float = 0.4,
+    dpi: int = DEFAULT_DPI,
+) -> list[SampleSpec]:
     """The fixed plan of a set: which index gets which type, forgery, variant, field and capture.
 
     Fraud slots cycle through every kind and variant, genuine slots through plain documents and the traps
@@ -290,7 +338,9 @@ def plan_specs(count: int, seed: int, *, types: Sequence[str] = DOCUMENT_TYPES, 
     n_fraud = count - n_genuine
     fraud = [kv for kv in _rota() if kv[0] in fraud_kinds]
     if trap_kinds:
-        genuine_rota = [(k, v) for k, v in GENUINE_ROTA if k in trap_kinds] or [(k, FORGERY_KINDS[k].variants[0]) for k in trap_kinds]
+        genuine_rota = [(k, v) for k, v in GENUINE_ROTA if k in trap_kinds] or [
+            (k, FORGERY_KINDS[k].variants[0]) for k in trap_kinds
+        ]
         if not forgeries or any(k not in TRAP_KINDS for k in forgeries):
             genuine_rota = [(None, None), *genuine_rota]
     elif forgeries:
@@ -316,11 +366,22 @@ def plan_specs(count: int, seed: int, *, types: Sequence[str] = DOCUMENT_TYPES, 
     return [specs[j] for j in order]
 
 
-def generate_set(out: str | Path, *, seed: int = 0, count: int = 12, types: Sequence[str] = DOCUMENT_TYPES,
-                 forgeries: Sequence[str] = (), captures: Sequence[str] = CAPTURES, genuine_share: float = 0.4,
-                 dpi: int = DEFAULT_DPI, progress: Progress | None = None) -> dict[str, object]:
+def generate_set(
+    out: str | Path,
+    *,
+    seed: int = 0,
+    count: int = 12,
+    types: Sequence[str] = DOCUMENT_TYPES,
+    forgeries: Sequence[str] = (),
+    captures: Sequence[str] = CAPTURES,
+    genuine_share: float = 0.4,
+    dpi: int = DEFAULT_DPI,
+    progress: Progress | None = None,
+) -> dict[str, object]:
     """Write a whole sample set (samples, references, key.toml) into ``out``; returns a summary."""
-    specs = plan_specs(count, seed, types=types, forgeries=forgeries, captures=captures, genuine_share=genuine_share, dpi=dpi)
+    specs = plan_specs(
+        count, seed, types=types, forgeries=forgeries, captures=captures, genuine_share=genuine_share, dpi=dpi
+    )
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise BadInput(f"{out}: exists and is not a folder")
@@ -331,8 +392,9 @@ def generate_set(out: str | Path, *, seed: int = 0, count: int = 12, types: Sequ
         raise BadInput(f"{out}: cannot write the set: {exc.strerror or exc}") from None
 
 
-def _generate_into(out: Path, specs: list[SampleSpec], seed: int, types: Sequence[str], dpi: int,
-                   progress: Progress | None) -> dict[str, object]:
+def _generate_into(
+    out: Path, specs: list[SampleSpec], seed: int, types: Sequence[str], dpi: int, progress: Progress | None
+) -> dict[str, object]:
     ref_types = sorted(set(types), key=DOCUMENT_TYPES.index)
     total = len(specs) + len(ref_types)
     entries: dict[str, KeyEntry] = {}
@@ -349,6 +411,13 @@ def _generate_into(out: Path, specs: list[SampleSpec], seed: int, types: Sequenc
         if progress:
             progress(len(specs) + j + 1, total)
     key = write_key(out, entries)
-    return {"out": str(out), "seed": seed, "count": len(specs), "dpi": dpi, "key": str(key),
-            "references": [str(out / REFERENCES_DIR / t) for t in ref_types], "samples": list(entries), "verdicts": verdicts}
-
+    return {
+        "out": str(out),
+        "seed": seed,
+        "count": len(specs),
+        "dpi": dpi,
+        "key": str(key),
+        "references": [str(out / REFERENCES_DIR / t) for t in ref_types],
+        "samples": list(entries),
+        "verdicts": verdicts,
+    }

@@ -22,8 +22,8 @@ def image_mode(requested: str | None = None) -> str:
         mode = "auto"
     if mode != "auto":
         return mode
-    from textual_image.renderable import SixelImage, TGPImage
     from textual_image.renderable import Image as AutoRenderable
+    from textual_image.renderable import SixelImage, TGPImage
 
     if AutoRenderable is SixelImage:
         return "sixel"

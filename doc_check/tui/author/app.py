@@ -56,8 +56,9 @@ class AuthorApp(App):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, set_dir: Path, exercises_dir: Path, draft: ExerciseDraft | None = None,
-                 image_mode: str | None = None) -> None:
+    def __init__(
+        self, set_dir: Path, exercises_dir: Path, draft: ExerciseDraft | None = None, image_mode: str | None = None
+    ) -> None:
         super().__init__()
         self.set_dir = Path(set_dir)
         self.exercises_dir = Path(exercises_dir)

@@ -16,20 +16,26 @@ from doc_check.exercise.draft import ExerciseDraft, save_exercise
 from doc_check.exercise.model import TOOLS, ScoringPolicy
 from doc_check.samples import CHANNELS, KeyEntry
 
-TOOL_NAMES = {"magnifier": "Magnifier", "reference": "Reference specimen", "mrz_tool": "MRZ calculator",
-              "reader": "Document reader"}
+TOOL_NAMES = {
+    "magnifier": "Magnifier",
+    "reference": "Reference specimen",
+    "mrz_tool": "MRZ calculator",
+    "reader": "Document reader",
+}
 
 
 class BuilderPane(Horizontal):
     """Build or edit one exercise; ``Save`` writes it, ``Audit`` runs the reader over its samples."""
 
-    def __init__(self, set_dir: Path, exercises_dir: Path, draft: ExerciseDraft | None = None, *,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, set_dir: Path, exercises_dir: Path, draft: ExerciseDraft | None = None, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.set_dir = set_dir
         self.exercises_dir = exercises_dir
-        self.draft = draft or ExerciseDraft(id="new-exercise", title="New exercise", channels=CHANNELS,
-                                            tools=("magnifier", "reference"))
+        self.draft = draft or ExerciseDraft(
+            id="new-exercise", title="New exercise", channels=CHANNELS, tools=("magnifier", "reference")
+        )
         self.samples: list[str] = list(self.draft.samples)
         self.key: dict[str, KeyEntry] = dict(self.draft.key)
         self.set_key: dict[str, KeyEntry] = {}
@@ -52,10 +58,18 @@ class BuilderPane(Horizontal):
             yield SelectionList[str](*((TOOL_NAMES.get(t, t), t, t in d.tools) for t in TOOLS), id="ex-tools")
             yield Label("Time per sample / in total (seconds, empty: none)", classes="form-title")
             with Horizontal(classes="pair"):
-                yield Input("" if d.time_limit_sample is None else str(d.time_limit_sample), type="integer",
-                            id="ex-tls", placeholder="per sample")
-                yield Input("" if d.time_limit_total is None else str(d.time_limit_total), type="integer",
-                            id="ex-tlt", placeholder="total")
+                yield Input(
+                    "" if d.time_limit_sample is None else str(d.time_limit_sample),
+                    type="integer",
+                    id="ex-tls",
+                    placeholder="per sample",
+                )
+                yield Input(
+                    "" if d.time_limit_total is None else str(d.time_limit_total),
+                    type="integer",
+                    id="ex-tlt",
+                    placeholder="total",
+                )
             yield Label("Scoring: pass mark % / verdict share / points per sample", classes="form-title")
             with Horizontal(classes="triple"):
                 yield Input(f"{d.policy.pass_mark:g}", type="number", id="ex-pass")
@@ -204,13 +218,20 @@ class BuilderPane(Horizontal):
             status.update(f"[red]Not saved: {exc}[/]")
             return None
         self.draft = draft
-        status.update(f"[green]Saved[/] {exercise.path} and key.toml: {len(exercise.samples)} samples, "
-                      f"lights {'/'.join(exercise.channels)}, tools {', '.join(sorted(exercise.tools)) or 'none'}")
+        status.update(
+            f"[green]Saved[/] {exercise.path} and key.toml: {len(exercise.samples)} samples, "
+            f"lights {'/'.join(exercise.channels)}, tools {', '.join(sorted(exercise.tools)) or 'none'}"
+        )
         return exercise, key
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"ex-up": lambda: self.move(-1), "ex-down": lambda: self.move(1), "ex-remove": self.remove,
-                   "ex-save": self.save, "ex-audit": self.save_and_audit}
+        actions = {
+            "ex-up": lambda: self.move(-1),
+            "ex-down": lambda: self.move(1),
+            "ex-remove": self.remove,
+            "ex-save": self.save,
+            "ex-audit": self.save_and_audit,
+        }
         action = actions.get(event.button.id or "")
         if action:
             action()
@@ -230,13 +251,16 @@ class BuilderPane(Horizontal):
 
         try:
             report = audit_exercise(exercise, key)
-        except Exception as exc:  # noqa: BLE001 - an analyser failure must not close the app
+        except Exception as exc:
             self.app.call_from_thread(self._audited, [f"[red]audit failed: {exc}[/]"], False)
             return
         lines = [f"[yellow]warning:[/] {w.message}" for w in report.warnings]
         self.app.call_from_thread(self._audited, lines, report.ok)
 
     def _audited(self, lines: list[str], ok: bool) -> None:
-        head = "[green]Audit: every sample shows its truth under the allowed lights and tools.[/]" if ok else \
-            "[b]Audit:[/]"
+        head = (
+            "[green]Audit: every sample shows its truth under the allowed lights and tools.[/]"
+            if ok
+            else "[b]Audit:[/]"
+        )
         self.query_one("#ex-status", Static).update("\n".join([head, *lines]))

@@ -33,8 +33,11 @@ def truth_text(entry: KeyEntry | None) -> str:
         return "[dim]not in the set's key.toml[/]"
     colour = "green" if entry.verdict == "genuine" else "red"
     lines = [f"[b]Truth:[/] [{colour}]{entry.verdict.replace('_', ' ')}[/]"]
-    notes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in entry.extra.items()
-                      if k in ("forgery", "variant", "field", "difficulty", "wear", "derived_from"))
+    notes = ", ".join(
+        f"{k.replace('_', ' ')} {v}"
+        for k, v in entry.extra.items()
+        if k in ("forgery", "variant", "field", "difficulty", "wear", "derived_from")
+    )
     if notes:
         lines.append(f"[dim]{notes}[/]")
     if entry.indicators:
@@ -61,5 +64,8 @@ def finding_boxes(report, side: str) -> list[tuple[tuple[int, int, int, int], tu
     """Regions of failing and doubtful findings on one side, with their outline colours."""
     if report is None:
         return []
-    return [(f.region, FAIL_COLOUR if f.status == "fail" else WARN_COLOUR)
-            for f in report.findings if f.region is not None and f.side == side and f.status in ("fail", "warn")]
+    return [
+        (f.region, FAIL_COLOUR if f.status == "fail" else WARN_COLOUR)
+        for f in report.findings
+        if f.region is not None and f.side == side and f.status in ("fail", "warn")
+    ]

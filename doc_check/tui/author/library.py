@@ -159,7 +159,7 @@ class LibraryPane(Horizontal):
         try:
             doc_type = load_sample(folder).document_type
             report = analyze_sample(folder, references=reference_folder(self.set_dir, doc_type))
-        except Exception as exc:  # noqa: BLE001 - a reader failure must not close the app with unsaved work
+        except Exception as exc:
             self.app.call_from_thread(self._reader_done, sample_id, None, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self._reader_done, sample_id, report, "")

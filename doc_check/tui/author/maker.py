@@ -58,17 +58,23 @@ class MakerPane(Horizontal):
             yield Label("Document type", classes="form-title")
             yield Select([(t.upper(), t) for t in DOCUMENT_TYPES], value="td3", allow_blank=False, id="mk-type")
             yield Label("Forgery (catalogue)", classes="form-title")
-            yield Select([("none: genuine", GENUINE), *((k, k) for k in kinds)], value=GENUINE, allow_blank=False,
-                         id="mk-kind")
+            yield Select(
+                [("none: genuine", GENUINE), *((k, k) for k in kinds)], value=GENUINE, allow_blank=False, id="mk-kind"
+            )
             yield Static("", id="mk-kind-text", classes="hint")
             yield Label("Variant", classes="form-title")
             yield Select([("any", ANY)], value=ANY, allow_blank=False, id="mk-variant")
             yield Label("Field (data alteration)", classes="form-title")
-            yield Select([("any", ANY), *((f.replace("_", " "), f) for f in fields)], value=ANY, allow_blank=False,
-                         id="mk-field")
+            yield Select(
+                [("any", ANY), *((f.replace("_", " "), f) for f in fields)], value=ANY, allow_blank=False, id="mk-field"
+            )
             yield Label("Difficulty", classes="form-title")
-            yield Select([("any", ANY), ("easy", "easy"), ("medium", "medium"), ("hard", "hard")], value=ANY,
-                         allow_blank=False, id="mk-difficulty")
+            yield Select(
+                [("any", ANY), ("easy", "easy"), ("medium", "medium"), ("hard", "hard")],
+                value=ANY,
+                allow_blank=False,
+                id="mk-difficulty",
+            )
             yield Label("Capture", classes="form-title")
             yield Select([(c, c) for c in CAPTURES], value="scan", allow_blank=False, id="mk-capture")
             yield Label("Seed / resolution (dpi)", classes="form-title")
@@ -122,7 +128,8 @@ class MakerPane(Horizontal):
         self.query_one("#mk-dpi", Input).value = str(x["dpi"])
         self.query_one("#mk-source-text", Static).update(
             f"[dim]The same document as {sid} (holder, print, {x['capture']} at {x['dpi']} dpi) with the forgery "
-            "below; saved as a new sample.[/]")
+            "below; saved as a new sample.[/]"
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.generated = None
@@ -222,7 +229,7 @@ class MakerPane(Horizontal):
 
         try:
             generated = derive_sample(self.set_dir, source, choice)
-        except Exception as exc:  # noqa: BLE001 - a refused choice or generator failure must not close the app
+        except Exception as exc:
             self.app.call_from_thread(self._generated, None, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self._generated, generated, "")
@@ -235,7 +242,7 @@ class MakerPane(Horizontal):
 
         try:
             generated = generate_sample(spec, seed, free_sample_index(self.set_dir, seed))
-        except Exception as exc:  # noqa: BLE001 - a generator failure must not close the app
+        except Exception as exc:
             self.app.call_from_thread(self._generated, None, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self._generated, generated, "")

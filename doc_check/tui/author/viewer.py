@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -89,8 +89,9 @@ class SampleViewer(Vertical):
     def refresh_view(self, keep: bool = True) -> None:
         """Show the current side and light (or every light side by side)."""
         if self.channel == ALL:
-            image = side_by_side([self.pictures[f"{self.side}.{c}"] for c in CHANNELS
-                                  if f"{self.side}.{c}" in self.pictures])
+            image = side_by_side(
+                [self.pictures[f"{self.side}.{c}"] for c in CHANNELS if f"{self.side}.{c}" in self.pictures]
+            )
             self.view.boxes = []
         else:
             image = self.pictures.get(f"{self.side}.{self.channel}")
@@ -98,7 +99,8 @@ class SampleViewer(Vertical):
         self.view.show(image, keep_view=keep)
         lights = " ".join(
             (f"[reverse]{CHANNEL_NAMES[c]}[/]" if c == self.channel else CHANNEL_NAMES[c])
-            for c in (*CHANNELS, ALL) if c == ALL or f"{self.side}.{c}" in self.pictures
+            for c in (*CHANNELS, ALL)
+            if c == ALL or f"{self.side}.{c}" in self.pictures
         )
         text = f"[b]{self.label}[/] · {self.side} · {lights}" if self.pictures else "[dim]no sample[/]"
         self.query_one(".caption", Static).update(text)

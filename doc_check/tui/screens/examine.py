@@ -308,8 +308,11 @@ class ExamineScreen(Screen):
         except BadInput:
             self._update_if_changed("#caption", f"[b]{self.sample_id}[/b] [red]cannot be shown[/]")
             return
-        parts = [f"[b]{self.sample_id}[/b] {sample.document_type.upper()}", f"{self.side}",
-                 f"[b]{CHANNEL_NAMES.get(self.channel, self.channel)}[/b]"]
+        parts = [
+            f"[b]{self.sample_id}[/b] {sample.document_type.upper()}",
+            f"{self.side}",
+            f"[b]{CHANNEL_NAMES.get(self.channel, self.channel)}[/b]",
+        ]
         if "magnifier" in self.exercise.tools:
             parts.append(f"zoom {doc.zoom:.1f}x")
         if self.show_reference:
@@ -344,8 +347,10 @@ class ExamineScreen(Screen):
         if self.size.width and self.size.width < 110:
             text = f"{s.index + 1}/{n} {mark} ✔{answered}  │ {sample_clock}  │ Σ {total_clock}"
         else:
-            text = (f"[b]{ex.title}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
-                    f"  │ sample {sample_clock}  │ exercise {total_clock}  │ {s.attempt.participant}")
+            text = (
+                f"[b]{ex.title}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
+                f"  │ sample {sample_clock}  │ exercise {total_clock}  │ {s.attempt.participant}"
+            )
         self._update_if_changed("#status", text)
 
     def tick(self) -> None:
@@ -476,8 +481,11 @@ class ExamineScreen(Screen):
         images = []
         try:
             sample = self.sample
-            images = [sample.path / sample.images[f"{side}.visible"] for side in sample.sides
-                      if f"{side}.visible" in sample.images]
+            images = [
+                sample.path / sample.images[f"{side}.visible"]
+                for side in sample.sides
+                if f"{side}.visible" in sample.images
+            ]
         except BadInput:
             pass
         self.app.push_screen(MrzToolScreen(initial, self.sample_id, images), done)

@@ -47,7 +47,8 @@ def sample_markdown(r: SampleResult) -> str:
         f"## Sample {r.position}: {r.sample_id}",
         f"**Key:** {r.truth} · **you:** {r.verdict or '—'} · {pts(r.points)}/{pts(r.max_points)} points"
         + (f" · confidence {r.confidence} %" if r.confidence is not None else "")
-        + f" · {clock_text(r.seconds)}" + (" **over time**" if r.over_time else ""),
+        + f" · {clock_text(r.seconds)}"
+        + (" **over time**" if r.over_time else ""),
         "",
     ]
     if r.confident_wrong:
@@ -146,8 +147,10 @@ class FeedbackScreen(Screen):
         if report is not None:
             flagged = [f for f in report.findings if f.status in ("fail", "warn")]
             text += "\n\n### The reader's findings\n"
-            text += "\n".join(f"- **{f.status}** `{f.indicator}` ({f.side}/{f.channel}): {f.message}"
-                              for f in flagged) or "- nothing flagged"
+            text += (
+                "\n".join(f"- **{f.status}** `{f.indicator}` ({f.side}/{f.channel}): {f.message}" for f in flagged)
+                or "- nothing flagged"
+            )
             text += f"\n\nThe reader suggests **{report.verdict}**."
         else:
             text += "\n\n_Press `d` for the document reader's findings, outlined on the image._"

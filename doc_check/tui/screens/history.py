@@ -41,9 +41,15 @@ class HistoryScreen(Screen):
             score = f"{100 * max(a.score, 0) / a.max_score:.0f} %" if a.score is not None and a.max_score else "—"
             result = {True: "[green]passed[/]", False: "[red]failed[/]", None: ""}[a.passed]
             table.add_row(
-                a.started.replace("T", " ")[:16], a.exercise_id, a.exercise_version,
-                "in progress" if a.is_open else "submitted", f"{answered}/{len(a.sample_ids)}",
-                clock_text(a.total_seconds), score, result, key=str(a.id),
+                a.started.replace("T", " ")[:16],
+                a.exercise_id,
+                a.exercise_version,
+                "in progress" if a.is_open else "submitted",
+                f"{answered}/{len(a.sample_ids)}",
+                clock_text(a.total_seconds),
+                score,
+                result,
+                key=str(a.id),
             )
         table.focus()
 

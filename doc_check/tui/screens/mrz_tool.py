@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from rich.markup import escape
 from rich.text import Text
@@ -28,7 +28,7 @@ def marked_lines(
     """The MRZ lines with errors in red, warnings in yellow, check digits green (right) or red (wrong), and
     characters the reader was unsure of underlined."""
     text = Text()
-    styles: dict[tuple[int, int], str] = {pos: "underline" for pos in uncertain}
+    styles: dict[tuple[int, int], str] = dict.fromkeys(uncertain, "underline")
     for e in checks:
         styles[(e.line - 1, e.column - 1)] = "bold black on green" if e.ok else "bold white on red"
     for problems, style in ((warnings, "bold black on yellow"), (errors, "bold white on red")):
@@ -164,8 +164,9 @@ class MrzToolScreen(ModalScreen[str]):
             for p in result.errors:
                 listing.append(f"[red]error[/] line {p.line} col {p.column}: {escape(p.message)} [dim]({p.code})[/dim]")
             for p in result.warnings:
-                listing.append(f"[yellow]warning[/] line {p.line} col {p.column}: {escape(p.message)} "
-                               f"[dim]({p.code})[/dim]")
+                listing.append(
+                    f"[yellow]warning[/] line {p.line} col {p.column}: {escape(p.message)} [dim]({p.code})[/dim]"
+                )
             problems_view.update("\n".join(listing))
         steps.update("\n\n".join(explanation_text(e) for e in checks) if checks else "")
 

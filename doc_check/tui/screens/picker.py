@@ -114,8 +114,10 @@ class PickerScreen(Screen):
         if history:
             best = store.best_scores(who).get(ex.id)
             if best is not None and best.max_score:
-                lines.append(f"**Your best:** {100 * max(best.score or 0, 0) / best.max_score:.0f} % "
-                             f"({'passed' if best.passed else 'not passed'}), {len(history)} attempt(s).")
+                lines.append(
+                    f"**Your best:** {100 * max(best.score or 0, 0) / best.max_score:.0f} % "
+                    f"({'passed' if best.passed else 'not passed'}), {len(history)} attempt(s)."
+                )
             else:
                 lines.append(f"{len(history)} submitted attempt(s), not scored here.")
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from textual import events
@@ -37,14 +37,14 @@ class DocumentView(Widget, can_focus=True):
     class ViewChanged(Message):
         """The zoom or centre changed (so a side-by-side reference can follow)."""
 
-        def __init__(self, view: "DocumentView") -> None:
+        def __init__(self, view: DocumentView) -> None:
             super().__init__()
             self.view = view
 
     class FirstFrame(Message):
         """A frame showing this view's first image has been composited (the screen can build what waits)."""
 
-        def __init__(self, view: "DocumentView") -> None:
+        def __init__(self, view: DocumentView) -> None:
             super().__init__()
             self.view = view
 
@@ -123,8 +123,10 @@ class DocumentView(Widget, can_focus=True):
         for (x, y, bw, bh), colour in self.boxes:
             rendered = _outline(rendered, self.geometry, (x, y, bw, bh), colour)
         self.last_render = rendered
-        if (picture.styles.width, picture.styles.height) != (Scalar.from_number(self.size.width),
-                                                             Scalar.from_number(self.size.height)):
+        if (picture.styles.width, picture.styles.height) != (
+            Scalar.from_number(self.size.width),
+            Scalar.from_number(self.size.height),
+        ):
             picture.styles.width = self.size.width
             picture.styles.height = self.size.height
         if isinstance(picture, ArrayHalfcellImage):

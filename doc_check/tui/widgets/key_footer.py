@@ -40,8 +40,15 @@ class KeyFooter(Footer):
     def shown_bindings(self) -> tuple:
         """What the footer would show: (key, action, description, group, enabled, tooltip) per shown binding."""
         return tuple(
-            (binding.key, binding.action, binding.description, binding.key_display,
-             binding.group.description if binding.group else None, enabled, tooltip)
+            (
+                binding.key,
+                binding.action,
+                binding.description,
+                binding.key_display,
+                binding.group.description if binding.group else None,
+                enabled,
+                tooltip,
+            )
             for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             if binding.show
         )
