@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -102,7 +103,7 @@ class SampleViewer(Vertical):
             for c in (*CHANNELS, ALL)
             if c == ALL or f"{self.side}.{c}" in self.pictures
         )
-        text = f"[b]{self.label}[/] · {self.side} · {lights}" if self.pictures else "[dim]no sample[/]"
+        text = f"[b]{escape(str(self.label))}[/] · {self.side} · {lights}" if self.pictures else "[dim]no sample[/]"
         self.query_one(".caption", Static).update(text)
 
     def action_channel(self, channel: str) -> None:
