@@ -28,16 +28,16 @@ def _free_port() -> int:
 def _children(pid: int) -> list[int]:
     """Pids whose parent is pid (from /proc)."""
     out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            stat = (entry / "stat").read_text()
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         if int(fields[1]) == pid and fields[0] != "Z":
-            out.append(int(entry))
+            out.append(int(entry.name))
     return out
 
 
@@ -84,7 +84,7 @@ def served(tmp_path: Path):
             str(tmp_path / "class.sqlite"),
             "--child-memory",
             "1024",
-        ],  # fmt: skip
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
