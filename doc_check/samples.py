@@ -59,6 +59,8 @@ def _read_toml(path: Path) -> dict:
         raise BadInput(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise BadInput(f"{path}: invalid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: cannot read: {exc}") from None
 
