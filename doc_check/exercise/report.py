@@ -801,8 +801,8 @@ def _move_into_place(stage: Path, out: Path, files: list[Path]) -> list[Path]:
     """Move a complete report set from ``stage`` to ``out``: the folder itself when new, else file by file
     (each an atomic replace) after checking that no target is in the way."""
     if not out.exists():
-        os.chmod(stage, 0o777 & ~_process_umask())
-        os.rename(stage, out)
+        stage.chmod(0o777 & ~_process_umask())
+        stage.rename(out)
         return [out / f for f in files]
     for f in files:
         target = out / f
@@ -815,7 +815,7 @@ def _move_into_place(stage: Path, out: Path, files: list[Path]) -> list[Path]:
             raise BadInput(f"{target}: is a folder; nothing written")
     for f in files:
         (out / f).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(stage / f, out / f)
+        (stage / f).replace(out / f)
     return [out / f for f in files]
 
 

@@ -279,7 +279,9 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
                 or not (_finite(confidence) and 0 <= confidence <= 100 and confidence == int(confidence))
             ):
                 raise err(
-                    f"answers[{i}].confidence", f"must be a whole number 0-100 or null, not {_short(confidence)}", f'"{sid}"'
+                    f"answers[{i}].confidence",
+                    f"must be a whole number 0-100 or null, not {_short(confidence)}",
+                    f'"{sid}"',
                 )
             confidence = int(confidence)
         seconds = item.get("seconds", 0)
@@ -289,7 +291,9 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
                 or not isinstance(seconds, (int, float))
                 or not (_finite(seconds) and seconds >= 0)
             ):
-                raise err(f"answers[{i}].seconds", f"must be a number of seconds >= 0, not {_short(seconds)}", f'"{sid}"')
+                raise err(
+                    f"answers[{i}].seconds", f"must be a number of seconds >= 0, not {_short(seconds)}", f'"{sid}"'
+                )
             seconds = float(seconds)
         note = item.get("note", "")
         if type(note) is not str:
