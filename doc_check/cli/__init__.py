@@ -97,10 +97,10 @@ def one_line(text: str) -> str:
 
 def usage_line(exc: click.UsageError) -> str:
     """One line for a usage error: the command, the problem and where help is."""
-    path = exc.ctx.command_path if exc.ctx is not None else "doc-check"
-    where = path.partition(" ")[2]
+    where = exc.ctx.command_path.partition(" ")[2] if exc.ctx is not None else ""
     prefix = f"{where}: " if where else ""
-    return f"doc-check: error: {prefix}{one_line(exc.format_message())} (see '{path} -h')"
+    see = f"doc-check {where}".strip()
+    return f"doc-check: error: {prefix}{one_line(exc.format_message())} (see '{see} -h')"
 
 
 def _available(name: str) -> bool:
