@@ -137,11 +137,11 @@ def test_resize_attack_is_clamped_and_the_child_ends_with_its_socket(served) -> 
             await ws.send_json(["resize", {"width": 1e308, "height": None}])
             kids = await asyncio.to_thread(_wait, lambda: _children(proc.pid), 20, "a trainee process")
             observed["child"] = kids[0]
-            await asyncio.sleep(6)  # unclamped, the child grew about 1 GB/s
+            await asyncio.sleep(8)  # unclamped, the child grew by 100 MB/s (1 GB/s on an idle machine)
             observed["rss"] = _rss_mb(kids[0])
 
     asyncio.run(attack())
-    assert observed["rss"] < 600, observed
+    assert observed["rss"] < 250, observed  # a normal child: about 100 MB
     _wait(lambda: not _alive(int(observed["child"])), 15, "the trainee process to end after its socket closed")
     assert proc.poll() is None  # the server lives on
 
