@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Sparkline
 
@@ -14,7 +16,7 @@ from doc_check.tui.screens.examine import clock_text
 class HistoryScreen(Screen):
     """Every attempt of the participant, newest first; Enter re-opens a submitted attempt's report."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Report", priority=True),
         Binding("escape", "close", "Back"),
     ]
