@@ -114,6 +114,7 @@ def test_a_byte_order_mark_on_stdin_is_ignored() -> None:
         (["--json", "-", "--surname", "X"], '{"surname": ' + "9" * 5000 + "}", "-"),
         (["--json", "-", "--surname", "X"], '{"bogus": "x"}', "unknown field"),
     ],
+    ids=["chinese-surname", "chinese-given", "number", "list", "nan", "deep", "5000-digits", "unknown-field"],
 )
 def test_mrz_make_refuses_bad_fields(extra: list[str], stdin: str | None, needle: str) -> None:
     assert_bad(run([*MAKE, *extra], stdin=stdin), needle)
@@ -141,6 +142,7 @@ def _project(tmp_path: Path) -> tuple[Path, dict]:
         ("confidence", "1e999", "answers[0].confidence"),
         ("seconds", "NaN", "answers[0].seconds"),
     ],
+    ids=["seconds-401-digits", "confidence-401-digits", "seconds-5000-digits", "seconds-minus-401", "1e999", "nan"],
 )
 def test_huge_numbers_in_a_submission(tmp_path: Path, field: str, value: str, needle: str) -> None:
     ex, data = _project(tmp_path)
