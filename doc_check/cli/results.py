@@ -64,7 +64,7 @@ def render_table(res: ClassResults, title: str = "") -> Table:
     table = Table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
-        title=title or f"{res.exercise_id}: {len(res.rows)} participants, {res.submitted} submitted{out_of}",
+        title=Text(title or f"{res.exercise_id}: {len(res.rows)} participants, {res.submitted} submitted{out_of}"),
         title_justify="left",
     )
     for name, right in (
@@ -93,11 +93,11 @@ def render_table(res: ClassResults, title: str = "") -> Table:
         if r.problem:
             state = Text("unscored", "red")
         table.add_row(
-            r.participant,
+            Text(r.participant),  # never markup: ids and codes come from the database
             state,
             progress,
             _mmss(r.seconds),
-            "" if r.state == "submitted" else (r.current_sample or ""),
+            Text("" if r.state == "submitted" else (r.current_sample or "")),
             "" if r.score is None else f"{r.score:.1f}",
             "" if r.pct is None else f"{r.pct:.0f}",
             "" if r.passed is None else ("yes" if r.passed else Text("no", "red")),
