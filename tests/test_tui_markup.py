@@ -40,3 +40,18 @@ async def test_an_exercise_title_holding_markup_is_listed_as_it_is(tmp_path: Pat
         assert isinstance(app.screen, PickerScreen)
         option = app.screen.query_one("#exercises").get_option_at_index(0)
         assert "[/] [bold]Round[/bold] Border" in Content.from_markup(str(option.prompt)).plain
+
+
+async def test_the_examine_screen_shows_a_markup_title_as_it_is(tmp_path: Path) -> None:
+    from doc_check.tui.screens.examine import ExamineScreen
+
+    folder = make_project(tmp_path / "proj")
+    toml = folder / "exercise.toml"
+    toml.write_text(toml.read_text().replace('title = "', 'title = "[/] [bold]Round[/bold] ', 1))
+    exercise = load_exercise(folder)
+    app = TrainApp(Store(tmp_path / "db.sqlite"), [exercise], start=exercise, participant="T1", image_mode="halfcell")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExamineScreen)
+        status = app.screen.query_one("#status")
+        assert "[/] [bold]Round[/bold] Border" in Content.from_markup(status.text).plain

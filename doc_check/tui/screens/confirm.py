@@ -39,7 +39,7 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
                 yield Static(f"All {len(ids)} samples answered.", id="unanswered")
             over = s.over_time_samples()
             if over:
-                yield Static(f"Over the per-sample time limit: {', '.join(over)}")
+                yield Static(f"Over the per-sample time limit: {escape(', '.join(over))}")
             if s.over_total_limit():
                 yield Static("The exercise is over its time limit.")
             with Horizontal(id="buttons"):

@@ -307,10 +307,10 @@ class ExamineScreen(Screen):
         try:
             sample = self.sample
         except BadInput:
-            self._update_if_changed("#caption", f"[b]{self.sample_id}[/b] [red]cannot be shown[/]")
+            self._update_if_changed("#caption", f"[b]{escape(self.sample_id)}[/b] [red]cannot be shown[/]")
             return
         parts = [
-            f"[b]{self.sample_id}[/b] {sample.document_type.upper()}",
+            f"[b]{escape(self.sample_id)}[/b] {escape(sample.document_type.upper())}",
             f"{self.side}",
             f"[b]{CHANNEL_NAMES.get(self.channel, self.channel)}[/b]",
         ]
@@ -349,7 +349,7 @@ class ExamineScreen(Screen):
             text = f"{s.index + 1}/{n} {mark} ✔{answered}  │ {sample_clock}  │ Σ {total_clock}"
         else:
             text = (
-                f"[b]{ex.title}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
+                f"[b]{escape(ex.title)}[/b]  sample {s.index + 1}/{n} {mark}  answered {answered}/{n}"
                 f"  │ sample {sample_clock}  │ exercise {total_clock}  │ {s.attempt.participant}"
             )
         self._update_if_changed("#status", text)
