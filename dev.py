@@ -32,7 +32,7 @@ PINS = ROOT / "requirements-pins.txt"
 STAMP_NAME = ".doc-check-installed"
 UV = "uv==0.13.9"  # the lock tool itself, installed into a throwaway venv by `dev.py lock`
 LOCK_PYTHON = "3.11"  # the oldest Python the project supports; markers cover 3.11-3.13
-LOCK_EXTRAS = ("test", "lint")
+LOCK_EXTRAS = ("test", "lint", "cluster")
 SNAPSHOT_TESTS = "tests/test_tui_snapshots.py"
 
 
