@@ -165,7 +165,7 @@ def test_latest(args: list[str]) -> int:
     try:
         _make_venv(env)
         print("dev.py: installing the newest releases into a throwaway venv ...", file=sys.stderr)
-        _run([*_pip(env), "--upgrade", f"{ROOT}[test]"], "pip install .[test] (newest releases)")
+        _run([*_pip(env), "--upgrade", f"{ROOT}[test,cluster]"], "pip install .[test,cluster] (newest releases)")
         locked, now = _locked_versions(), _installed(env)
         moved = sorted(
             f"{name} {'/'.join(sorted(locked[name]))} -> {v}"
