@@ -56,6 +56,8 @@ def open_client(address: str) -> Iterator[Any]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # no dashboard; the scheduler's health/metrics HTTP endpoint on a free port of 127.0.0.1 (not 8787)
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         )
         try:
