@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -17,14 +19,14 @@ pytest.importorskip("distributed")
 
 from doc_check.cli import cli
 from doc_check.cluster import connect
-from doc_check.cluster.analyze import analyze_task
+from doc_check.cluster.analyze import analyze_paths_on_cluster, analyze_task
 from doc_check.cluster.connect import check_workers_see, open_client, probe_folder
 from doc_check.cluster.generate import generate_set_on_cluster
 from doc_check.cluster.stream import run_ordered
 from doc_check.errors import BadInput
 from doc_check.specimen.sampleset import generate_set
 
-SET = {"seed": 7, "count": 6, "dpi": 72}
+SET = {"seed": 7, "count": 4, "dpi": 72}
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -140,7 +142,7 @@ def test_a_task_that_fails_is_one_outcome(client) -> None:
 def test_workers_that_cannot_see_the_folder_are_refused(client, tmp_path: Path) -> None:
     (tmp_path / "job.token").write_text("abc")
     assert probe_folder(str(tmp_path), "job.token", "abc", True) is None
-    assert "cannot read" in probe_folder(str(tmp_path / "elsewhere"), "job.token", "abc", False)
+    assert "cannot see it" in probe_folder(str(tmp_path / "elsewhere"), "job.token", "abc", False)
     assert "another" in probe_folder(str(tmp_path), "job.token", "xyz", False)
     check_workers_see(client, tmp_path, "job.token", "abc", write=True)
     with pytest.raises(BadInput, match="every worker must see the set folder at the same path"):
@@ -148,6 +150,42 @@ def test_workers_that_cannot_see_the_folder_are_refused(client, tmp_path: Path) 
     fut = client.submit(analyze_task, str(tmp_path / "gone"), True, None, None, None, pure=False)
     with pytest.raises(BadInput, match="cannot see it"):
         fut.result()
+
+
+def _can_unshare() -> bool:
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    probe = "mount -t tmpfs none /mnt && umount /mnt"
+    return subprocess.run(["unshare", "-m", "sh", "-c", probe], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _can_unshare(), reason="needs root and unshare -m to give a worker its own mounts")
+def test_a_worker_that_sees_another_folder_is_refused(tmp_path: Path) -> None:
+    """A real worker process whose file system differs: the set folder is an empty tmpfs in its mount namespace."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    generate_set(shared / "made-here", seed=7, count=2, dpi=72)
+    dask = Path(sys.executable).with_name("dask")
+    with open_client("local:1") as c:
+        c.wait_for_workers(1, timeout=60)
+        script = (
+            'mount -t tmpfs none "$1" && exec "$2" worker "$3" --nthreads 1 --no-nanny --no-dashboard --host 127.0.0.1'
+        )
+        blind = subprocess.Popen(
+            ["unshare", "-m", "sh", "-c", script, "sh", str(shared), str(dask), c.scheduler.address],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            c.wait_for_workers(2, timeout=60)
+            with pytest.raises(BadInput, match=r"set: worker on .* cannot see it .*a shared file system"):
+                generate_set_on_cluster(shared / "set", "", client=c, **SET)
+            assert list((shared / "set").iterdir()) == []  # no sample written anywhere, no job folder left
+            with pytest.raises(BadInput, match=r"does not see it as the client does.*a shared file system"):
+                list(analyze_paths_on_cluster([shared / "made-here"], "", client=c))
+        finally:
+            blind.terminate()
+            blind.wait(30)
 
 
 def test_missing_dask_is_a_one_line_error(monkeypatch, tmp_path: Path) -> None:

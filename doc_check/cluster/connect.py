@@ -101,28 +101,31 @@ def probe_folder(folder: str, marker: str, token: str, write: bool) -> str | Non
     path = Path(folder) / marker
     try:
         if path.read_text(encoding="utf-8") != token:
-            return f"{where} sees another {path} (not the same folder)"
+            return f"{where} sees another folder at this path"
     except OSError as exc:
-        return f"{where} cannot read {path}: {exc.strerror or exc}"
+        return f"{where} cannot see it (no job marker {path.name}: {exc.strerror or exc})"
     if write:
         test = Path(folder) / f".{marker}.{os.getpid()}.w"
         try:
             test.write_bytes(b"")
             test.unlink()
         except OSError as exc:
-            return f"{where} cannot write in {folder}: {exc.strerror or exc}"
+            return f"{where} cannot write there ({exc.strerror or exc})"
     return None
 
 
-def check_workers_see(client: Any, folder: Path, marker: str, token: str, *, write: bool) -> None:
+def check_workers_see(
+    client: Any, folder: Path, marker: str, token: str, *, write: bool, shown: Path | None = None
+) -> None:
     """Run :func:`probe_folder` on every worker now connected; BadInput naming the first that cannot see
-    ``folder`` (which must exist here, holding ``marker`` with ``token``)."""
+    ``folder`` (which must exist here, holding ``marker`` with ``token``). Messages name ``shown`` (default
+    ``folder``)."""
     answers = client.run(probe_folder, str(folder), marker, token, write)
     bad = {w: problem for w, problem in sorted(answers.items()) if problem}
     if bad:
         worker, problem = next(iter(bad.items()))
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         raise BadInput(
-            f"{folder}: {problem} [{worker}]{more}; every worker must see the set folder at the same path "
+            f"{shown or folder}: {problem} [{worker}]{more}; every worker must see the set folder at the same path "
             "(a shared file system)"
         )

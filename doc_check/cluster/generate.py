@@ -104,7 +104,7 @@ def _generate(client, given: Path, plan, count: int, seed: int, types, dpi: int,
         raise BadInput(f"{given}: cannot write the set: {exc.strerror or exc}") from None
     try:
         wait_for_a_worker(client)
-        check_workers_see(client, job_dir, MARKER, token, write=True)
+        check_workers_see(client, job_dir, MARKER, token, write=True, shown=given)
         ref_types = sorted(set(types), key=DOCUMENT_TYPES.index)
         total = count + len(ref_types)
         calls_iter = _chain(
