@@ -145,9 +145,10 @@ def main() -> None:
     print(f"scheduler overhead: {args.noop} no-op tasks through run_ordered on 2 workers")
     print(f"  {overhead * 1000:.2f} ms per task (wall), {1 / overhead:.0f} tasks/s")
     print()
-    rss, seconds, merge_s, merge_rss = memory
+    rss, early, seconds, merge_s, merge_rss = memory
     print(f"memory for {args.light} samples (light tasks through generate's streaming path, LocalCluster 2 workers)")
     print(f"  client + scheduler peak RSS growth while streaming: {rss / 2**20:.1f} MiB ({seconds:.1f} s)")
+    print(f"  (of which after the first {args.light // 10} tasks: {early / 2**20:.1f} MiB)")
     print(f"  key merge of {args.light} shards: {merge_s:.2f} s, peak RSS growth {merge_rss / 2**20:.1f} MiB")
     print(
         f"  the local path holds its plan list and key entries for {args.light} samples: {local_plan / 2**20:.1f} MiB"
@@ -163,23 +164,26 @@ def _overhead(client, n: int) -> float:
     return (time.perf_counter() - t0) / n
 
 
-def _memory(client, out: Path, n: int) -> tuple[int, float, float, int]:
+def _memory(client, out: Path, n: int) -> tuple[int, int, float, float, int]:
     shard_dir = out / ".shards"
     shard_dir.mkdir(parents=True)
     window = window_for(total_threads(client))
     calls = ((light_task, (str(shard_dir), spec, 11, i)) for i, spec in enumerate(iter_plan(n, 11, dpi=72)))
     verdicts: dict[str, int] = {}
     t0 = time.perf_counter()
+    early = 0
     with PeakRSS() as rss:
         for outcome in run_ordered(client, calls, total=n, window=window, label="light"):
             verdict = outcome.value[1]
             verdicts[verdict] = verdicts.get(verdict, 0) + 1
+            if outcome.index + 1 == n // 10:
+                early = rss.peak - rss.base
     seconds = time.perf_counter() - t0
     with PeakRSS() as merge_rss:
         merge_s = timed(lambda: merge_key_shards(out, shard_dir))
     remove_shards(shard_dir)
     assert sum(verdicts.values()) == n
-    return rss.peak - rss.base, seconds, merge_s, merge_rss.peak - merge_rss.base
+    return rss.peak - rss.base, early, seconds, merge_s, merge_rss.peak - merge_rss.base
 
 
 def _local_holding(n: int) -> int:

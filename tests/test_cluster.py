@@ -96,20 +96,26 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(local_set: Path, t
     with open_client("local:2") as c:
         c.wait_for_workers(2, timeout=60)
         pids = c.run(os.getpid)
-        victim = next(iter(pids.values()))
+        killed: dict[str, object] = {}
         seen: list[int] = []
 
         def progress(done: int, total: int) -> None:
             seen.append(done)
-            if done == 1:  # the other samples are in flight: one worker dies with its task
-                os.kill(victim, signal.SIGKILL)
+            if done >= 1 and not killed:  # kill a worker while it is processing a task
+                busy = {w: keys for w, keys in c.processing().items() if keys}
+                if busy:
+                    worker, keys = next(iter(busy.items()))
+                    os.kill(pids[worker], signal.SIGKILL)
+                    killed.update(worker=worker, keys=list(keys))
 
         summary = generate_set_on_cluster(tmp_path / "set", "", client=c, progress=progress, **SET)
+        assert killed, "no worker was busy when one finished"
+        victim = pids[killed["worker"]]
         deadline = time.monotonic() + 30
         while victim in c.run(os.getpid).values() and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert victim not in c.run(os.getpid).values()  # the kill did happen: its nanny started a new worker
-    assert tree(tmp_path / "set") == tree(local_set)
+        assert victim not in c.run(os.getpid).values()  # it did die; its nanny started a new worker
+    assert tree(tmp_path / "set") == tree(local_set)  # the lost task's sample is there, once, byte-identical
     assert len(summary["samples"]) == len(set(summary["samples"])) == SET["count"]
     assert seen == list(range(SET["count"] + 3 + 1))  # each sample and reference finished exactly once
 
