@@ -111,6 +111,16 @@ def check_microprint(page: Page) -> Finding:
     region = page.box("microprint")
     score, match, ratio = microprint_score(page)
     detail = f"letter match {match:.2f}, modulation {ratio:.0%} of the reference's"
+    if score < MICROPRINT_MIN_SCORE and page.poor_capture:
+        why = ", ".join(page.quality.problems())
+        return Finding(
+            "print.microprint",
+            "warn",
+            f"microprint unclear ({detail}), but the capture is too poor to decide: {why}",
+            region,
+            page.side,
+            "visible",
+        )
     if score < MICROPRINT_MIN_SCORE:
         return Finding(
             "print.microprint", "fail", f"microprint blurred or illegible ({detail})", region, page.side, "visible"
@@ -153,7 +163,7 @@ def check_background(page: Page) -> Finding:
         return Finding(
             "print.background",
             "fail",
-            f"background colours differ from the reference (distance {colour:.0f})",
+            f"background colours differ from the reference (distance {colour:.0f}{page.tone_note('visible')})",
             region,
             page.side,
             "visible",
@@ -161,7 +171,8 @@ def check_background(page: Page) -> Finding:
     return Finding(
         "print.background",
         "pass",
-        f"background print matches the reference (pattern {corr:.2f}, colour distance {colour:.0f})",
+        f"background print matches the reference (pattern {corr:.2f}, colour distance {colour:.0f}"
+        f"{page.tone_note('visible')})",
         region,
         page.side,
         "visible",

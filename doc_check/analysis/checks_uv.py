@@ -47,13 +47,18 @@ def check_paper(page: Page) -> Finding:
         return Finding(
             "uv.paper_bright",
             "fail",
-            f"paper fluoresces: UV level {s:.0f} vs {r:.0f} on the reference",
+            f"paper fluoresces: UV level {s:.0f} vs {r:.0f} on the reference{page.tone_note('uv')}",
             region,
             page.side,
             "uv",
         )
     return Finding(
-        "uv.paper_bright", "pass", f"paper UV-dull: level {s:.0f} vs {r:.0f} on the reference", region, page.side, "uv"
+        "uv.paper_bright",
+        "pass",
+        f"paper UV-dull: level {s:.0f} vs {r:.0f} on the reference{page.tone_note('uv')}",
+        region,
+        page.side,
+        "uv",
     )
 
 
@@ -108,8 +113,34 @@ def check_emblem(page: Page) -> Finding:
 
 
 def count_fibres(page: Page, *, reference: bool = False) -> int:
-    """Thin bright specks and strands under UV on the plain paper (cached for the reference)."""
-    return page.memo(("fibres",), lambda: _count_fibres(page, reference=reference), reference=reference)
+    """Thin bright specks and strands under UV on the plain paper.
+
+    The reference's are counted on its image seen through the sample's capture (blurred as much as the capture
+    measures, its colour at the capture's chroma resolution): a softer or coarser capture loses fibres on both.
+    """
+    if reference:
+        return page.memo(("fibres", "seen"), lambda: _count_fibres(page, reference=True, image=_as_captured(page)))
+    return page.memo(("fibres",), lambda: _count_fibres(page))
+
+
+def _as_captured(page: Page) -> np.ndarray:
+    """The reference's UV image degraded like the sample's capture (measured blur; chroma at half the capture's
+    resolution, as JPEG stores it)."""
+    img = page.references["uv"]
+    q = page.quality
+    if q is None or img.ndim != 3:
+        return img
+    ycc = cv2.cvtColor(img, cv2.COLOR_BGR2YCrCb)
+    y, cr, cb = cv2.split(ycc)
+    factor = page.px_per_mm / max(q.px_per_mm / 2.0, 0.5)
+    if factor > 1.05:
+        h, w = cr.shape
+        small = (max(1, int(round(w / factor))), max(1, int(round(h / factor))))
+        cr = cv2.resize(cv2.resize(cr, small, interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_LINEAR)
+        cb = cv2.resize(cv2.resize(cb, small, interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_LINEAR)
+    out = cv2.cvtColor(cv2.merge([y, cr, cb]), cv2.COLOR_YCrCb2BGR)
+    sigma = q.blur_mm * page.px_per_mm
+    return cv2.GaussianBlur(out, (0, 0), sigma) if sigma > 0.3 else out
 
 
 def fibre_signal(uv: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -134,9 +165,9 @@ def fibre_signal(uv: np.ndarray, px_per_mm: float) -> np.ndarray:
     return cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
 
 
-def _count_fibres(page: Page, *, reference: bool = False) -> int:
+def _count_fibres(page: Page, *, reference: bool = False, image: np.ndarray | None = None) -> int:
     """Thin coloured specks and strands under UV on the plain paper, counted as connected components."""
-    img = (page.references if reference else page.images)["uv"]
+    img = image if image is not None else (page.references if reference else page.images)["uv"]
     signal = fibre_signal(img, page.px_per_mm)
     mask = (signal > FIBRE_CHROMA).astype(np.uint8) * 255
     mask = cv2.bitwise_and(mask, page.background_mask())
@@ -153,6 +184,16 @@ def check_fibres(page: Page) -> Finding:
     if r == 0:
         return Finding("uv.fibres", "skip", "the reference shows no fibres to compare with", region, page.side, "uv")
     if s < FIBRES_MIN_SHARE.get(page.capture, 0.04) * r:
+        if page.poor_capture:
+            return Finding(
+                "uv.fibres",
+                "warn",
+                f"few security fibres seen ({s} vs {r} on the reference), but the capture is too poor to decide: "
+                + ", ".join(page.quality.problems()),
+                region,
+                page.side,
+                "uv",
+            )
         return Finding(
             "uv.fibres", "fail", f"security fibres missing: {s} found vs {r} on the reference", region, page.side, "uv"
         )

@@ -11,6 +11,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from doc_check.analysis.capture_quality import CaptureQuality, estimate_blur, glare_share
 from doc_check.analysis.checks_ir import ir_findings
 from doc_check.analysis.checks_mrz import mrz_findings, mrz_object
 from doc_check.analysis.checks_photo import photo_findings
@@ -20,6 +21,7 @@ from doc_check.analysis.findings import Finding
 from doc_check.analysis.load import load_image
 from doc_check.analysis.page import Page
 from doc_check.analysis.register import Registration, register
+from doc_check.analysis.tone import fit_tone
 from doc_check.errors import BadInput
 from doc_check.mrz import Problem
 from doc_check.samples import SAMPLE_FILE, Sample, load_sample
@@ -142,7 +144,59 @@ def register_side(
         originals=originals,
         full_references={c: _reference_image(reference.image_path(side, c), max_pixels) for c in refs},
     )
+    if reg.ok:
+        ref_px_per_mm = ref_full.shape[1] / lay.width_mm
+        normalise_page(page, ref_px_per_mm / _scale_of(reg_full.homography))
     return originals, page
+
+
+def normalise_page(page: Page, capture_px_per_mm: float) -> None:
+    """Map every channel's levels onto the reference's (a bounded per-channel gain and tone curve fitted on the
+    registered paper and background print) and measure the capture's quality into ``page.quality``.
+
+    The work images and the full-resolution originals the fine checks resample are both normalised; the MRZ
+    reader keeps the images as loaded.
+    """
+    mask = page.background_mask()
+    tone: dict[str, str] = {}
+    originals = dict(page.originals)
+    for channel, img in list(page.images.items()):
+        ref = page.references.get(channel)
+        if ref is None or ref.shape != img.shape:
+            continue
+        if channel == "uv" and img.ndim == 3:
+            # fluorescence is saturated colour: one curve for its brightness (the maximum over colour channels),
+            # fitted without the fibres (random on every sheet, never paired), applied to every colour channel
+            fit = fit_tone(page.brightness("uv"), page.brightness("uv", reference=True), mask, despeckle=5)
+        else:
+            fit = fit_tone(img, ref, mask)
+        tone[channel] = fit.describe()
+        if not fit.identity:
+            page.images[channel] = fit.apply_all(img)
+            if channel in originals and originals[channel].ndim == img.ndim:
+                originals[channel] = fit.apply_all(originals[channel])
+    page.originals = originals
+    page._cache.clear()
+    gray = page.gray("visible")
+    ref_gray = page.gray("visible", reference=True)
+    blur_px = estimate_blur(gray, ref_gray, mask)
+    page.quality = CaptureQuality(
+        px_per_mm=capture_px_per_mm,
+        blur_mm=blur_px / page.px_per_mm,
+        glare=glare_share(gray, ref_gray, mask),
+        tone=tone,
+    )
+
+
+def quality_finding(page: Page) -> Finding:
+    """capture.quality: resolution, blur, glare and colour of the capture; ``warn`` when too poor to decide."""
+    q = page.quality
+    if q is None:
+        return Finding("capture.quality", "skip", "capture not measured", None, page.side, "visible")
+    if q.poor:
+        text = "capture too poor for fine checks: " + ", ".join(q.problems()) + f" ({q.summary()})"
+        return Finding("capture.quality", "warn", text, None, page.side, "visible")
+    return Finding("capture.quality", "pass", f"capture usable: {q.summary()}", None, page.side, "visible")
 
 
 def _scale_of(h: np.ndarray) -> float:
@@ -236,6 +290,8 @@ def examine_sample(
                 if _wants(area, only):
                     side_findings.append(Finding(f"{area}.{_FIRST[area]}", "skip", why, None, side, "visible"))
         else:
+            if _wants("capture", only):
+                side_findings.append(quality_finding(page))
             if _wants("uv", only) or _wants("photo", only):
                 side_findings += uv_findings(page) if _wants("uv", only) else []
             if _wants("ir", only):
