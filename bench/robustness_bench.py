@@ -79,7 +79,7 @@ def jpeg(quality: int, generations: int = 1) -> Change:
 
     def change(img: Image, channel: str, rng: np.random.Generator) -> Image:
         for _ in range(generations):
-            ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+            _, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
             img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
         return img
 
@@ -276,7 +276,7 @@ def main() -> int:
             shutil.rmtree(target)
             scan = rows.get("scan", [0] * 7)
             photo = rows.get("photo", [0] * 7)
-            tot = [a + b for a, b in zip(scan, photo)]
+            tot = [a + b for a, b in zip(scan, photo, strict=True)]
             print(
                 f"| {name} | {_cell(scan[0], scan[1])} | {_cell(photo[0], photo[1])} | {_cell(tot[2], tot[3])} | "
                 f"{_cell(tot[4], tot[5])} | {tot[6]} |",

@@ -24,6 +24,11 @@ FIBRES_MIN_SHARE = {"scan": 0.25, "photo": 0.04}
 """Share of the reference's fibre count below which fibres count as missing (a photo's blur and noise hide many)."""
 
 
+FIBRES_MIN_SEEN = 12
+"""Fibres the reference must still show when seen through the sample's capture (its measured blur and chroma
+resolution) for a low count to mean missing fibres rather than a capture too soft to show them."""
+
+
 def _v(img: np.ndarray) -> np.ndarray:
     """Brightness as the maximum over colour channels (fluorescence is saturated colour)."""
     if img.ndim == 2:
@@ -184,6 +189,16 @@ def check_fibres(page: Page) -> Finding:
     if r == 0:
         return Finding("uv.fibres", "skip", "the reference shows no fibres to compare with", region, page.side, "uv")
     if s < FIBRES_MIN_SHARE.get(page.capture, 0.04) * r:
+        if r < FIBRES_MIN_SEEN:
+            return Finding(
+                "uv.fibres",
+                "warn",
+                f"few security fibres seen ({s}), but this capture would show only {r} of the reference's: "
+                "too soft or coarse to decide",
+                region,
+                page.side,
+                "uv",
+            )
         if page.poor_capture:
             return Finding(
                 "uv.fibres",

@@ -154,28 +154,28 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
     """Map every channel's levels onto the reference's (a bounded per-channel gain and tone curve fitted on the
     registered paper and background print) and measure the capture's quality into ``page.quality``.
 
-    The work images and the full-resolution originals the fine checks resample are both normalised; the MRZ
-    reader keeps the images as loaded.
+    The work images are normalised; the full-resolution originals the fine checks resample (microprint, fields,
+    ink colour) are not: those measures are relative to their own crop's paper and ink.
     """
     mask = page.background_mask()
     tone: dict[str, str] = {}
-    originals = dict(page.originals)
-    for channel, img in list(page.images.items()):
-        ref = page.references.get(channel)
+    unlit = mask
+    for channel in sorted(page.images, key=lambda c: c != "visible"):
+        img, ref = page.images[channel], page.references.get(channel)
         if ref is None or ref.shape != img.shape:
             continue
         if channel == "uv" and img.ndim == 3:
             # fluorescence is saturated colour: one curve for its brightness (the maximum over colour channels),
             # fitted without the fibres (random on every sheet, never paired), applied to every colour channel
-            fit = fit_tone(page.brightness("uv"), page.brightness("uv", reference=True), mask, despeckle=5)
+            fit = fit_tone(page.brightness("uv"), page.brightness("uv", reference=True), _without_fibres(page, unlit))
         else:
-            fit = fit_tone(img, ref, mask)
+            fit = fit_tone(img, ref, mask if channel == "visible" else unlit)
         tone[channel] = fit.describe()
         if not fit.identity:
             page.images[channel] = fit.apply_all(img)
-            if channel in originals and originals[channel].ndim == img.ndim:
-                originals[channel] = fit.apply_all(originals[channel])
-    page.originals = originals
+        page._cache.clear()
+        if channel == "visible":
+            unlit = cv2.bitwise_and(mask, cv2.bitwise_not(_glare_mask(page)))
     page._cache.clear()
     gray = page.gray("visible")
     ref_gray = page.gray("visible", reference=True)
@@ -186,6 +186,27 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
         glare=glare_share(gray, ref_gray, mask),
         tone=tone,
     )
+
+
+def _glare_mask(page: Page) -> np.ndarray:
+    """Where the normalised visible image is smoothly brighter than the reference (glare, a lamp's hot spot):
+    a photo's glare lies over every channel, so the other channels' tone fits leave it out."""
+    sigma = 3.0 * page.px_per_mm
+    s = cv2.GaussianBlur(page.gray("visible").astype(np.float32), (0, 0), sigma)
+    r = cv2.GaussianBlur(page.gray("visible", reference=True).astype(np.float32), (0, 0), sigma)
+    return ((s - r) > 6.0).astype(np.uint8) * 255
+
+
+def _without_fibres(page: Page, mask: np.ndarray) -> np.ndarray:
+    """``mask`` less every pixel near a UV fibre of the sample or of the reference (random on every sheet: never
+    paired, they would teach the tone fit that bright maps to dark)."""
+    from doc_check.analysis.checks_uv import fibre_signal
+
+    fibres = cv2.bitwise_or(
+        fibre_signal(page.images["uv"], page.px_per_mm), fibre_signal(page.references["uv"], page.px_per_mm)
+    )
+    near = cv2.dilate((fibres > 10).astype(np.uint8) * 255, np.ones((5, 5), np.uint8))
+    return cv2.bitwise_and(mask, cv2.bitwise_not(near))
 
 
 def quality_finding(page: Page) -> Finding:
