@@ -13,7 +13,7 @@ GAIN_BOUNDS = (0.65, 1.55)
 reproduction's grossly wrong level (a colour copy's glowing paper, 245 against 41) survives normalisation."""
 GAMMA_BOUNDS = (0.55, 1.9)
 """Tone-curve exponents the fit may find (sample to reference)."""
-PRIOR_WEIGHT = 0.05
+PRIOR_WEIGHT = 0.005
 """Pull of the fit towards no change, relative to the data's weight (decides when the levels cannot: a page of
 one paper level fixes the gain but not the curve)."""
 MIN_LEVEL, MAX_LEVEL = 10, 246
