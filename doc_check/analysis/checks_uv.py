@@ -140,7 +140,7 @@ def _as_captured(page: Page) -> np.ndarray:
     factor = page.px_per_mm / max(q.px_per_mm / 2.0, 0.5)
     if factor > 1.05:
         h, w = cr.shape
-        small = (max(1, int(round(w / factor))), max(1, int(round(h / factor))))
+        small = (max(1, round(w / factor)), max(1, round(h / factor)))
         cr = cv2.resize(cv2.resize(cr, small, interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_LINEAR)
         cb = cv2.resize(cv2.resize(cb, small, interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_LINEAR)
     out = cv2.cvtColor(cv2.merge([y, cr, cb]), cv2.COLOR_YCrCb2BGR)

@@ -316,12 +316,12 @@ def read_cells(
     Cells sit where the typeface puts the expected value's characters, following the print on every well-matched
     glyph (as in ``read_against``); a cell with no ink reads as a space with confidence 0.
     """
-    cap = max(6, int(round(cap_px)))
+    cap = max(6, round(cap_px))
     adv = [a * stretch for a in _offsets(expected, round(cap_px, 1))]
-    pad = max(2, int(round(cap * 0.2)))
-    y0 = max(0, int(round(baseline_px - cap * 1.3)))
-    y1 = min(ink.shape[0], int(round(baseline_px + cap * 0.3)))
-    base = int(round(baseline_px)) - y0
+    pad = max(2, round(cap * 0.2))
+    y0 = max(0, round(baseline_px - cap * 1.3))
+    y1 = min(ink.shape[0], round(baseline_px + cap * 0.3))
+    base = round(baseline_px) - y0
     out = []
     drift = 0
     for i, ch in enumerate(expected):
