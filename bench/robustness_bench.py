@@ -178,19 +178,10 @@ def perturbed_copy(src_set: Path, dst_set: Path, change: Change | None, captures
             path = out / name
             img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
             changed = change(img, channel, rng)
-            params = [cv2.IMWRITE_JPEG_QUALITY, 88] if path.suffix.lower() in (".jpg", ".jpeg") else []
-            if change.__qualname__.startswith("jpeg"):
-                # the re-encoding is the change: keep its bytes (a lossless write of the decoded pixels)
-                path = path.with_suffix(".png")
-                (out / name).unlink()
-                _rename_image(out, name, path.name)
-                params = []
+            # written as a scanner or phone would: JPEG at quality 88 (the generator's), or at the change's own
+            quality = getattr(change, "file_quality", 88)
+            params = [cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix.lower() in (".jpg", ".jpeg") else []
             cv2.imwrite(str(path), changed, params)
-
-
-def _rename_image(folder: Path, old: str, new: str) -> None:
-    toml = folder / "sample.toml"
-    toml.write_text(toml.read_text().replace(f'"{old}"', f'"{new}"'))
 
 
 def score(set_dir: Path, key: dict, captures: frozenset[str]) -> dict[str, list[int]]:

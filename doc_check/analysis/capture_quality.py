@@ -16,6 +16,9 @@ MAX_BLUR_MM = 0.3
 MAX_GLARE = 0.08
 """Share of the page washed out by glare above which the capture counts as poor."""
 
+MAX_CLIPPED = 0.5
+"""Share of the background clipped at white above which the capture counts as over-exposed."""
+
 
 @dataclass(frozen=True)
 class CaptureQuality:
@@ -27,13 +30,15 @@ class CaptureQuality:
     """Gaussian blur (sigma, mm) that makes the reference's background print look most like the capture's."""
     glare: float
     """Share of the page's background washed out (near white where the reference is not)."""
+    clipped: float = 0.0
+    """Share of the page's background clipped at white (over-exposed: its colour is lost)."""
     tone: dict[str, str] = field(default_factory=dict)
     """channel -> what the colour and tone normalisation took out."""
 
     @property
     def poor(self) -> bool:
         """True when fine measures (fibres, microprint, glyphs) may be lost to the capture."""
-        return self.px_per_mm < MIN_PX_PER_MM or self.blur_mm > MAX_BLUR_MM or self.glare > MAX_GLARE
+        return bool(self.problems())
 
     def problems(self) -> list[str]:
         """Why the capture is poor (empty when it is not)."""
@@ -44,12 +49,15 @@ class CaptureQuality:
             out.append(f"blurred (sigma {self.blur_mm:.2f} mm)")
         if self.glare > MAX_GLARE:
             out.append(f"glare over {self.glare:.0%} of the page")
+        if self.clipped > MAX_CLIPPED:
+            out.append(f"over-exposed ({self.clipped:.0%} of the paper clipped at white)")
         return out
 
     def summary(self) -> str:
         """One line for the capture.quality finding."""
         text = (
-            f"{self.px_per_mm * 25.4:.0f} dpi, blur sigma {self.blur_mm:.2f} mm, glare {self.glare:.0%}; "
+            f"{self.px_per_mm * 25.4:.0f} dpi, blur sigma {self.blur_mm:.2f} mm, glare {self.glare:.0%}, "
+            f"clipped {self.clipped:.0%}; "
             + "; ".join(f"{c}: {t}" for c, t in self.tone.items())
         )
         return text

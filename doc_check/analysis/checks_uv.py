@@ -129,23 +129,39 @@ def count_fibres(page: Page, *, reference: bool = False) -> int:
 
 
 def _as_captured(page: Page) -> np.ndarray:
-    """The reference's UV image degraded like the sample's capture (measured blur; chroma at half the capture's
-    resolution, as JPEG stores it)."""
+    """The reference's UV image seen through the sample's capture: at the capture's resolution, JPEG-encoded with
+    the sample file's own quantisation tables and chroma subsampling (when it is a JPEG), back on the work grid,
+    blurred as much more as the capture measures."""
     img = page.references["uv"]
     q = page.quality
     if q is None or img.ndim != 3:
         return img
-    ycc = cv2.cvtColor(img, cv2.COLOR_BGR2YCrCb)
-    y, cr, cb = cv2.split(ycc)
-    factor = page.px_per_mm / max(q.px_per_mm / 2.0, 0.5)
-    if factor > 1.05:
-        h, w = cr.shape
-        small = (max(1, round(w / factor)), max(1, round(h / factor)))
-        cr = cv2.resize(cv2.resize(cr, small, interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_LINEAR)
-        cb = cv2.resize(cv2.resize(cb, small, interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_LINEAR)
-    out = cv2.cvtColor(cv2.merge([y, cr, cb]), cv2.COLOR_YCrCb2BGR)
+    h, w = img.shape[:2]
+    out = img
+    encoding = page.encodings.get("uv")
+    if encoding is not None:
+        k = q.px_per_mm / page.px_per_mm
+        size = (max(8, round(w * k)), max(8, round(h * k)))
+        big = cv2.resize(img, size, interpolation=cv2.INTER_LINEAR if k > 1 else cv2.INTER_AREA)
+        big = _jpeg_round_trip(big, *encoding)
+        out = cv2.resize(big, (w, h), interpolation=cv2.INTER_AREA if k > 1 else cv2.INTER_LINEAR)
     sigma = q.blur_mm * page.px_per_mm
     return cv2.GaussianBlur(out, (0, 0), sigma) if sigma > 0.3 else out
+
+
+def _jpeg_round_trip(bgr: np.ndarray, qtables: dict, subsampling: int) -> np.ndarray:
+    """``bgr`` encoded and decoded as JPEG with the given quantisation tables and subsampling (Pillow)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    rgb = Image.fromarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    tables = [qtables[i] for i in sorted(qtables)]
+    rgb.save(buf, format="JPEG", qtables=tables, subsampling=subsampling if subsampling >= 0 else 2)
+    buf.seek(0)
+    with Image.open(buf) as im:
+        return cv2.cvtColor(np.asarray(im.convert("RGB")), cv2.COLOR_RGB2BGR)
 
 
 def fibre_signal(uv: np.ndarray, px_per_mm: float) -> np.ndarray:

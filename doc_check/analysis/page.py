@@ -32,6 +32,10 @@ class Page:
     """channel -> the sample's image as loaded (for fine crops at a higher resolution)."""
     full_references: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     """channel -> the reference image at its own resolution."""
+    encodings: dict[str, tuple[dict, int]] = field(default_factory=dict, repr=False)
+    """channel -> (JPEG quantisation tables, chroma subsampling) of the sample's file, for JPEG files only."""
+    clipped: np.ndarray | None = field(default=None, repr=False)
+    """Work-grid uint8 mask (255) where the visible capture is clipped at white (its colour is lost there)."""
     quality: CaptureQuality | None = None
     """How good the capture is (resolution, blur, glare, tone normalisation), set when the page is registered."""
     _cache: dict = field(default_factory=dict, repr=False)

@@ -144,10 +144,24 @@ def register_side(
         originals=originals,
         full_references={c: _reference_image(reference.image_path(side, c), max_pixels) for c in refs},
     )
+    page.encodings = {c: e for c in originals if (e := jpeg_encoding(sample.image_path(side, c))) is not None}
     if reg.ok:
         ref_px_per_mm = ref_full.shape[1] / lay.width_mm
         normalise_page(page, ref_px_per_mm / _scale_of(reg_full.homography))
     return originals, page
+
+
+def jpeg_encoding(path: Path) -> tuple[dict, int] | None:
+    """(quantisation tables, chroma subsampling code) of a JPEG file, read from its header; None for other files."""
+    from PIL import Image, JpegImagePlugin
+
+    try:
+        with Image.open(path) as im:
+            if im.format != "JPEG" or not getattr(im, "quantization", None):
+                return None
+            return dict(im.quantization), int(JpegImagePlugin.get_sampling(im))
+    except (OSError, ValueError):
+        return None
 
 
 def normalise_page(page: Page, capture_px_per_mm: float) -> None:
@@ -160,6 +174,9 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
     mask = page.background_mask()
     tone: dict[str, str] = {}
     unlit = mask
+    vis = page.images["visible"]
+    top = vis.max(axis=2) if vis.ndim == 3 else vis
+    page.clipped = cv2.dilate((top >= 252).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
     for channel in sorted(page.images, key=lambda c: c != "visible"):
         img, ref = page.images[channel], page.references.get(channel)
         if ref is None or ref.shape != img.shape:
@@ -167,7 +184,9 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
         if channel == "uv" and img.ndim == 3:
             # fluorescence is saturated colour: one curve for its brightness (the maximum over colour channels),
             # fitted without the fibres (random on every sheet, never paired), applied to every colour channel
-            fit = fit_tone(page.brightness("uv"), page.brightness("uv", reference=True), _without_fibres(page, unlit))
+            fit = fit_tone(
+                page.brightness("uv"), page.brightness("uv", reference=True), _without_fibres(page, unlit), prior=0.05
+            )
         else:
             fit = fit_tone(img, ref, mask if channel == "visible" else unlit)
         tone[channel] = fit.describe()
@@ -184,6 +203,7 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
         px_per_mm=capture_px_per_mm,
         blur_mm=blur_px / page.px_per_mm,
         glare=glare_share(gray, ref_gray, mask),
+        clipped=cv2.countNonZero(cv2.bitwise_and(mask, page.clipped)) / max(1, cv2.countNonZero(mask)),
         tone=tone,
     )
 

@@ -69,7 +69,7 @@ class ToneFit:
         return "levels normalised to the reference (" + ", ".join(parts) + ")"
 
 
-def _fit_channel(s: np.ndarray, r: np.ndarray) -> tuple[float, float]:
+def _fit_channel(s: np.ndarray, r: np.ndarray, prior: float = PRIOR_WEIGHT) -> tuple[float, float]:
     """(gain, gamma) with ``r ~ 255 gain (s/255)^gamma`` from paired uint8 values, by weighted least squares on
     per-level medians in the log domain, pulled towards (1, 1) and bounded."""
     hist = np.bincount(s, minlength=256)
@@ -96,7 +96,7 @@ def _fit_channel(s: np.ndarray, r: np.ndarray) -> tuple[float, float]:
     if not xs:
         return 1.0, 1.0
     x, y, w = np.array(xs), np.array(ys), np.array(ws)
-    lam = PRIOR_WEIGHT * w.sum()
+    lam = prior * w.sum()
     # minimise sum w (y - a - g x)^2 + lam (a^2 + (g - 1)^2): a 2x2 normal system
     a11 = w.sum() + lam
     a12 = (w * x).sum()
@@ -114,7 +114,13 @@ def _fit_channel(s: np.ndarray, r: np.ndarray) -> tuple[float, float]:
 
 
 def fit_tone(
-    sample: np.ndarray, reference: np.ndarray, mask: np.ndarray, *, step: int = 2, despeckle: int = 0
+    sample: np.ndarray,
+    reference: np.ndarray,
+    mask: np.ndarray,
+    *,
+    step: int = 2,
+    despeckle: int = 0,
+    prior: float = PRIOR_WEIGHT,
 ) -> ToneFit:
     """The tone fit of a registered sample image onto the reference over ``mask`` (nonzero).
 
@@ -125,6 +131,8 @@ def fit_tone(
     step : take every ``step``-th pixel in each direction (the fit needs far fewer than a page).
     despeckle : median filter aperture (odd, 0 for none) applied to both first: removes thin structures that are
         not paired between two documents (UV fibres, random on every sheet).
+    prior : pull towards no change (see ``PRIOR_WEIGHT``); larger where the levels are few (a UV page is mostly
+        one paper level, which fixes the product of gain and curve but not each).
     """
     if despeckle:
         sample, reference = cv2.medianBlur(sample, despeckle), cv2.medianBlur(reference, despeckle)
@@ -136,5 +144,5 @@ def fit_tone(
     r = reference[::step, ::step][sel]
     if s.ndim == 1:
         s, r = s[:, None], r[:, None]
-    fits = [_fit_channel(s[:, c], r[:, c]) for c in range(s.shape[1])]
+    fits = [_fit_channel(s[:, c], r[:, c], prior) for c in range(s.shape[1])]
     return ToneFit(tuple(f[0] for f in fits), tuple(f[1] for f in fits))
