@@ -16,6 +16,16 @@ MAX_BLUR_MM = 0.3
 MAX_GLARE = 0.08
 """Share of the page washed out by glare above which the capture counts as poor."""
 
+MIN_JPEG_QUALITY = 70
+"""Estimated JPEG quality below which the capture counts as heavily compressed (chroma detail such as the UV
+fibres' colour is quantised away)."""
+IJG_LUMINANCE = np.array(
+    [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29,
+     51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121,
+     120, 101, 72, 92, 95, 98, 112, 100, 103, 99],
+    np.float64,
+)  # fmt: skip
+"""The JPEG standard's example luminance table (Annex K), which libjpeg scales by the quality setting."""
 MAX_CLIPPED = 0.5
 """Share of the background clipped at white above which the capture counts as over-exposed."""
 
@@ -32,6 +42,8 @@ class CaptureQuality:
     """Share of the page's background washed out (near white where the reference is not)."""
     clipped: float = 0.0
     """Share of the page's background clipped at white (over-exposed: its colour is lost)."""
+    jpeg_quality: float | None = None
+    """The lowest JPEG quality estimated from the files' quantisation tables (None: no JPEG file)."""
     tone: dict[str, str] = field(default_factory=dict)
     """channel -> what the colour and tone normalisation took out."""
 
@@ -49,6 +61,8 @@ class CaptureQuality:
             out.append(f"blurred (sigma {self.blur_mm:.2f} mm)")
         if self.glare > MAX_GLARE:
             out.append(f"glare over {self.glare:.0%} of the page")
+        if self.jpeg_quality is not None and self.jpeg_quality < MIN_JPEG_QUALITY:
+            out.append(f"heavily compressed (JPEG quality about {self.jpeg_quality:.0f})")
         if self.clipped > MAX_CLIPPED:
             out.append(f"over-exposed ({self.clipped:.0%} of the paper clipped at white)")
         return out
@@ -57,7 +71,9 @@ class CaptureQuality:
         """One line for the capture.quality finding."""
         text = (
             f"{self.px_per_mm * 25.4:.0f} dpi, blur sigma {self.blur_mm:.2f} mm, glare {self.glare:.0%}, "
-            f"clipped {self.clipped:.0%}; "
+            f"clipped {self.clipped:.0%}"
+            + (f", JPEG quality about {self.jpeg_quality:.0f}" if self.jpeg_quality is not None else "")
+            + "; "
             + "; ".join(f"{c}: {t}" for c, t in self.tone.items())
         )
         return text
@@ -109,3 +125,14 @@ def glare_share(sample: np.ndarray, reference: np.ndarray, mask: np.ndarray) -> 
         return 0.0
     washed = (sample >= 245) & (reference < 225) & sel
     return float(washed.sum()) / float(sel.sum())
+
+
+def jpeg_quality(table: list[int] | tuple[int, ...]) -> float:
+    """The libjpeg quality setting (1-100) that scales the standard luminance table to ``table`` (64 entries, in
+    either order: the mean ratio does not depend on it)."""
+    t = np.asarray(table, np.float64)
+    if t.size != 64:
+        return 100.0
+    scale = float(np.mean((t - 0.5) / IJG_LUMINANCE)) * 100.0
+    q = 5000.0 / scale if scale > 100 else (200.0 - scale) / 2.0
+    return float(np.clip(q, 1.0, 100.0))

@@ -36,6 +36,8 @@ class Page:
     """channel -> (JPEG quantisation tables, chroma subsampling) of the sample's file, for JPEG files only."""
     clipped: np.ndarray | None = field(default=None, repr=False)
     """Work-grid uint8 mask (255) where the visible capture is clipped at white (its colour is lost there)."""
+    raw_images: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """channel -> the work image before tone normalisation (what the capture's levels were)."""
     quality: CaptureQuality | None = None
     """How good the capture is (resolution, blur, glare, tone normalisation), set when the page is registered."""
     _cache: dict = field(default_factory=dict, repr=False)

@@ -11,7 +11,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from doc_check.analysis.capture_quality import CaptureQuality, estimate_blur, glare_share
+from doc_check.analysis.capture_quality import CaptureQuality, estimate_blur, glare_share, jpeg_quality
 from doc_check.analysis.checks_ir import ir_findings
 from doc_check.analysis.checks_mrz import mrz_findings, mrz_object
 from doc_check.analysis.checks_photo import photo_findings
@@ -21,7 +21,7 @@ from doc_check.analysis.findings import Finding
 from doc_check.analysis.load import load_image
 from doc_check.analysis.page import Page
 from doc_check.analysis.register import Registration, register
-from doc_check.analysis.tone import fit_tone
+from doc_check.analysis.tone import fit_common_curve, fit_tone
 from doc_check.errors import BadInput
 from doc_check.mrz import Problem
 from doc_check.samples import SAMPLE_FILE, Sample, load_sample
@@ -187,9 +187,14 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
             fit = fit_tone(
                 page.brightness("uv"), page.brightness("uv", reference=True), _without_fibres(page, unlit), prior=0.05
             )
+        elif channel == "visible" and img.ndim == 3 and page.capture == "scan":
+            # a flatbed lights the page evenly: one curve and three gains (a photo's light varies over the page:
+            # a free curve per channel, and its colours are compared with a wider margin)
+            fit = fit_common_curve(img, ref, mask)
         else:
-            fit = fit_tone(img, ref, mask if channel == "visible" else unlit)
+            fit = fit_tone(img, ref, unlit)
         tone[channel] = fit.describe()
+        page.raw_images[channel] = img
         if not fit.identity:
             page.images[channel] = fit.apply_all(img)
         page._cache.clear()
@@ -204,6 +209,7 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
         blur_mm=blur_px / page.px_per_mm,
         glare=glare_share(gray, ref_gray, mask),
         clipped=cv2.countNonZero(cv2.bitwise_and(mask, page.clipped)) / max(1, cv2.countNonZero(mask)),
+        jpeg_quality=min((jpeg_quality(e[0][0]) for e in page.encodings.values() if 0 in e[0]), default=None),
         tone=tone,
     )
 

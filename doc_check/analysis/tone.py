@@ -146,3 +146,62 @@ def fit_tone(
         s, r = s[:, None], r[:, None]
     fits = [_fit_channel(s[:, c], r[:, c], prior) for c in range(s.shape[1])]
     return ToneFit(tuple(f[0] for f in fits), tuple(f[1] for f in fits))
+
+
+def _level_medians(s: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sample levels, median reference level, weight) per bin of 4 sample levels with enough pixels."""
+    sb = s // 4
+    order = np.argsort(sb, kind="stable")
+    sb_sorted, r_sorted = sb[order], r[order].astype(np.float64)
+    edges = np.searchsorted(sb_sorted, np.arange(65))
+    xs, ys, ws = [], [], []
+    for b in range(64):
+        lo, hi = edges[b], edges[b + 1]
+        level = b * 4 + 1.5
+        if hi - lo < 30 or not (MIN_LEVEL <= level <= MAX_LEVEL):
+            continue
+        med = float(np.median(r_sorted[lo:hi]))
+        if MIN_LEVEL <= med <= 252:
+            xs.append(level)
+            ys.append(med)
+            ws.append(np.sqrt(hi - lo))
+    return np.array(xs), np.array(ys), np.array(ws)
+
+
+def fit_common_curve(sample: np.ndarray, reference: np.ndarray, mask: np.ndarray, *, step: int = 2) -> ToneFit:
+    """The tone fit of a registered colour capture: a gain per channel (white balance, exposure) and one tone
+    curve common to the three (a scanner's or camera's curve applies to all channels alike).
+
+    A reproduction's other ink colours are a change of hue that no such fit takes out, unlike a free curve per
+    channel, which can bend each colour onto the reference's.
+
+    Parameters
+    ----------
+    sample, reference : (H, W, 3) uint8 BGR, the same shape (the sample warped onto the reference grid).
+    mask : (H, W) uint8, nonzero over the paper and background print.
+    """
+    sel = mask[::step, ::step] > 0
+    if sample.ndim != 3 or sample.shape != reference.shape or sel.sum() < 200:
+        return fit_tone(sample, reference, mask, step=step)
+    s = sample[::step, ::step][sel]
+    r = reference[::step, ::step][sel]
+    data = []
+    for c in range(3):
+        x, y, w = _level_medians(s[:, c], r[:, c])
+        if x.size:
+            data.append((c, np.log(x / 255.0), np.log(y / 255.0), w))
+    if not data:
+        return fit_tone(sample, reference, mask, step=step)
+    best = (np.inf, 1.0, {})
+    for g in np.arange(GAMMA_BOUNDS[0], GAMMA_BOUNDS[1] + 1e-9, 0.025):
+        cost = PRIOR_WEIGHT * (g - 1.0) ** 2 * sum(float(w.sum()) for *_, w in data)
+        logk = {}
+        for c, x, y, w in data:
+            a = float(np.clip((w * (y - g * x)).sum() / w.sum(), *np.log(GAIN_BOUNDS)))
+            logk[c] = a
+            cost += float((w * (y - a - g * x) ** 2).sum())
+        if cost < best[0]:
+            best = (cost, float(g), logk)
+    _, g, logk = best
+    gains = tuple(float(np.exp(logk.get(c, 0.0))) for c in range(3))
+    return ToneFit(gains, (g,) * 3)
