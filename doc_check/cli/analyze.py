@@ -73,8 +73,21 @@ def _print_report(console, report) -> None:
     default=None,
     help="Refuse images with more pixels than this (decompression bombs); default 60 million.",
 )
+@click.option(
+    "--scheduler",
+    envvar="DOC_CHECK_SCHEDULER",
+    metavar="ADDRESS",
+    help="Analyse on a Dask cluster: tcp://HOST:PORT of a scheduler, or local:N for N local worker processes "
+    "(needs doc-check[cluster]; workers must see the inputs at the same path; --workers is then ignored). "
+    "[env DOC_CHECK_SCHEDULER]",
+)
 def analyze(
-    paths: tuple[Path, ...], as_json: bool, workers: int | None, only: tuple[str, ...], max_pixels: int | None
+    paths: tuple[Path, ...],
+    as_json: bool,
+    workers: int | None,
+    only: tuple[str, ...],
+    max_pixels: int | None,
+    scheduler: str | None,
 ) -> None:
     """Analyse document images and sample folders: MRZ and security-feature checks, and a suggested verdict.
 
@@ -102,9 +115,15 @@ def analyze(
             bar.update(task, completed=done, total=total)
 
     console = None if as_json else _console(stderr=False)
+    if scheduler:
+        from doc_check.cluster.analyze import analyze_paths_on_cluster
+
+        reports = analyze_paths_on_cluster(targets, scheduler, only=only_set, progress=progress, max_pixels=max_pixels)
+    else:
+        reports = analyze_paths(targets, workers=workers, only=only_set, progress=progress, max_pixels=max_pixels)
     bad = 0
     try:
-        for report in analyze_paths(targets, workers=workers, only=only_set, progress=progress, max_pixels=max_pixels):
+        for report in reports:
             if report.error is not None:
                 bad += 1
                 click.echo(f"doc-check: error: {report.error}", err=True)
