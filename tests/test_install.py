@@ -22,6 +22,7 @@ def test_lock_pins_every_declared_dependency_with_hashes() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     declared = {_name(r) for r in project["project"]["dependencies"]}
     declared |= {_name(r) for r in project["project"]["optional-dependencies"]["test"]}
+    declared |= {_name(r) for r in project["project"]["optional-dependencies"]["cluster"]}
     declared |= {_name(r) for r in project["build-system"]["requires"]}
     text = (ROOT / "requirements.lock").read_text()
     entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 3)[-1])
