@@ -21,7 +21,7 @@ from doc_check.analysis.findings import Finding
 from doc_check.analysis.load import load_image
 from doc_check.analysis.page import Page
 from doc_check.analysis.register import Registration, register
-from doc_check.analysis.tone import fit_common_curve, fit_tone
+from doc_check.analysis.tone import PRIOR_WEIGHT, fit_common_curve, fit_tone
 from doc_check.errors import BadInput
 from doc_check.mrz import Problem
 from doc_check.samples import SAMPLE_FILE, Sample, load_sample
@@ -192,7 +192,8 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
             # a free curve per channel, and its colours are compared with a wider margin)
             fit = fit_common_curve(img, ref, mask)
         else:
-            fit = fit_tone(img, ref, unlit)
+            # IR shows little but paper and personal data (the background vanishes): few levels, a firm prior
+            fit = fit_tone(img, ref, unlit, prior=0.05 if channel == "ir" else PRIOR_WEIGHT)
         tone[channel] = fit.describe()
         page.raw_images[channel] = img
         if not fit.identity:
