@@ -75,14 +75,15 @@ def white_balance(b: float, r: float) -> Change:
 
 
 def jpeg(quality: int, generations: int = 1) -> Change:
-    """Re-encoded as JPEG ``generations`` times."""
+    """Re-encoded as JPEG ``generations`` times (the last generation is the file written, at ``quality``)."""
 
     def change(img: Image, channel: str, rng: np.random.Generator) -> Image:
-        for _ in range(generations):
+        for _ in range(generations - 1):
             _, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
             img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
         return img
 
+    change.file_quality = quality  # type: ignore[attr-defined]
     return change
 
 

@@ -90,6 +90,11 @@ def estimate_blur(sample: np.ndarray, reference: np.ndarray, mask: np.ndarray) -
     The detail of each (the image minus a wide blur) is correlated over the mask for each trial blur of the
     reference; the best correlation's blur, refined by a parabola through its neighbours.
     """
+    h, w = mask.shape
+    # the middle half of the page in each direction holds plenty of print for the estimate (4x faster)
+    ys, xs = slice(h // 4, h - h // 4), slice(w // 4, w - w // 4)
+    if cv2.countNonZero(mask[ys, xs]) >= 4000:
+        sample, reference, mask = sample[ys, xs], reference[ys, xs], mask[ys, xs]
     sel = mask > 0
     if sel.sum() < 400:
         return 0.0

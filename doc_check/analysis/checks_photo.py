@@ -13,6 +13,9 @@ GHOST_MIN_SIMILARITY = 0.45
 EDGE_MIN_RATIO = 0.5
 """Agreement of the ring around the portrait with the reference, relative to the rest of the page, below which the
 edge counts as broken (scans only: a photo's blur and glare make the ring too unsteady)."""
+EDGE_MIN_CAPTURE = 1.3
+"""Capture resolution, relative to the work grid's, below which a low ring agreement is a warning (the ring's fine
+print is resolved no better than the grid it is compared on)."""
 UV_PATTERN_MIN = 0.15
 """Match of the UV overprint over the portrait with the reference's below which it counts as missing."""
 UV_RING_MIN = 0.3
@@ -77,7 +80,9 @@ def edge_ratio(page: Page) -> float:
             ring[y : y + bh, x : x + bw] = 0
     sigma = max(1.0, page.px_per_mm * 0.12)
     s = page.detail("visible", sigma, sigma * 6)
-    r = page.detail("visible", sigma, sigma * 6, reference=True)
+    # against the reference blurred as much as the capture measures: a soft or coarse capture loses fine detail
+    # all over, which would otherwise weigh most where the pattern is finest
+    r = page.matched_detail("visible", sigma, sigma * 6)
     c_ring = masked_correlation(s, r, ring)
     c_page = masked_correlation(s, r, page.background_mask())
     return c_ring / c_page if c_page > 0.05 else 1.0
@@ -99,6 +104,17 @@ def check_edge(page: Page) -> Finding:
             )
     if page.capture == "scan":
         ratio = edge_ratio(page)
+        coarse = page.quality is not None and page.quality.px_per_mm < EDGE_MIN_CAPTURE * page.px_per_mm
+        if ratio < EDGE_MIN_RATIO and (coarse or page.poor_capture):
+            return Finding(
+                "photo.edge",
+                "warn",
+                f"background around the portrait unclear ({ratio:.0%} of the page's match), but the capture is too "
+                "coarse or poor to decide",
+                region,
+                page.side,
+                "visible",
+            )
         if ratio < EDGE_MIN_RATIO:
             return Finding(
                 "photo.edge",

@@ -351,17 +351,11 @@ def read_cells(
 
 READ_CONFIDENT = 0.7
 """Median match of a field's cells with their expected glyphs at or above which it reads as the MRZ's value."""
-READ_OTHER = 0.6
+READ_OTHER = 0.75
 """Median match of the best glyphs, read independently, above which a field that does not read as the MRZ's value
 is read with confidence as something else (a changed field); below both, the field is unreadable (a warning)."""
 READ_DIFFERENT = 0.34
 """Share of cells whose best glyph is another than the MRZ's (by a clear margin) that makes the readings differ."""
-
-
-PAGE_CLEAR = 0.8
-"""Median match of a page's other fields with their MRZ values at or above which the capture is clear enough that a
-field matching below ``PAGE_UNCLEAR`` is another text, not a poor capture of the MRZ's value."""
-PAGE_UNCLEAR = 0.6
 
 
 def independent_verdict(cells: list[tuple[str, str, float, float]]) -> tuple[str, str, float, float]:
@@ -382,7 +376,6 @@ def independent_verdict(cells: list[tuple[str, str, float, float]]) -> tuple[str
 def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
     """viz.mrz_mismatch.<field>: each printed field the MRZ describes, read against the MRZ's value."""
     out: list[Finding] = []
-    owns: dict[int, float] = {}
     values = expected_values(result)
     for field in VIZ_FIELDS:
         name = f"viz.{field}"
@@ -484,26 +477,4 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
             else:
                 text = f"printed {label} reads as the MRZ's {expected!r} (match {own:.2f})"
             out.append(Finding(indicator, status, text, region, page.side, "visible"))
-            owns[len(out) - 1] = own
-    return _against_the_page(out, owns)
-
-
-def _against_the_page(out: list[Finding], owns: dict[int, float]) -> list[Finding]:
-    """An unclear field on a page whose other fields read well is not the capture's fault: it fails."""
-    for i, own in owns.items():
-        f = out[i]
-        others = [v for j, v in owns.items() if j != i]
-        if f.status != "warn" or len(others) < 3 or own >= PAGE_UNCLEAR:
-            continue
-        page_own = float(np.median(others))
-        if page_own >= PAGE_CLEAR:
-            out[i] = Finding(
-                f.indicator,
-                "fail",
-                f.message.replace("cannot be read with confidence", "does not read as the MRZ's value")
-                + f", where the page's other fields read at {page_own:.2f}",
-                f.region,
-                f.side,
-                f.channel,
-            )
     return out

@@ -142,6 +142,18 @@ class Page:
             reference=reference,
         )
 
+    def matched_detail(self, channel: str, fine: float, coarse: float) -> np.ndarray:
+        """``band_pass`` of the reference's grey image blurred as much as this capture measures (so that a soft
+        capture's detail is compared with detail as soft), cached per page."""
+        sigma = self.quality.blur_mm * self.px_per_mm if self.quality is not None else 0.0
+
+        def make() -> np.ndarray:
+            ref = self.gray(channel, reference=True).astype(np.float32)
+            ref = cv2.GaussianBlur(ref, (0, 0), sigma) if sigma > 0.2 else ref
+            return band_pass(ref, fine, coarse)
+
+        return self.memo(("matched", channel, round(fine, 3), round(coarse, 3), round(sigma, 2)), make)
+
     def gray(self, channel: str, *, reference: bool = False) -> np.ndarray:
         """The sample's (or reference's) image of a channel in grey, cached."""
         key = ("gray", channel, reference)

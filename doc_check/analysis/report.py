@@ -21,7 +21,7 @@ from doc_check.analysis.findings import Finding
 from doc_check.analysis.load import load_image
 from doc_check.analysis.page import Page
 from doc_check.analysis.register import Registration, register
-from doc_check.analysis.tone import fit_common_curve, fit_tone
+from doc_check.analysis.tone import PRIOR_WEIGHT, fit_common_curve, fit_tone
 from doc_check.errors import BadInput
 from doc_check.mrz import Problem
 from doc_check.samples import SAMPLE_FILE, Sample, load_sample
@@ -192,13 +192,14 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
             # a free curve per channel, and its colours are compared with a wider margin)
             fit = fit_common_curve(img, ref, mask)
         else:
-            fit = fit_tone(img, ref, unlit)
+            # IR shows little but paper and personal data (the background vanishes): few levels, a firm prior
+            fit = fit_tone(img, ref, unlit, prior=0.05 if channel == "ir" else PRIOR_WEIGHT)
         tone[channel] = fit.describe()
         page.raw_images[channel] = img
         if not fit.identity:
             page.images[channel] = fit.apply_all(img)
         page._cache.clear()
-        if channel == "visible":
+        if channel == "visible" and page.capture == "photo":  # a flatbed's lid keeps glare out
             unlit = cv2.bitwise_and(mask, cv2.bitwise_not(_glare_mask(page)))
     page._cache.clear()
     gray = page.gray("visible")
@@ -217,10 +218,15 @@ def normalise_page(page: Page, capture_px_per_mm: float) -> None:
 def _glare_mask(page: Page) -> np.ndarray:
     """Where the normalised visible image is smoothly brighter than the reference (glare, a lamp's hot spot):
     a photo's glare lies over every channel, so the other channels' tone fits leave it out."""
-    sigma = 3.0 * page.px_per_mm
-    s = cv2.GaussianBlur(page.gray("visible").astype(np.float32), (0, 0), sigma)
-    r = cv2.GaussianBlur(page.gray("visible", reference=True).astype(np.float32), (0, 0), sigma)
-    return ((s - r) > 6.0).astype(np.uint8) * 255
+    h, w = page.size[1], page.size[0]
+    small = (max(8, w // 4), max(8, h // 4))  # glare is smooth: a quarter of the grid is plenty
+    sigma = 3.0 * page.px_per_mm / 4
+
+    def smooth(img: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(cv2.resize(img, small, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), sigma)
+
+    diff = smooth(page.gray("visible")) - smooth(page.gray("visible", reference=True))
+    return cv2.resize(((diff > 6.0) * 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
 
 
 def _without_fibres(page: Page, mask: np.ndarray) -> np.ndarray:

@@ -64,8 +64,11 @@ class ToneFit:
         """A short account for a finding: which gains and curves were taken out."""
         if self.identity:
             return "levels as the reference's"
-        names = ("B", "G", "R") if len(self.gains) == 3 else ("level",)
-        parts = [f"{n} x{k:.2f}^{g:.2f}" for n, k, g in zip(names, self.gains, self.gammas, strict=True)]
+        same = len(set(np.round(self.gains, 3))) == 1 and len(set(np.round(self.gammas, 3))) == 1
+        if len(self.gains) == 3 and not same:
+            parts = [f"{n} x{k:.2f}^{g:.2f}" for n, k, g in zip("BGR", self.gains, self.gammas, strict=True)]
+        else:
+            parts = [f"level x{self.gains[0]:.2f}^{self.gammas[0]:.2f}"]
         return "levels normalised to the reference (" + ", ".join(parts) + ")"
 
 
