@@ -16,6 +16,51 @@ NORM_HEIGHT = 24.0
 #: Characters per line of each MRZ layout: TD1 has 3 lines, TD2/MRV-B 2x36, TD3/MRV-A 2x44.
 LINE_LENGTHS = (30, 36, 44)
 
+# Thresholds of the zone finder, all relative to a glyph's own height (h) so they hold at any resolution. Where a
+# value comes from is said beside it: Doc 9303 Part 3 (OCR-B size 1: capitals 2.4 mm tall at a 2.54 mm pitch, lines
+# 4.23 mm apart) or measured on the synthetic and real-world development images (bench/mrz_read_bench.py).
+
+#: Adaptive-threshold offset (grey levels) below the local mean that counts as ink: print is >= 40 levels darker
+#: than paper on every dev image; 12 keeps faint photos while background tint stays out.
+INK_OFFSET = 12
+#: Smallest blob side (work-image pixels): OCR-B capitals under 5 px cannot be read anyway.
+MIN_BLOB_SIDE = 5
+#: Largest blob side as a fraction of the longer image side: a 30-character line spans >= 30 glyphs.
+MAX_BLOB_FRACTION = 1 / 12
+#: A blob filling more than this of its box is a solid mark (photo patch, bar), not a glyph (OCR-B's '<' is ~0.5).
+MAX_FILL = 0.9
+#: Search window for a blob's right-hand neighbour: up to this many glyph heights past its right edge
+#: (the OCR-B gap between glyphs is ~0.4 h; wider covers a missed glyph or two).
+LINK_REACH = 5.8
+#: Neighbours on one text line: centres within this fraction of the taller glyph's height vertically.
+LINK_MAX_DY = 0.45
+#: Neighbours have similar heights: neither more than this factor taller ('<' is ~0.45 h, capitals 1 h).
+LINK_MAX_HEIGHT_RATIO = 2.6
+#: Largest horizontal gap between linked blobs, in glyph heights (two missed glyphs at the OCR-B pitch).
+LINK_MAX_GAP = 2.2
+#: Weight of the vertical offset against the gap when choosing among candidate neighbours.
+LINK_DY_COST = 2.0
+#: A chain needs this many blobs to be worth fitting (the shortest MRZ line has 30 glyphs; fillers merge).
+MIN_CHAIN_BLOBS = 12
+#: Blobs at least this fraction of the chain's typical height are glyphs ('<' and specks are lower).
+TALL_FRACTION = 0.7
+#: Tall blobs needed to fit a chain's baseline.
+MIN_TALL_BLOBS = 6
+#: Largest chain slope handled (tan of ~8.5 degrees): the reader deskews only small residual angles.
+MAX_SLOPE = 0.15
+#: A chain must be at least this many glyph heights long (30 OCR-B glyphs span ~31 h).
+MIN_CHAIN_LENGTH = 12
+#: Line spacing of stacked MRZ lines in glyph heights: Doc 9303 gives 1.76 h; the range allows perspective.
+LINE_GAP_RANGE = (1.1, 3.6)
+#: Lines of one zone are parallel: slopes differ by less than this (2 degrees).
+MAX_SLOPE_DIFF = 0.035
+#: Lines of one zone share most of their extent (they are left-aligned and equally long).
+MIN_OVERLAP = 0.5
+#: Lines of one zone have glyphs of about one height (ratio of typical heights within this range).
+HEIGHT_RATIO_RANGE = (0.7, 1.4)
+#: A pair of lines that also has a third line is less likely a 2-line zone: its score is scaled by this.
+PAIR_WITH_THIRD_PENALTY = 0.7
+
 
 @dataclass(frozen=True)
 class LineGrid:
@@ -87,7 +132,7 @@ def iter_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> Iterator[MrzZone]
 def _components(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Binarise dark ink locally and return connected components (x, y, w, h, area) of glyph size, and centroids."""
     block = max(15, (min(small.shape) // 24) | 1)
-    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, INK_OFFSET)
     n, labels, stats, cent = cv2.connectedComponentsWithStats(binary, connectivity=8)
     # contrast of each blob: how much darker it is than its neighbourhood (local mean)
     local = cv2.blur(small, (block, block)).astype(np.float64) - small
@@ -96,7 +141,7 @@ def _components(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     longest = max(small.shape)
     w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
     big = np.maximum(w, h)
-    keep = (big >= 5) & (big <= longest / 12) & (area >= 8) & (area <= 0.9 * w * h + 1)
+    keep = (big >= MIN_BLOB_SIDE) & (big <= longest * MAX_BLOB_FRACTION) & (area >= 8) & (area <= MAX_FILL * w * h + 1)
     return stats[keep].astype(np.float64), cent[keep].astype(np.float64), contrast[keep]
 
 
@@ -119,11 +164,11 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
     x, w, h = boxes[:, 0], boxes[:, 2], boxes[:, 3]
     right = x + w
     lo = np.searchsorted(xs, x + 0.3 * w)
-    hi = np.searchsorted(xs, right + 5.8 * h + 1)
+    hi = np.searchsorted(xs, right + LINK_REACH * h + 1)
     counts = np.maximum(hi - lo, 0)
     total = int(counts.sum())
     succ = np.full(n, -1)
-    if total:
+    if total:  # candidate pairs exist; none may pass the tests (a short, sparse strip)
         ii = np.repeat(np.arange(n), counts)
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         jj = order[np.repeat(lo, counts) + offsets]
@@ -131,11 +176,19 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
         ref = np.maximum(hi_, hj)
         dy = np.abs(cxy[jj, 1] - cxy[ii, 1])
         gap = x[jj] - right[ii]
-        ok = (dy < 0.45 * ref) & (hj < 2.6 * hi_) & (hi_ < 2.6 * hj) & (gap < 2.2 * ref) & (jj != ii)
+        ok = (
+            (dy < LINK_MAX_DY * ref)
+            & (hj < LINK_MAX_HEIGHT_RATIO * hi_)
+            & (hi_ < LINK_MAX_HEIGHT_RATIO * hj)
+            & (gap < LINK_MAX_GAP * ref)
+            & (jj != ii)
+        )
         ii, jj = ii[ok], jj[ok]
-        cost = gap[ok] / ref[ok] + 2.0 * dy[ok] / ref[ok]
+        cost = gap[ok] / ref[ok] + LINK_DY_COST * dy[ok] / ref[ok]
         # best successor per blob
         srt = np.lexsort((cost, ii))
+        if len(srt) == 0:
+            return []
         ii, jj, cost = ii[srt], jj[srt], cost[srt]
         first = np.r_[True, ii[1:] != ii[:-1]]
         ii, jj, cost = ii[first], jj[first], cost[first]
@@ -151,7 +204,7 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
         idx = [int(start)]
         while succ[idx[-1]] >= 0 and len(idx) < 200:
             idx.append(int(succ[idx[-1]]))
-        if len(idx) < 12:
+        if len(idx) < MIN_CHAIN_BLOBS:
             continue
         chain = _fit_chain(np.array(idx), boxes, cxy)
         if chain is not None:
@@ -163,20 +216,20 @@ def _fit_chain(idx: np.ndarray, boxes: np.ndarray, cxy: np.ndarray) -> _Chain | 
     """Fit a straight line through a chain's tall blobs; reject chains that are not a long thin line of glyphs."""
     h = boxes[idx, 3]
     height = float(np.percentile(h, 75))
-    tall = idx[h >= 0.7 * height]
-    if len(tall) < 6:
+    tall = idx[h >= TALL_FRACTION * height]
+    if len(tall) < MIN_TALL_BLOBS:
         return None
     x, y = cxy[tall, 0], cxy[tall, 1]
     slope, intercept = np.polyfit(x, y, 1)
     resid = y - (slope * x + intercept)
     good = np.abs(resid) < max(1.5, 0.2 * height)
-    if good.sum() >= 6:
+    if good.sum() >= MIN_TALL_BLOBS:
         slope, intercept = np.polyfit(x[good], y[good], 1)
-    if abs(slope) > 0.15:  # more than ~8.5 degrees of skew: not what we handle
+    if abs(slope) > MAX_SLOPE:
         return None
     left = float(boxes[idx, 0].min())
     right = float((boxes[idx, 0] + boxes[idx, 2]).max())
-    if right - left < 12 * height:
+    if right - left < MIN_CHAIN_LENGTH * height:
         return None
     return _Chain(idx, float(slope), float(intercept), height, left, right)
 
@@ -193,10 +246,10 @@ def _groups(chains: list[_Chain]) -> list[tuple[list[_Chain], float]]:
         overlap = min(a.right, b.right) - max(a.left, b.left)
         shorter = min(a.right - a.left, b.right - b.left)
         return (
-            1.1 * h < dy < 3.6 * h
-            and abs(a.slope - b.slope) < 0.035
-            and overlap > 0.5 * shorter
-            and 0.7 < a.height / b.height < 1.4
+            LINE_GAP_RANGE[0] * h < dy < LINE_GAP_RANGE[1] * h
+            and abs(a.slope - b.slope) < MAX_SLOPE_DIFF
+            and overlap > MIN_OVERLAP * shorter
+            and HEIGHT_RATIO_RANGE[0] < a.height / b.height < HEIGHT_RATIO_RANGE[1]
         )
 
     n = len(chains)
@@ -208,7 +261,7 @@ def _groups(chains: list[_Chain]) -> list[tuple[list[_Chain], float]]:
             third = next((chains[k] for k in range(j + 1, n) if companion(chains[j], chains[k])), None)
             if third is not None:
                 out.append((pair + [third], _score(pair + [third])))
-            out.append((pair, _score(pair) * (0.7 if third is not None else 1.0)))
+            out.append((pair, _score(pair) * (PAIR_WITH_THIRD_PENALTY if third is not None else 1.0)))
     return out
 
 

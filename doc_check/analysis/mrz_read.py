@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +12,8 @@ import numpy as np
 from doc_check.analysis.glyphs import ALPHABET
 from doc_check.analysis.locate import LineGrid, MrzZone, iter_mrz_zones, regrid
 from doc_check.analysis.ocr import GlyphClassifier, cell_patches, default_classifier
-from doc_check.mrz import Change, MrzResult, Repair, detect, parse, repair
+from doc_check.analysis.mrz_decode import decode
+from doc_check.mrz import Change, MrzResult, Repair, detect, parse
 from doc_check.mrz.formats import char_classes
 
 #: Look-alike pairs (digit, letter) whose reading in letter-or-digit fields is settled per document, by comparing
@@ -34,6 +34,8 @@ class MrzReading:
     region: tuple[int, int, int, int]  # (x, y, w, h) of the zone in the input image's pixels
     rotation: int  # 0/90/180/270: counter-clockwise turn that makes the input upright
     seconds: float
+    checks_decided: tuple[str, ...] = ()  # fields whose reading the check digits chose among the glyphs' candidates
+    check_margin: float = float("inf")  # nats to the next check-passing reading (small: the choice was close)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class _Candidate:
     rotation: int
     region: tuple[int, int, int, int]
     score: float
+    checks_decided: tuple[str, ...] = ()
+    check_margin: float = float("inf")
 
 
 def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | None:
@@ -82,6 +86,8 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
         region=best.region,
         rotation=best.rotation,
         seconds=time.perf_counter() - start,
+        checks_decided=best.checks_decided,
+        check_margin=best.check_margin,
     )
 
 
@@ -163,9 +169,9 @@ def _finish(
     region: tuple[int, int, int, int],
     exemplars: np.ndarray,
 ) -> _Candidate | None:
-    """Turn classified cells into lines, settle letter-or-digit look-alikes per document, repair, score."""
+    """Turn classified cells into lines under the MRZ grammar (letter-or-digit look-alikes first settled by this
+    document's own glyphs), parse and score."""
     chars = [ALPHABET[i] for i in best]
-    conf = probs[np.arange(len(best)), best]
     sizes = [len(g.centers) for g in grids]
     raw_list = []
     pos = 0
@@ -173,91 +179,32 @@ def _finish(
         raw_list.append("".join(chars[pos : pos + n]))
         pos += n
     layout = detect(raw_list)
-    if layout is None:
+    if layout is None or any(n != layout.width for n in sizes):
         return None
-    raw_list = _settle_lookalikes(raw_list, exemplars, probs, layout)
-    raw = tuple(raw_list)
-    fixed = _by_all_checks(_repair_unless_certain(raw, probs, today), layout, probs, today)
-    confs = []
-    pos = 0
-    for n in sizes:
-        confs.append(tuple(round(float(c), 3) for c in conf[pos : pos + n]))
-        pos += n
+    settled = _settle_lookalikes(raw_list, exemplars, probs, layout)
+    decoded = decode(_prefer(probs, raw_list, settled), layout)
+    fixed = Repair(decoded.lines, decoded.changes, parse(decoded.lines, today=today))
+    conf = np.array([c for line in decoded.confidences for c in line])
     checks = [v for v in fixed.result.checks.values() if v is not None]
     passed = sum(1 for v in checks if v) / len(checks) if checks else 0.0
     score = 2.0 * float(conf.mean()) + 0.5 * passed + (0.5 if fixed.result.valid else 0.0)
-    return _Candidate(raw, tuple(confs), fixed, rotation, region, score)
+    return _Candidate(
+        tuple(raw_list), decoded.confidences, fixed, rotation, region, score, decoded.checks_decided,
+        decoded.check_margin,
+    )  # fmt: skip
 
 
-def _repair_unless_certain(raw: tuple[str, ...], probs: np.ndarray, today: date | None) -> Repair:
-    """Repair look-alikes with the MRZ engine, but keep what is printed where the glyph is unambiguous.
-
-    A glyph the classifier is certain of (a clear '1' in a letter field, as US cards print 'C1') is a deviation
-    of the document, not a misreading: swapping it would hide it. Such changes are undone and the lines re-parsed.
-    """
-    fixed = repair(raw, today=today)
-    offsets = np.cumsum([0] + [len(line) for line in raw])
-    keep, undo = [], []
-    for ch in fixed.changes:
-        if len(ch.old) == 1 and len(ch.new) == 1 and ch.old in _INDEX and ch.new in _INDEX and ch.line <= len(raw):
-            i = int(offsets[ch.line - 1]) + ch.column - 1
-            if i < len(probs) and probs[i, _INDEX[ch.old]] >= 0.98 and probs[i, _INDEX[ch.new]] <= 0.002:
-                undo.append(ch)
-                continue
-        keep.append(ch)
-    if not undo:
-        return fixed
-    rows = [list(line) for line in fixed.lines]
-    for ch in undo:
-        rows[ch.line - 1][ch.column - 1] = ch.old
-    lines = tuple("".join(r) for r in rows)
-    return Repair(lines, tuple(keep), parse(lines, today=today))
-
-
-def _by_all_checks(fixed: Repair, layout, probs: np.ndarray, today: date | None) -> Repair:
-    """Where a document-number or optional-data check digit still fails, try the look-alike readings the
-    classifier itself hesitated over (second choice at least a quarter as likely) in letter-or-digit fields, and
-    take a swap only when exactly one smallest set of swaps makes every check digit pass, composite included.
-    A printed error stays: no single hesitant glyph can then satisfy all the checks at once."""
-    result = fixed.result
-    if not any(result.checks.get(f) is False for f in ("document_number", "optional_data")):
-        return fixed
-    classes = char_classes(layout)
-    lines = [list(line) for line in fixed.lines]
-    if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
-        return fixed
-    alt_of = {a: b for pair in _PAIRS for a, b in (pair, pair[::-1])}
-    offsets = np.cumsum([0] + [len(line) for line in lines])
-    spots = []
-    for li, row in enumerate(lines):
-        for col, ch in enumerate(row):
-            alt = alt_of.get(ch)
-            i = int(offsets[li]) + col
-            if alt is None or classes[li][col] != "alnum" or i >= len(probs):
-                continue
-            p_ch, p_alt = float(probs[i, _INDEX[ch]]), float(probs[i, _INDEX[alt]])
-            if p_alt >= 0.25 * max(p_ch, 1e-6):
-                spots.append((p_alt / max(p_ch, 1e-6), li, col, alt))
-    spots = sorted(spots, reverse=True)[:8]
-    for size in (1, 2, 3):
-        winners = []
-        for combo in itertools.combinations(spots, size):
-            trial = [row[:] for row in lines]
-            for _, li, col, alt in combo:
-                trial[li][col] = alt
-            parsed = parse(tuple("".join(r) for r in trial), today=today)
-            if all(v is not False for v in parsed.checks.values()):
-                winners.append((combo, trial, parsed))
-        if len(winners) == 1:
-            combo, trial, parsed = winners[0]
-            changes = list(fixed.changes) + [
-                Change(li + 1, col + 1, lines[li][col], alt, "look-alike chosen by all check digits (unsure glyph)")
-                for _, li, col, alt in combo
-            ]
-            return Repair(tuple("".join(r) for r in trial), tuple(changes), parsed)
-        if winners:
-            return fixed  # ambiguous: keep what was read
-    return fixed
+def _prefer(probs: np.ndarray, raw: list[str], settled: list[str]) -> np.ndarray:
+    """Class probabilities where the per-document look-alike decision swapped a glyph's two readings' mass, so the
+    settled reading ranks first (the decoder still sees both)."""
+    out = probs.copy()
+    flat_raw, flat_new = "".join(raw), "".join(settled)
+    for i, (a, b) in enumerate(zip(flat_raw, flat_new)):
+        if a != b:
+            ia, ib = _INDEX[a], _INDEX[b]
+            if out[i, ib] < out[i, ia]:
+                out[i, ia], out[i, ib] = out[i, ib], out[i, ia]
+    return out
 
 
 def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray, layout) -> list[str]:
