@@ -46,7 +46,7 @@ SEARCH_MAX_CHANGES = 3
 SEARCH_BUDGET = 6.0
 #: The cheapest check-passing reading is taken only when the next one costs this many nats more: with many
 #: readings tried, some pass by chance (each check digit passes one random reading in ten).
-SEARCH_MARGIN = 1.0
+SEARCH_MARGIN = 0.3
 
 
 @dataclass(frozen=True)
