@@ -11,8 +11,8 @@ import numpy as np
 
 from doc_check.analysis.glyphs import ALPHABET
 from doc_check.analysis.locate import LineGrid, MrzZone, iter_mrz_zones, regrid
-from doc_check.analysis.ocr import GlyphClassifier, cell_patches, default_classifier
 from doc_check.analysis.mrz_decode import decode
+from doc_check.analysis.ocr import GlyphClassifier, cell_patches, default_classifier
 from doc_check.mrz import Change, MrzResult, Repair, detect, parse
 from doc_check.mrz.formats import char_classes
 
@@ -199,7 +199,7 @@ def _prefer(probs: np.ndarray, raw: list[str], settled: list[str]) -> np.ndarray
     settled reading ranks first (the decoder still sees both)."""
     out = probs.copy()
     flat_raw, flat_new = "".join(raw), "".join(settled)
-    for i, (a, b) in enumerate(zip(flat_raw, flat_new)):
+    for i, (a, b) in enumerate(zip(flat_raw, flat_new, strict=True)):
         if a != b:
             ia, ib = _INDEX[a], _INDEX[b]
             if out[i, ib] < out[i, ia]:
@@ -216,7 +216,7 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
     them as this document's glyphs of one kind are to each other (else the classifier's reading stands).
     """
     classes = char_classes(layout)
-    if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
+    if len(classes) != len(lines) or any(len(c) != len(ln) for c, ln in zip(classes, lines, strict=True)):
         return lines
     flat_cls = [c for row in classes for c in row]
     flat_chr = [c for line in lines for c in line]
@@ -230,14 +230,14 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
 
     for digit, letter in _PAIRS:
         pair = {digit, letter}
-        digit_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls)) if k == "digit" and c in pair]
-        letter_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls)) if k == "alpha" and c in pair]
+        digit_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls, strict=True)) if k == "digit" and c in pair]
+        letter_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls, strict=True)) if k == "alpha" and c in pair]
         if not digit_ix and not letter_ix:
             continue
         # the pair's combined probability must dominate: only a real look-alike is re-decided
         todo = [
             i
-            for i, (c, k) in enumerate(zip(flat_chr, flat_cls))
+            for i, (c, k) in enumerate(zip(flat_chr, flat_cls, strict=True))
             if k == "alnum"
             and c in pair
             and probs[i, index[digit]] + probs[i, index[letter]] > 0.6
