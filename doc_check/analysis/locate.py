@@ -105,28 +105,50 @@ def find_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> list[MrzZone]:
     return list(iter_mrz_zones(gray, max_zones=max_zones))
 
 
-def iter_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> Iterator[MrzZone]:
-    """Like find_mrz_zones, but warps each candidate only when the caller asks for it (best first)."""
+#: Fewer glyph-sized blobs than this in the whole image: no line of 30 characters can be there.
+MIN_BLOBS = 20
+
+
+def iter_mrz_zones(gray: np.ndarray, *, max_zones: int = 3, notes: list[str] | None = None) -> Iterator[MrzZone]:
+    """Like find_mrz_zones, but warps each candidate only when the caller asks for it (best first).
+
+    ``notes``, when given, receives one line per step saying what was seen (blobs, text lines, zone candidates)
+    and why a candidate was dropped: the diagnostics of a page where no MRZ is found.
+    """
     if gray.ndim != 2:
         raise ValueError("find_mrz_zones expects a grayscale image")
+    log = notes if notes is not None else []
     h0, w0 = gray.shape
     scale = min(1.0, WORK_SIDE / max(h0, w0))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1.0 else gray
     stats, centers, dark = _components(small)
-    if len(stats) < 20:
+    if len(stats) < MIN_BLOBS:
+        log.append(f"{len(stats)} glyph-sized blobs in the image (fewer than {MIN_BLOBS}): no line of text to read")
         return
     zones: list[tuple[float, int, list[_Chain], np.ndarray, np.ndarray]] = []
     sh, sw = small.shape
     for quarter in (0, 1):
         boxes, cxy = _frame(stats, centers, quarter, sw, sh)
         chains = _chains(boxes, cxy)
-        for group, score in _groups(chains):
+        groups = _groups(chains)
+        log.append(
+            f"turned {90 * quarter} degrees: {len(stats)} glyph-sized blobs, {len(chains)} text lines of at least "
+            f"{MIN_CHAIN_BLOBS} glyphs, {len(groups)} groups of 2-3 parallel lines at MRZ spacing"
+        )
+        for group, score in groups:
             zones.append((score, quarter, group, boxes, cxy))
     zones.sort(key=lambda z: -z[0])
+    if not zones:
+        log.append("no 2-3 parallel, equally long text lines at MRZ line spacing: no zone candidate")
     for score, quarter, group, boxes, cxy in zones[:max_zones]:
         zone = _normalise(gray, scale, quarter, group, boxes, cxy, dark, score, (sw, sh))
-        if zone is not None:
-            yield zone
+        if zone is None:
+            log.append(
+                f"candidate of {len(group)} lines (turned {90 * quarter} degrees, score {score:.0f}): no monospaced "
+                "character grid fits its glyphs"
+            )
+            continue
+        yield zone
 
 
 def _components(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

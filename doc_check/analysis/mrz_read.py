@@ -52,11 +52,52 @@ class _Candidate:
     check_margin: float = float("inf")
 
 
+@dataclass(frozen=True)
+class ZoneCandidate:
+    """One zone the reader looked at: where, how it read, and why it was or was not taken."""
+
+    region: tuple[int, int, int, int]
+    lines: tuple[str, ...]
+    mean_confidence: float
+    checks_passed: int
+    checks_total: int
+    outcome: str  # "read" or why it was rejected
+
+
+@dataclass(frozen=True)
+class MrzSearch:
+    """How the reader searched an image: what the zone finder saw and each zone candidate read."""
+
+    notes: tuple[str, ...]
+    candidates: tuple[ZoneCandidate, ...]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready form (the ``diagnostics`` of a report's ``mrz`` object when no MRZ was found)."""
+        return {
+            "notes": list(self.notes),
+            "candidates": [
+                {
+                    "region": list(c.region),
+                    "lines": list(c.lines),
+                    "mean_confidence": round(c.mean_confidence, 3),
+                    "check_digits_passed": f"{c.checks_passed}/{c.checks_total}",
+                    "outcome": c.outcome,
+                }
+                for c in self.candidates
+            ],
+        }
+
+
 def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | None:
     """Find and read the MRZ of a document image (BGR or grayscale, any quarter turn, a few degrees of skew).
 
-    Returns None when no MRZ is found.
+    Returns None when no MRZ is found (`read_mrz_explained` also says why).
     """
+    return read_mrz_explained(image, today=today)[0]
+
+
+def read_mrz_explained(image: np.ndarray, *, today: date | None = None) -> tuple[MrzReading | None, MrzSearch]:
+    """Like `read_mrz`, plus how the search went: what the zone finder saw and why each candidate was rejected."""
     start = time.perf_counter()
     if image.ndim == 3:
         gray = cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
@@ -68,34 +109,63 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
         gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     clf = default_classifier()
     best: _Candidate | None = None
-    for zone in iter_mrz_zones(gray):
-        for cand in _read_zone(zone, clf, today):
+    notes: list[str] = []
+    seen: list[_Candidate] = []
+    for zone in iter_mrz_zones(gray, notes=notes):
+        cands = _read_zone(zone, clf, today)
+        if not cands:
+            notes.append(f"zone at {zone.region}: its lines fit no MRZ layout (2 x 36, 2 x 44 or 3 x 30)")
+        seen.extend(cands)
+        for cand in cands:
             if best is None or cand.score > best.score:
                 best = cand
         if best is not None and (best.fixed.result.valid or best.score > 2.0 * 0.85):
             break  # a clean, valid reading: no need to look at weaker candidate zones
-    if best is None or not _plausible(best):
-        return None
-    fixed = best.fixed
-    return MrzReading(
+    taken = best if best is not None and _plausible(best) else None
+    search = MrzSearch(tuple(notes), tuple(_describe(c, c is taken, best) for c in seen))
+    if taken is None:
+        return None, search
+    fixed = taken.fixed
+    reading = MrzReading(
         lines=fixed.lines,
-        raw_lines=best.raw,
-        confidences=best.conf,
+        raw_lines=taken.raw,
+        confidences=taken.conf,
         result=fixed.result,
         changes=fixed.changes,
-        region=best.region,
-        rotation=best.rotation,
+        region=taken.region,
+        rotation=taken.rotation,
         seconds=time.perf_counter() - start,
-        checks_decided=best.checks_decided,
-        check_margin=best.check_margin,
+        checks_decided=taken.checks_decided,
+        check_margin=taken.check_margin,
     )
+    return reading, search
+
+
+def _describe(cand: _Candidate, taken: bool, best: _Candidate | None) -> ZoneCandidate:
+    """A candidate's entry in the search diagnostics."""
+    checks = [v for v in cand.fixed.result.checks.values() if v is not None]
+    mean_conf = float(np.mean([c for line in cand.conf for c in line])) if cand.conf else 0.0
+    if taken:
+        outcome = "read"
+    elif cand is best:
+        outcome = (
+            f"rejected: mean glyph confidence {mean_conf:.2f} < {PLAUSIBLE_CONFIDENCE} and no check digit passes "
+            "(other text, not an MRZ)"
+        )
+    else:
+        outcome = "rejected: another candidate read better"
+    return ZoneCandidate(cand.region, cand.fixed.lines, mean_conf, sum(checks), len(checks), outcome)
+
+
+#: Mean glyph confidence below which a zone where no check digit passes is taken for other text.
+PLAUSIBLE_CONFIDENCE = 0.6
 
 
 def _plausible(cand: _Candidate) -> bool:
     """A zone read with low confidence and not one passing check digit is other text (a page without an MRZ)."""
     checks = [v for v in cand.fixed.result.checks.values() if v is not None]
     mean_conf = float(np.mean([c for line in cand.conf for c in line])) if cand.conf else 0.0
-    return mean_conf >= 0.6 or any(checks)
+    return mean_conf >= PLAUSIBLE_CONFIDENCE or any(checks)
 
 
 def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[_Candidate]:
