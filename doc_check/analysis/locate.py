@@ -129,7 +129,7 @@ def iter_mrz_zones(gray: np.ndarray, *, max_zones: int = 3, notes: list[str] | N
     sh, sw = small.shape
     for quarter in (0, 1):
         boxes, cxy = _frame(stats, centers, quarter, sw, sh)
-        chains = _chains(boxes, cxy)
+        chains = _merge_pieces(_chains(boxes, cxy), boxes, cxy)
         groups = _groups(chains)
         log.append(
             f"turned {90 * quarter} degrees: {len(stats)} glyph-sized blobs, {len(chains)} text lines of at least "
@@ -231,6 +231,44 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
         chain = _fit_chain(np.array(idx), boxes, cxy)
         if chain is not None:
             chains.append(chain)
+    return chains
+
+
+#: Pieces of one text line (a link broken by a stain or a touching glyph) lie on one line: their baselines meet
+#: within this fraction of the glyph height, and the gap between them is at most this many glyph heights.
+PIECE_MAX_DY = 0.4
+PIECE_MAX_GAP = 3.0
+
+
+def _merge_pieces(chains: list[_Chain], boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
+    """Join chains that are pieces of one text line, so a line broken in two still counts as one MRZ line."""
+    chains = sorted(chains, key=lambda c: c.left)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(chains):
+            for j in range(i + 1, len(chains)):
+                b = chains[j]
+                h = max(a.height, b.height)
+                x = (a.right + b.left) / 2
+                dy = abs((a.intercept + a.slope * x) - (b.intercept + b.slope * x))
+                gap = b.left - a.right
+                if (
+                    dy < PIECE_MAX_DY * h
+                    and gap < PIECE_MAX_GAP * h
+                    and b.right > a.right
+                    and (HEIGHT_RATIO_RANGE[0] < a.height / b.height < HEIGHT_RATIO_RANGE[1])
+                ):
+                    idx = np.unique(np.concatenate([a.idx, b.idx]))
+                    idx = idx[np.argsort(cxy[idx, 0], kind="stable")]
+                    joined = _fit_chain(idx, boxes, cxy)
+                    if joined is not None:
+                        chains[i] = joined
+                        del chains[j]
+                        merged = True
+                        break
+            if merged:
+                break
     return chains
 
 
