@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 
@@ -62,9 +63,8 @@ def half(name: str) -> str:
 
 def passporteye_ready() -> str | None:
     """None when PassportEye and Tesseract can run, else why they are skipped."""
-    try:
-        import passporteye  # noqa: F401
-    except ImportError:
+    # found, not imported: its imports (scikit-image, ...) must not count in doc-check's peak memory
+    if importlib.util.find_spec("passporteye") is None:
         return "passporteye is not installed (run through `python3 dev.py bench`, which installs the bench extra)"
     if shutil.which("tesseract") is None:
         return "tesseract is not installed (Debian: apt-get install tesseract-ocr)"
