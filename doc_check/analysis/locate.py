@@ -60,6 +60,26 @@ MIN_OVERLAP = 0.5
 HEIGHT_RATIO_RANGE = (0.7, 1.4)
 #: A pair of lines that also has a third line is less likely a 2-line zone: its score is scaled by this.
 PAIR_WITH_THIRD_PENALTY = 0.7
+#: Crop margins around the zone, in glyph heights: left/right (plus room for a full 44-character line when the
+#: chains were short) and top/bottom; glyphs the chains missed at either end must still be inside the crop.
+CROP_MARGIN_X = 1.5
+CROP_MARGIN_Y = 1.4
+#: Most characters a line can hold (TD3/MRV-A), for the crop's room.
+MAX_LINE_CHARS = 44
+#: A blob counts as one glyph for the pitch when narrower than this (in normalised glyph heights; OCR-B glyphs
+#: are ~0.7 h wide, two merged ones ~1.7 h) and taller than the lower bound (not a speck or a '<' stroke piece).
+SINGLE_GLYPH_MAX_WIDTH = 1.15
+SINGLE_GLYPH_MIN_HEIGHT = 0.25
+#: Blobs fainter than this fraction of the line's typical contrast are background print, not glyphs.
+FAINT_BLOB = 0.4
+#: A gap of more than this many pitches splits a line's blobs into runs; the longest run is the MRZ line.
+RUN_BREAK_PITCHES = 2.6
+#: Two blobs closer than this fraction of the pitch are one glyph broken in two (a thin stroke lost to blur).
+BROKEN_GLYPH_PITCHES = 0.5
+#: Largest band tilt the grid keeps (dy/dx; what deskewing left: under 2 degrees).
+MAX_TILT = 0.03
+#: Two lines spanning more than this many cells are 44-character lines, else 36 (halfway with margin).
+LONG_LINE_SPAN = 39.5
 
 
 @dataclass(frozen=True)
@@ -354,8 +374,8 @@ def _normalise(
     ys = [c.intercept + c.slope * (left + right) / 2 for c in group]
     cx, cy = (left + right) / 2, (ys[0] + ys[-1]) / 2
     # wide side margins: a line's chain may have missed faint glyphs at either end
-    margin_x = 1.5 * height + max(0.1 * (right - left), 44 * height - (right - left))
-    margin_y = 1.4 * height
+    margin_x = CROP_MARGIN_X * height + max(0.1 * (right - left), MAX_LINE_CHARS * height - (right - left))
+    margin_y = CROP_MARGIN_Y * height
     half_w = (right - left) / 2 / math.cos(math.atan(slope)) + margin_x
     half_h = (ys[-1] - ys[0]) / 2 + 0.5 * height + margin_y
     out_w, out_h = round(2 * half_w * k), round(2 * half_h * k)
@@ -545,14 +565,14 @@ def _grids(
         pts = cxy[idx] @ a[:, :2].T + a[:, 2]
         w, h = boxes[idx, 2] * k, boxes[idx, 3] * k
         d = dark[idx]
-        tall = h >= 0.7 * nh
+        tall = h >= TALL_FRACTION * nh
         ref = np.median(d[tall]) if tall.any() else np.median(d)
-        keep = d >= 0.4 * ref  # blobs much fainter than the line's glyphs are background print
+        keep = d >= FAINT_BLOB * ref  # blobs much fainter than the line's glyphs are background print
         order = np.argsort(pts[keep, 0])
         per_line.append((pts[keep][order], w[keep][order], h[keep][order]))
     diffs = []
     for pts, w, h in per_line:
-        single = (w < 1.15 * nh) & (h > 0.25 * nh)
+        single = (w < SINGLE_GLYPH_MAX_WIDTH * nh) & (h > SINGLE_GLYPH_MIN_HEIGHT * nh)
         xs = pts[single, 0]
         if len(xs) > 1:
             diffs.append(np.diff(xs))
@@ -567,17 +587,17 @@ def _grids(
     pitch = _periodicity(per_line, pitch)
     fits = []
     for pts, w, h in per_line:
-        single = (w < 1.15 * nh) & (h > 0.25 * nh)
+        single = (w < SINGLE_GLYPH_MAX_WIDTH * nh) & (h > SINGLE_GLYPH_MIN_HEIGHT * nh)
         xs = pts[single, 0]
         if len(xs) < 4:
             fits.append(None)
             continue
         # keep the longest run without a gap of several characters (drops background blobs at the ends)
-        cuts = np.flatnonzero(np.diff(xs) > 2.6 * pitch) + 1
+        cuts = np.flatnonzero(np.diff(xs) > RUN_BREAK_PITCHES * pitch) + 1
         runs = np.split(xs, cuts)
         xs = max(runs, key=len)
         # a glyph broken in two (a thin stroke lost to blur) gives two blobs under half a pitch apart: one cell
-        same = np.concatenate([[False], np.diff(xs) < 0.5 * pitch])
+        same = np.concatenate([[False], np.diff(xs) < BROKEN_GLYPH_PITCHES * pitch])
         if same.any():
             cell = np.cumsum(~same) - 1
             xs = np.bincount(cell, xs) / np.bincount(cell)
@@ -600,14 +620,14 @@ def _grids(
             bounded = abs(c2) * span_k * span_k < 0.15 * span_k * p and 0.85 * p < c1 < 1.15 * p
             if bounded and lin > 0.12 * p and quad < 0.6 * lin:
                 curve, p, first = float(c2), float(c1), float(c0)
-        tall = h >= 0.7 * nh
+        tall = h >= TALL_FRACTION * nh
         tops = pts[tall, 1] - h[tall] / 2
         bottoms = pts[tall, 1] + h[tall] / 2
         tilt = 0.0
         if tall.sum() >= 6:
             tx = pts[tall, 0]
             tilt = float(np.polyfit(tx - first, (tops + bottoms) / 2, 1)[0])
-            tilt = float(np.clip(tilt, -0.03, 0.03))  # what deskewing left: under 2 degrees
+            tilt = float(np.clip(tilt, -MAX_TILT, MAX_TILT))
             if abs(tilt) * float(tx.max() - tx.min()) < 0.1 * nh:
                 tilt = 0.0  # level within a tenth of the glyph height: noise, not perspective
             top = float(np.median(tops - tilt * (tx - first)))
@@ -625,7 +645,7 @@ def _grids(
     start = min(f[1] for f in valid)
     span = max((f[2] - start) / pitch + 1 for f in valid)
     n_lines = len(group)
-    n = 30 if n_lines == 3 else 44 if span > 39.5 else 36
+    n = 30 if n_lines == 3 else 44 if span > LONG_LINE_SPAN else 36
     lines = []
     for f in fits:
         if f is None:
@@ -650,7 +670,7 @@ def _periodicity(per_line: list[tuple[np.ndarray, np.ndarray, np.ndarray]], gues
     periods = guess * np.linspace(0.88, 1.12, 241)
     coherence = np.zeros(len(periods))
     for pts, w, h in per_line:
-        single = (w < 1.15 * NORM_HEIGHT) & (h > 0.25 * NORM_HEIGHT)
+        single = (w < SINGLE_GLYPH_MAX_WIDTH * NORM_HEIGHT) & (h > SINGLE_GLYPH_MIN_HEIGHT * NORM_HEIGHT)
         xs = pts[single, 0]
         if len(xs) < 4:
             continue
