@@ -1,4 +1,4 @@
-"""Read the MRZ from a document image: locate, deskew, segment, classify glyphs, repair look-alikes, parse."""
+"""Read the MRZ from a document image: locate, deskew, segment, classify glyphs, decode under the MRZ grammar, parse."""
 
 from __future__ import annotations
 
