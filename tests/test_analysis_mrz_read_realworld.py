@@ -43,14 +43,14 @@ def readings() -> dict[str, tuple[tuple[str, ...] | None, list[str], bool]]:
     return out
 
 
-def test_every_line_exact_on_at_least_31_of_35(readings):
+def test_every_line_exact_on_at_least_32_of_35(readings):
     exact = [name for name, (got, want, _) in readings.items() if got == tuple(want)]
     assert len(readings) == 35
-    assert len(exact) >= 31, sorted(set(readings) - set(exact))
+    assert len(exact) >= 32, sorted(set(readings) - set(exact))
 
 
 @pytest.mark.skipif(not (FOLDER2 / "truth.json").is_file(), reason=f"{FOLDER2} is absent")
-def test_second_dev_set_every_line_exact_on_at_least_25_of_31():
+def test_second_dev_set_every_line_exact_on_at_least_27_of_31():
     truth = json.loads((FOLDER2 / "truth.json").read_text())
     exact = []
     for name, entry in sorted(truth.items()):
@@ -58,7 +58,7 @@ def test_second_dev_set_every_line_exact_on_at_least_25_of_31():
         if reading is not None and reading.lines == tuple(entry["lines"]):
             exact.append(name)
     assert len(truth) == 31
-    assert len(exact) >= 25, sorted(set(truth) - set(exact))
+    assert len(exact) >= 27, sorted(set(truth) - set(exact))
 
 
 def test_at_least_99_percent_of_characters(readings):
