@@ -4,7 +4,8 @@
     python3 dev.py train          # the trainee UI on the built-in exercise
     python3 dev.py test [ARGS]    # the test suite (pytest ARGS), in the locked environment
     python3 dev.py test --latest  # the suite on the newest release of every dependency (snapshots excepted)
-    python3 dev.py lock           # refresh requirements.lock from pyproject.toml (needs PyPI)
+    python3 dev.py lock           # refresh requirements.lock (+ requirements-bench.lock) from pyproject.toml
+    python3 dev.py bench bench/SCRIPT.py [ARGS]   # a benchmark in .venv-bench (the lock + the bench extra's lock)
     python3 dev.py <any doc-check arguments>
 
 The first run makes `.venv/` and installs exactly `requirements.lock` into it (every package pinned, with
@@ -33,6 +34,9 @@ STAMP_NAME = ".doc-check-installed"
 UV = "uv==0.13.9"  # the lock tool itself, installed into a throwaway venv by `dev.py lock`
 LOCK_PYTHON = "3.11"  # the oldest Python the project supports; markers cover 3.11-3.13
 LOCK_EXTRAS = ("test", "lint", "cluster")
+# The `bench` extra (peers measured side by side, e.g. PassportEye) is locked apart: only what it adds to the lock.
+BENCH_LOCK = ROOT / "requirements-bench.lock"
+BENCH_VENV = ROOT / ".venv-bench"
 SNAPSHOT_TESTS = "tests/test_tui_snapshots.py"
 
 
@@ -57,30 +61,34 @@ def _make_venv(env: Path) -> None:
         venv.EnvBuilder(with_pip=True, clear=True).create(env)
 
 
-def _ensure_env() -> None:
-    """`.venv` holding exactly the lock, then the project (editable, no dependencies)."""
+def _ensure_env(env: Path = VENV, locks: tuple[Path, ...] = (LOCK,)) -> None:
+    """`env` holding exactly the locks, then the project (editable, no dependencies)."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under any python3 to say so
         sys.exit("doc-check needs Python >= 3.11")
-    if not LOCK.is_file():
-        sys.exit(f"dev.py: {LOCK.name} is missing; run `python3 dev.py lock`")
-    wanted = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    stamp = VENV / STAMP_NAME
-    if stamp.exists() and stamp.read_text() == wanted and (_bin(VENV) / "doc-check").exists():
+    for lock_file in locks:
+        if not lock_file.is_file():
+            sys.exit(f"dev.py: {lock_file.name} is missing; run `python3 dev.py lock`")
+    data = b"".join(f.read_bytes() for f in locks) + (ROOT / "pyproject.toml").read_bytes()
+    wanted = hashlib.sha256(data).hexdigest()
+    stamp = env / STAMP_NAME
+    if stamp.exists() and stamp.read_text() == wanted and (_bin(env) / "doc-check").exists():
         return
-    _make_venv(VENV)
-    print(f"dev.py: installing {LOCK.name} into .venv ...", file=sys.stderr)
+    _make_venv(env)
+    names = " + ".join(f.name for f in locks)
+    print(f"dev.py: installing {names} into {env.name} ...", file=sys.stderr)
     # --require-hashes: every package must be pinned in the lock and match its hash; nothing else resolves.
-    _run([*_pip(VENV), "--require-hashes", "-r", str(LOCK)], f"pip install -r {LOCK.name}")
+    reqs = [a for f in locks for a in ("-r", str(f))]
+    _run([*_pip(env), "--require-hashes", *reqs], f"pip install {names}")
     # sync: a package that left the lock leaves the venv too
-    _remove_unlocked(VENV)
-    _run([*_pip(VENV), "--no-deps", "--no-build-isolation", "-e", str(ROOT)], "pip install -e . (no deps)")
+    _remove_unlocked(env, locks)
+    _run([*_pip(env), "--no-deps", "--no-build-isolation", "-e", str(ROOT)], "pip install -e . (no deps)")
     stamp.write_text(wanted)
 
 
-def _locked_versions() -> dict[str, set[str]]:
+def _locked_versions(lock_file: Path = LOCK) -> dict[str, set[str]]:
     """Package name (normalised) -> versions pinned in the lock (two where Python versions fork)."""
     out: dict[str, set[str]] = {}
-    for line in LOCK.read_text().splitlines():
+    for line in lock_file.read_text().splitlines():
         m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", line)
         if m:
             out.setdefault(_norm(m.group(1)), set()).add(m.group(2))
@@ -101,8 +109,8 @@ def _installed(env: Path) -> dict[str, str]:
     return {_norm(p["name"]): p["version"] for p in json.loads(done.stdout)}
 
 
-def _remove_unlocked(env: Path) -> None:
-    keep = set(_locked_versions()) | {"pip", "doc-check"}
+def _remove_unlocked(env: Path, locks: tuple[Path, ...] = (LOCK,)) -> None:
+    keep = {name for f in locks for name in _locked_versions(f)} | {"pip", "doc-check"}
     extra = [name for name in _installed(env) if name not in keep]
     if extra:
         _run([str(_bin(env) / "python"), "-m", "pip", "uninstall", "-y", "-q", *extra], "pip uninstall")
@@ -145,9 +153,45 @@ def lock() -> int:
         )
         LOCK.write_text(header + LOCK.read_text())
         print(f"dev.py: wrote {LOCK.name} ({len(_locked_versions())} packages)", file=sys.stderr)
-        return 0
+        return _lock_bench(tools, cmd)
     finally:
         shutil.rmtree(tools, ignore_errors=True)
+
+
+def _lock_bench(tools: Path, main_cmd: list[str]) -> int:
+    """requirements-bench.lock: what the `bench` extra adds to requirements.lock, resolved with every package the
+    lock pins held at its locked version (so `.venv-bench` is the lock plus these)."""
+    pinned = tools / "locked-constraints.txt"
+    keep = [re.match(r"^([A-Za-z0-9_.\-]+==[^\s;\\]+(?:\s*;[^\\]+)?)", line) for line in LOCK.read_text().splitlines()]
+    pinned.write_text("\n".join(m.group(1).strip() for m in keep if m) + "\n")
+    full = tools / "bench-full.lock"
+    extras = [a for e in (*LOCK_EXTRAS, "bench") for a in ("--extra", e)]
+    cmd = [a for a in main_cmd if a not in ("--output-file", str(LOCK), "--extra", *LOCK_EXTRAS)]
+    cmd += [*extras, "--constraint", str(pinned), "--output-file", str(full)]
+    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "UV_NO_CACHE": "1"})
+    if done.returncode != 0:
+        return done.returncode
+    locked = _locked_versions()
+    blocks, current = [], []  # one block per package: its `name==version` line, hashes and `# via` comments
+    for line in full.read_text().splitlines():
+        if re.match(r"^[A-Za-z0-9]", line) and current:
+            blocks.append(current)
+            current = []
+        current.append(line)
+    if current:
+        blocks.append(current)
+    added = []
+    for block in blocks:
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", block[0])
+        if m and m.group(2) not in locked.get(_norm(m.group(1)), set()):
+            added.append("\n".join(block))
+    header = (
+        "# What the `bench` extra adds to requirements.lock, with hashes (made by `python3 dev.py lock`).\n"
+        "# `python3 dev.py bench bench/SCRIPT.py` installs requirements.lock + this file into .venv-bench.\n"
+    )
+    BENCH_LOCK.write_text(header + "\n".join(added) + "\n")
+    print(f"dev.py: wrote {BENCH_LOCK.name} ({len(added)} packages)", file=sys.stderr)
+    return 0
 
 
 def _build_requirement() -> str:
@@ -192,6 +236,11 @@ def main(argv: list[str]) -> int:
         return lock()
     if argv[:1] == ["test"] and "--latest" in argv:
         return test_latest([a for a in argv[1:] if a != "--latest"])
+    if argv[:1] == ["bench"]:
+        if len(argv) < 2:
+            sys.exit("usage: python3 dev.py bench bench/SCRIPT.py [ARGS]")
+        _ensure_env(BENCH_VENV, (LOCK, BENCH_LOCK))
+        return subprocess.call([str(_bin(BENCH_VENV) / "python"), *argv[1:]], cwd=ROOT)
     _ensure_env()
     if argv[:1] == ["test"]:
         cmd = [str(_bin(VENV) / "python"), "-m", "pytest", *argv[1:]]

@@ -1,7 +1,9 @@
-"""The MRZ reader on 35 real specimen documents of many states (skipped when the folder is absent).
+"""The MRZ reader on the real specimen documents of many states (skipped when the folders are absent).
 
-The images live outside the project (`<repo>/../shared/realworld/`, with `truth.json` holding the printed lines);
-they are a measurement set, not training data: the classifier is trained on rendered OCR-B glyphs only.
+The images live outside the project (`shared/realworld/` and `shared/realworld2/` beside the repository or one of
+its parent folders; CI has `../shared`), with `truth.json` holding the printed lines; they are a measurement set,
+not training data: the classifier is trained on rendered OCR-B glyphs only. The floors below are the reader's
+measured results (docs/mrz-reading.md), so a change that loses a document fails here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,18 @@ import pytest
 from doc_check.analysis.load import load_image
 from doc_check.analysis.mrz_read import read_mrz
 
-FOLDER = Path(__file__).resolve().parents[1].parent / "shared" / "realworld"
+
+def _shared(name: str) -> Path:
+    """`shared/<name>` beside the repository or beside one of its parents (where it is absent: a path that is)."""
+    repo = Path(__file__).resolve().parents[1]
+    for parent in repo.parents:
+        if (parent / "shared" / name / "truth.json").is_file():
+            return parent / "shared" / name
+    return repo.parent / "shared" / name
+
+
+FOLDER = _shared("realworld")
+FOLDER2 = _shared("realworld2")
 
 pytestmark = pytest.mark.skipif(not (FOLDER / "truth.json").is_file(), reason=f"{FOLDER} is absent")
 
@@ -30,10 +43,22 @@ def readings() -> dict[str, tuple[tuple[str, ...] | None, list[str], bool]]:
     return out
 
 
-def test_every_line_exact_on_at_least_30_of_35(readings):
+def test_every_line_exact_on_at_least_32_of_35(readings):
     exact = [name for name, (got, want, _) in readings.items() if got == tuple(want)]
     assert len(readings) == 35
-    assert len(exact) >= 30, sorted(set(readings) - set(exact))
+    assert len(exact) >= 32, sorted(set(readings) - set(exact))
+
+
+@pytest.mark.skipif(not (FOLDER2 / "truth.json").is_file(), reason=f"{FOLDER2} is absent")
+def test_second_dev_set_every_line_exact_on_at_least_27_of_31():
+    truth = json.loads((FOLDER2 / "truth.json").read_text())
+    exact = []
+    for name, entry in sorted(truth.items()):
+        reading = read_mrz(load_image(FOLDER2 / name))
+        if reading is not None and reading.lines == tuple(entry["lines"]):
+            exact.append(name)
+    assert len(truth) == 31
+    assert len(exact) >= 27, sorted(set(truth) - set(exact))
 
 
 def test_at_least_99_percent_of_characters(readings):
@@ -42,7 +67,7 @@ def test_at_least_99_percent_of_characters(readings):
         total += sum(len(line) for line in want)
         if got is not None:
             right += sum(a == b for g, w in zip(got, want, strict=False) for a, b in zip(g, w, strict=False))
-    assert right / total >= 0.99
+    assert right / total >= 0.995
 
 
 def test_a_zone_is_found_on_every_document_with_the_right_layout(readings):

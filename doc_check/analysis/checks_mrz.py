@@ -18,9 +18,12 @@ SpanRegion = Callable[[Problem], Region | None]
 
 def read_page_mrz(image: np.ndarray, *, today: date | None = None) -> tuple[Any, dict[str, Any] | None]:
     """Read the MRZ of a document image: (the MrzReading or None, the report's ``mrz`` object or None)."""
-    from doc_check.analysis.mrz_read import read_mrz
+    from doc_check.analysis.mrz_read import read_mrz_explained
 
-    reading = read_mrz(image, today=today)
+    reading, search = read_mrz_explained(image, today=today)
+    if reading is None:
+        # no MRZ: the report says what the reader saw and why it rejected each candidate
+        return None, {"found": False, "diagnostics": search.to_dict()}
     return reading, mrz_object(reading)
 
 
@@ -34,6 +37,7 @@ def mrz_object(reading: Any) -> dict[str, Any] | None:
     confs = [c for line in reading.confidences for c in line]
     out["min_confidence"] = round(float(min(confs)), 3) if confs else None
     out["repairs"] = len(reading.changes)
+    out["checks_decided"] = list(reading.checks_decided)  # fields whose reading the check digits chose
     return out
 
 

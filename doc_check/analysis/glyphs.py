@@ -13,6 +13,16 @@ from doc_check.analysis.locate import NORM_HEIGHT, LineGrid
 #: The 37 characters an MRZ may hold, in classifier order.
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 
+#: Height range (pixels) of the capitals in the simulated capture, before the zone is normalised: 8 px is a phone
+#: photo of a whole card, 30 px a 600 dpi scan.
+CAPTURE_HEIGHTS = (8.0, 30.0)
+#: Per-glyph horizontal position jitter, as a fraction of the pitch (standard deviation at most).
+PITCH_JITTER = 0.05
+#: Share of training lines with ink spread, background print behind the glyphs, and uneven illumination.
+INK_SPREAD_SHARE = 0.25
+HALFTONE_SHARE = 0.3
+UNEVEN_LIGHT_SHARE = 0.4
+
 #: Font size (pixels) used to render glyphs before degradation; its capitals are CAP_RATIO * size tall.
 RENDER_SIZE = 48
 CAP_RATIO = 0.78
@@ -87,22 +97,33 @@ def render_line(text: str, rng: np.random.Generator) -> tuple[np.ndarray, LineGr
     canvas = np.zeros((height, width), np.uint8)
     weight = int(rng.choice([-1, -1, 0, 0, 1, 2]))
     jitter = rng.uniform(0.0, 0.6)  # per-glyph vertical wobble (print quality, residual skew)
+    x_jitter = rng.uniform(0.0, PITCH_JITTER) * pitch  # per-glyph horizontal wobble (printer feed, grid error)
     for i, ch in enumerate(text):
         options = inks[ch, weight]
         ink, pad = options[int(rng.integers(len(options)))] if len(options) > 1 else options[0]
-        x = round(pad_x + i * pitch) - pad
+        x = round(pad_x + i * pitch + rng.normal(0, x_jitter)) - pad
         y = pad_y - pad + round(rng.normal(0, jitter))
         h, w = ink.shape
         np.maximum(canvas[y : y + h, x : x + w], ink, out=canvas[y : y + h, x : x + w])
     # resolution of the capture: capitals were `eff` pixels tall before the zone was normalised
-    eff = rng.uniform(8.0, 30.0)
+    eff = rng.uniform(*CAPTURE_HEIGHTS)
     sy = rng.uniform(0.92, 1.08)  # capitals a little taller or shorter relative to the pitch
     fx, fy = eff / cap, eff / cap * sy
     small = cv2.resize(canvas, None, fx=fx, fy=fy, interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    if rng.random() < INK_SPREAD_SHARE:  # ink spreading into the paper: soft, thickened edges
+        spread = cv2.GaussianBlur(small, (0, 0), rng.uniform(0.4, 1.0))
+        small = np.clip(spread * rng.uniform(1.2, 1.8), 0.0, 1.0)
     paper = rng.uniform(150, 250)
     dark = rng.uniform(0, min(120, paper - 60))
     img = paper + (dark - paper) * small
     img += _texture(rng, img.shape) * rng.uniform(0, 25)
+    if rng.random() < HALFTONE_SHARE:  # background print behind the glyphs: a screen of dots or fine lines
+        img -= _halftone(rng, img.shape) * rng.uniform(10, 45) * (1.0 - small)
+    if rng.random() < UNEVEN_LIGHT_SHARE:  # uneven light: a gradient across the line and a soft shadow
+        h_, w_ = img.shape
+        ramp = np.linspace(-1.0, 1.0, w_, dtype=np.float32)[None, :] * rng.uniform(-0.25, 0.25)
+        ramp = ramp + np.linspace(-1.0, 1.0, h_, dtype=np.float32)[:, None] * rng.uniform(-0.1, 0.1)
+        img = img * (1.0 + ramp)
     if rng.random() < 0.5:
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 0.9))
     img += rng.normal(0, rng.uniform(0, 6), img.shape).astype(np.float32)
@@ -128,6 +149,18 @@ def _texture(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
     phase = rng.uniform(0, 2 * np.pi)
     wave = np.sin((xx * rng.uniform(-1, 1) + yy) * 2 * np.pi / period + phase + np.sin(xx / rng.uniform(20, 80)))
     return 0.6 * low + 0.4 * wave * (rng.random() < 0.5)
+
+
+def _halftone(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """A print screen in [0, 1]: dots (or lines) at a random pitch and angle, as security background print."""
+    h, w = shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    period = rng.uniform(2.0, 6.0)
+    angle = rng.uniform(0, np.pi)
+    u = (xx * np.cos(angle) + yy * np.sin(angle)) * 2 * np.pi / period
+    v = (-xx * np.sin(angle) + yy * np.cos(angle)) * 2 * np.pi / period
+    screen = 0.5 + 0.5 * np.cos(u) * (np.cos(v) if rng.random() < 0.6 else 1.0)
+    return (screen > rng.uniform(0.5, 0.85)).astype(np.float32)
 
 
 def random_text(rng: np.random.Generator, n: int) -> str:

@@ -16,6 +16,71 @@ NORM_HEIGHT = 24.0
 #: Characters per line of each MRZ layout: TD1 has 3 lines, TD2/MRV-B 2x36, TD3/MRV-A 2x44.
 LINE_LENGTHS = (30, 36, 44)
 
+# Thresholds of the zone finder, all relative to a glyph's own height (h) so they hold at any resolution. Where a
+# value comes from is said beside it: Doc 9303 Part 3 (OCR-B size 1: capitals 2.4 mm tall at a 2.54 mm pitch, lines
+# 4.23 mm apart) or measured on the synthetic and real-world development images (bench/mrz_read_bench.py).
+
+#: Adaptive-threshold offset (grey levels) below the local mean that counts as ink: print is >= 40 levels darker
+#: than paper on every dev image; 12 keeps faint photos while background tint stays out.
+INK_OFFSET = 12
+#: Smallest blob side (work-image pixels): OCR-B capitals under 5 px cannot be read anyway.
+MIN_BLOB_SIDE = 5
+#: Largest blob side as a fraction of the longer image side: a 30-character line spans >= 30 glyphs.
+MAX_BLOB_FRACTION = 1 / 12
+#: A blob filling more than this of its box is a solid mark (photo patch, bar), not a glyph (OCR-B's '<' is ~0.5).
+MAX_FILL = 0.9
+#: Search window for a blob's right-hand neighbour: up to this many glyph heights past its right edge
+#: (the OCR-B gap between glyphs is ~0.4 h; wider covers a missed glyph or two).
+LINK_REACH = 5.8
+#: Neighbours on one text line: centres within this fraction of the taller glyph's height vertically.
+LINK_MAX_DY = 0.45
+#: Neighbours have similar heights: neither more than this factor taller ('<' is ~0.45 h, capitals 1 h).
+LINK_MAX_HEIGHT_RATIO = 2.6
+#: Largest horizontal gap between linked blobs, in glyph heights (two missed glyphs at the OCR-B pitch).
+LINK_MAX_GAP = 2.2
+#: Weight of the vertical offset against the gap when choosing among candidate neighbours.
+LINK_DY_COST = 2.0
+#: A chain needs this many blobs to be worth fitting (the shortest MRZ line has 30 glyphs; fillers merge).
+MIN_CHAIN_BLOBS = 12
+#: Blobs at least this fraction of the chain's typical height are glyphs ('<' and specks are lower).
+TALL_FRACTION = 0.7
+#: Tall blobs needed to fit a chain's baseline.
+MIN_TALL_BLOBS = 6
+#: Largest chain slope handled (tan of ~8.5 degrees): the reader deskews only small residual angles.
+MAX_SLOPE = 0.15
+#: A chain must be at least this many glyph heights long (30 OCR-B glyphs span ~31 h).
+MIN_CHAIN_LENGTH = 12
+#: Line spacing of stacked MRZ lines in glyph heights: Doc 9303 gives 1.76 h; the range allows perspective.
+LINE_GAP_RANGE = (1.1, 3.6)
+#: Lines of one zone are parallel: slopes differ by less than this (2 degrees).
+MAX_SLOPE_DIFF = 0.035
+#: Lines of one zone share most of their extent (they are left-aligned and equally long).
+MIN_OVERLAP = 0.5
+#: Lines of one zone have glyphs of about one height (ratio of typical heights within this range).
+HEIGHT_RATIO_RANGE = (0.7, 1.4)
+#: A pair of lines that also has a third line is less likely a 2-line zone: its score is scaled by this.
+PAIR_WITH_THIRD_PENALTY = 0.7
+#: Crop margins around the zone, in glyph heights: left/right (plus room for a full 44-character line when the
+#: chains were short) and top/bottom; glyphs the chains missed at either end must still be inside the crop.
+CROP_MARGIN_X = 1.5
+CROP_MARGIN_Y = 1.4
+#: Most characters a line can hold (TD3/MRV-A), for the crop's room.
+MAX_LINE_CHARS = 44
+#: A blob counts as one glyph for the pitch when narrower than this (in normalised glyph heights; OCR-B glyphs
+#: are ~0.7 h wide, two merged ones ~1.7 h) and taller than the lower bound (not a speck or a '<' stroke piece).
+SINGLE_GLYPH_MAX_WIDTH = 1.15
+SINGLE_GLYPH_MIN_HEIGHT = 0.25
+#: Blobs fainter than this fraction of the line's typical contrast are background print, not glyphs.
+FAINT_BLOB = 0.4
+#: A gap of more than this many pitches splits a line's blobs into runs; the longest run is the MRZ line.
+RUN_BREAK_PITCHES = 2.6
+#: Two blobs closer than this fraction of the pitch are one glyph broken in two (a thin stroke lost to blur).
+BROKEN_GLYPH_PITCHES = 0.5
+#: Largest band tilt the grid keeps (dy/dx; what deskewing left: under 2 degrees).
+MAX_TILT = 0.03
+#: Two lines spanning more than this many cells are 44-character lines, else 36 (halfway with margin).
+LONG_LINE_SPAN = 39.5
+
 
 @dataclass(frozen=True)
 class LineGrid:
@@ -60,34 +125,56 @@ def find_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> list[MrzZone]:
     return list(iter_mrz_zones(gray, max_zones=max_zones))
 
 
-def iter_mrz_zones(gray: np.ndarray, *, max_zones: int = 3) -> Iterator[MrzZone]:
-    """Like find_mrz_zones, but warps each candidate only when the caller asks for it (best first)."""
+#: Fewer glyph-sized blobs than this in the whole image: no line of 30 characters can be there.
+MIN_BLOBS = 20
+
+
+def iter_mrz_zones(gray: np.ndarray, *, max_zones: int = 3, notes: list[str] | None = None) -> Iterator[MrzZone]:
+    """Like find_mrz_zones, but warps each candidate only when the caller asks for it (best first).
+
+    ``notes``, when given, receives one line per step saying what was seen (blobs, text lines, zone candidates)
+    and why a candidate was dropped: the diagnostics of a page where no MRZ is found.
+    """
     if gray.ndim != 2:
         raise ValueError("find_mrz_zones expects a grayscale image")
+    log = notes if notes is not None else []
     h0, w0 = gray.shape
     scale = min(1.0, WORK_SIDE / max(h0, w0))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1.0 else gray
     stats, centers, dark = _components(small)
-    if len(stats) < 20:
+    if len(stats) < MIN_BLOBS:
+        log.append(f"{len(stats)} glyph-sized blobs in the image (fewer than {MIN_BLOBS}): no line of text to read")
         return
     zones: list[tuple[float, int, list[_Chain], np.ndarray, np.ndarray]] = []
     sh, sw = small.shape
     for quarter in (0, 1):
         boxes, cxy = _frame(stats, centers, quarter, sw, sh)
-        chains = _chains(boxes, cxy)
-        for group, score in _groups(chains):
+        chains = _merge_pieces(_chains(boxes, cxy), boxes, cxy)
+        groups = _groups(chains)
+        log.append(
+            f"turned {90 * quarter} degrees: {len(stats)} glyph-sized blobs, {len(chains)} text lines of at least "
+            f"{MIN_CHAIN_BLOBS} glyphs, {len(groups)} groups of 2-3 parallel lines at MRZ spacing"
+        )
+        for group, score in groups:
             zones.append((score, quarter, group, boxes, cxy))
     zones.sort(key=lambda z: -z[0])
+    if not zones:
+        log.append("no 2-3 parallel, equally long text lines at MRZ line spacing: no zone candidate")
     for score, quarter, group, boxes, cxy in zones[:max_zones]:
         zone = _normalise(gray, scale, quarter, group, boxes, cxy, dark, score, (sw, sh))
-        if zone is not None:
-            yield zone
+        if zone is None:
+            log.append(
+                f"candidate of {len(group)} lines (turned {90 * quarter} degrees, score {score:.0f}): no monospaced "
+                "character grid fits its glyphs"
+            )
+            continue
+        yield zone
 
 
 def _components(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Binarise dark ink locally and return connected components (x, y, w, h, area) of glyph size, and centroids."""
     block = max(15, (min(small.shape) // 24) | 1)
-    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, INK_OFFSET)
     n, labels, stats, cent = cv2.connectedComponentsWithStats(binary, connectivity=8)
     # contrast of each blob: how much darker it is than its neighbourhood (local mean)
     local = cv2.blur(small, (block, block)).astype(np.float64) - small
@@ -96,7 +183,7 @@ def _components(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     longest = max(small.shape)
     w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
     big = np.maximum(w, h)
-    keep = (big >= 5) & (big <= longest / 12) & (area >= 8) & (area <= 0.9 * w * h + 1)
+    keep = (big >= MIN_BLOB_SIDE) & (big <= longest * MAX_BLOB_FRACTION) & (area >= 8) & (area <= MAX_FILL * w * h + 1)
     return stats[keep].astype(np.float64), cent[keep].astype(np.float64), contrast[keep]
 
 
@@ -119,11 +206,11 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
     x, w, h = boxes[:, 0], boxes[:, 2], boxes[:, 3]
     right = x + w
     lo = np.searchsorted(xs, x + 0.3 * w)
-    hi = np.searchsorted(xs, right + 5.8 * h + 1)
+    hi = np.searchsorted(xs, right + LINK_REACH * h + 1)
     counts = np.maximum(hi - lo, 0)
     total = int(counts.sum())
     succ = np.full(n, -1)
-    if total:
+    if total:  # candidate pairs exist; none may pass the tests (a short, sparse strip)
         ii = np.repeat(np.arange(n), counts)
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         jj = order[np.repeat(lo, counts) + offsets]
@@ -131,11 +218,19 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
         ref = np.maximum(hi_, hj)
         dy = np.abs(cxy[jj, 1] - cxy[ii, 1])
         gap = x[jj] - right[ii]
-        ok = (dy < 0.45 * ref) & (hj < 2.6 * hi_) & (hi_ < 2.6 * hj) & (gap < 2.2 * ref) & (jj != ii)
+        ok = (
+            (dy < LINK_MAX_DY * ref)
+            & (hj < LINK_MAX_HEIGHT_RATIO * hi_)
+            & (hi_ < LINK_MAX_HEIGHT_RATIO * hj)
+            & (gap < LINK_MAX_GAP * ref)
+            & (jj != ii)
+        )
         ii, jj = ii[ok], jj[ok]
-        cost = gap[ok] / ref[ok] + 2.0 * dy[ok] / ref[ok]
+        cost = gap[ok] / ref[ok] + LINK_DY_COST * dy[ok] / ref[ok]
         # best successor per blob
         srt = np.lexsort((cost, ii))
+        if len(srt) == 0:
+            return []
         ii, jj, cost = ii[srt], jj[srt], cost[srt]
         first = np.r_[True, ii[1:] != ii[:-1]]
         ii, jj, cost = ii[first], jj[first], cost[first]
@@ -151,7 +246,7 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
         idx = [int(start)]
         while succ[idx[-1]] >= 0 and len(idx) < 200:
             idx.append(int(succ[idx[-1]]))
-        if len(idx) < 12:
+        if len(idx) < MIN_CHAIN_BLOBS:
             continue
         chain = _fit_chain(np.array(idx), boxes, cxy)
         if chain is not None:
@@ -159,24 +254,62 @@ def _chains(boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
     return chains
 
 
+#: Pieces of one text line (a link broken by a stain or a touching glyph) lie on one line: their baselines meet
+#: within this fraction of the glyph height, and the gap between them is at most this many glyph heights.
+PIECE_MAX_DY = 0.4
+PIECE_MAX_GAP = 3.0
+
+
+def _merge_pieces(chains: list[_Chain], boxes: np.ndarray, cxy: np.ndarray) -> list[_Chain]:
+    """Join chains that are pieces of one text line, so a line broken in two still counts as one MRZ line."""
+    chains = sorted(chains, key=lambda c: c.left)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(chains):
+            for j in range(i + 1, len(chains)):
+                b = chains[j]
+                h = max(a.height, b.height)
+                x = (a.right + b.left) / 2
+                dy = abs((a.intercept + a.slope * x) - (b.intercept + b.slope * x))
+                gap = b.left - a.right
+                if (
+                    dy < PIECE_MAX_DY * h
+                    and gap < PIECE_MAX_GAP * h
+                    and b.right > a.right
+                    and (HEIGHT_RATIO_RANGE[0] < a.height / b.height < HEIGHT_RATIO_RANGE[1])
+                ):
+                    idx = np.unique(np.concatenate([a.idx, b.idx]))
+                    idx = idx[np.argsort(cxy[idx, 0], kind="stable")]
+                    joined = _fit_chain(idx, boxes, cxy)
+                    if joined is not None:
+                        chains[i] = joined
+                        del chains[j]
+                        merged = True
+                        break
+            if merged:
+                break
+    return chains
+
+
 def _fit_chain(idx: np.ndarray, boxes: np.ndarray, cxy: np.ndarray) -> _Chain | None:
     """Fit a straight line through a chain's tall blobs; reject chains that are not a long thin line of glyphs."""
     h = boxes[idx, 3]
     height = float(np.percentile(h, 75))
-    tall = idx[h >= 0.7 * height]
-    if len(tall) < 6:
+    tall = idx[h >= TALL_FRACTION * height]
+    if len(tall) < MIN_TALL_BLOBS:
         return None
     x, y = cxy[tall, 0], cxy[tall, 1]
     slope, intercept = np.polyfit(x, y, 1)
     resid = y - (slope * x + intercept)
     good = np.abs(resid) < max(1.5, 0.2 * height)
-    if good.sum() >= 6:
+    if good.sum() >= MIN_TALL_BLOBS:
         slope, intercept = np.polyfit(x[good], y[good], 1)
-    if abs(slope) > 0.15:  # more than ~8.5 degrees of skew: not what we handle
+    if abs(slope) > MAX_SLOPE:
         return None
     left = float(boxes[idx, 0].min())
     right = float((boxes[idx, 0] + boxes[idx, 2]).max())
-    if right - left < 12 * height:
+    if right - left < MIN_CHAIN_LENGTH * height:
         return None
     return _Chain(idx, float(slope), float(intercept), height, left, right)
 
@@ -193,10 +326,10 @@ def _groups(chains: list[_Chain]) -> list[tuple[list[_Chain], float]]:
         overlap = min(a.right, b.right) - max(a.left, b.left)
         shorter = min(a.right - a.left, b.right - b.left)
         return (
-            1.1 * h < dy < 3.6 * h
-            and abs(a.slope - b.slope) < 0.035
-            and overlap > 0.5 * shorter
-            and 0.7 < a.height / b.height < 1.4
+            LINE_GAP_RANGE[0] * h < dy < LINE_GAP_RANGE[1] * h
+            and abs(a.slope - b.slope) < MAX_SLOPE_DIFF
+            and overlap > MIN_OVERLAP * shorter
+            and HEIGHT_RATIO_RANGE[0] < a.height / b.height < HEIGHT_RATIO_RANGE[1]
         )
 
     n = len(chains)
@@ -208,7 +341,7 @@ def _groups(chains: list[_Chain]) -> list[tuple[list[_Chain], float]]:
             third = next((chains[k] for k in range(j + 1, n) if companion(chains[j], chains[k])), None)
             if third is not None:
                 out.append(([*pair, third], _score([*pair, third])))
-            out.append((pair, _score(pair) * (0.7 if third is not None else 1.0)))
+            out.append((pair, _score(pair) * (PAIR_WITH_THIRD_PENALTY if third is not None else 1.0)))
     return out
 
 
@@ -241,8 +374,8 @@ def _normalise(
     ys = [c.intercept + c.slope * (left + right) / 2 for c in group]
     cx, cy = (left + right) / 2, (ys[0] + ys[-1]) / 2
     # wide side margins: a line's chain may have missed faint glyphs at either end
-    margin_x = 1.5 * height + max(0.1 * (right - left), 44 * height - (right - left))
-    margin_y = 1.4 * height
+    margin_x = CROP_MARGIN_X * height + max(0.1 * (right - left), MAX_LINE_CHARS * height - (right - left))
+    margin_y = CROP_MARGIN_Y * height
     half_w = (right - left) / 2 / math.cos(math.atan(slope)) + margin_x
     half_h = (ys[-1] - ys[0]) / 2 + 0.5 * height + margin_y
     out_w, out_h = round(2 * half_w * k), round(2 * half_h * k)
@@ -432,14 +565,14 @@ def _grids(
         pts = cxy[idx] @ a[:, :2].T + a[:, 2]
         w, h = boxes[idx, 2] * k, boxes[idx, 3] * k
         d = dark[idx]
-        tall = h >= 0.7 * nh
+        tall = h >= TALL_FRACTION * nh
         ref = np.median(d[tall]) if tall.any() else np.median(d)
-        keep = d >= 0.4 * ref  # blobs much fainter than the line's glyphs are background print
+        keep = d >= FAINT_BLOB * ref  # blobs much fainter than the line's glyphs are background print
         order = np.argsort(pts[keep, 0])
         per_line.append((pts[keep][order], w[keep][order], h[keep][order]))
     diffs = []
     for pts, w, h in per_line:
-        single = (w < 1.15 * nh) & (h > 0.25 * nh)
+        single = (w < SINGLE_GLYPH_MAX_WIDTH * nh) & (h > SINGLE_GLYPH_MIN_HEIGHT * nh)
         xs = pts[single, 0]
         if len(xs) > 1:
             diffs.append(np.diff(xs))
@@ -454,17 +587,17 @@ def _grids(
     pitch = _periodicity(per_line, pitch)
     fits = []
     for pts, w, h in per_line:
-        single = (w < 1.15 * nh) & (h > 0.25 * nh)
+        single = (w < SINGLE_GLYPH_MAX_WIDTH * nh) & (h > SINGLE_GLYPH_MIN_HEIGHT * nh)
         xs = pts[single, 0]
         if len(xs) < 4:
             fits.append(None)
             continue
         # keep the longest run without a gap of several characters (drops background blobs at the ends)
-        cuts = np.flatnonzero(np.diff(xs) > 2.6 * pitch) + 1
+        cuts = np.flatnonzero(np.diff(xs) > RUN_BREAK_PITCHES * pitch) + 1
         runs = np.split(xs, cuts)
         xs = max(runs, key=len)
         # a glyph broken in two (a thin stroke lost to blur) gives two blobs under half a pitch apart: one cell
-        same = np.concatenate([[False], np.diff(xs) < 0.5 * pitch])
+        same = np.concatenate([[False], np.diff(xs) < BROKEN_GLYPH_PITCHES * pitch])
         if same.any():
             cell = np.cumsum(~same) - 1
             xs = np.bincount(cell, xs) / np.bincount(cell)
@@ -487,14 +620,14 @@ def _grids(
             bounded = abs(c2) * span_k * span_k < 0.15 * span_k * p and 0.85 * p < c1 < 1.15 * p
             if bounded and lin > 0.12 * p and quad < 0.6 * lin:
                 curve, p, first = float(c2), float(c1), float(c0)
-        tall = h >= 0.7 * nh
+        tall = h >= TALL_FRACTION * nh
         tops = pts[tall, 1] - h[tall] / 2
         bottoms = pts[tall, 1] + h[tall] / 2
         tilt = 0.0
         if tall.sum() >= 6:
             tx = pts[tall, 0]
             tilt = float(np.polyfit(tx - first, (tops + bottoms) / 2, 1)[0])
-            tilt = float(np.clip(tilt, -0.03, 0.03))  # what deskewing left: under 2 degrees
+            tilt = float(np.clip(tilt, -MAX_TILT, MAX_TILT))
             if abs(tilt) * float(tx.max() - tx.min()) < 0.1 * nh:
                 tilt = 0.0  # level within a tenth of the glyph height: noise, not perspective
             top = float(np.median(tops - tilt * (tx - first)))
@@ -512,7 +645,7 @@ def _grids(
     start = min(f[1] for f in valid)
     span = max((f[2] - start) / pitch + 1 for f in valid)
     n_lines = len(group)
-    n = 30 if n_lines == 3 else 44 if span > 39.5 else 36
+    n = 30 if n_lines == 3 else 44 if span > LONG_LINE_SPAN else 36
     lines = []
     for f in fits:
         if f is None:
@@ -537,7 +670,7 @@ def _periodicity(per_line: list[tuple[np.ndarray, np.ndarray, np.ndarray]], gues
     periods = guess * np.linspace(0.88, 1.12, 241)
     coherence = np.zeros(len(periods))
     for pts, w, h in per_line:
-        single = (w < 1.15 * NORM_HEIGHT) & (h > 0.25 * NORM_HEIGHT)
+        single = (w < SINGLE_GLYPH_MAX_WIDTH * NORM_HEIGHT) & (h > SINGLE_GLYPH_MIN_HEIGHT * NORM_HEIGHT)
         xs = pts[single, 0]
         if len(xs) < 4:
             continue

@@ -1,8 +1,7 @@
-"""Read the MRZ from a document image: locate, deskew, segment, classify glyphs, repair look-alikes, parse."""
+"""Read the MRZ from a document image: locate, deskew, segment, classify glyphs, decode under the MRZ grammar, parse."""
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -12,8 +11,9 @@ import numpy as np
 
 from doc_check.analysis.glyphs import ALPHABET
 from doc_check.analysis.locate import LineGrid, MrzZone, iter_mrz_zones, regrid
+from doc_check.analysis.mrz_decode import decode
 from doc_check.analysis.ocr import GlyphClassifier, cell_patches, default_classifier
-from doc_check.mrz import Change, MrzResult, Repair, detect, parse, repair
+from doc_check.mrz import Change, MrzResult, Repair, detect, parse
 from doc_check.mrz.formats import char_classes
 
 #: Look-alike pairs (digit, letter) whose reading in letter-or-digit fields is settled per document, by comparing
@@ -34,6 +34,8 @@ class MrzReading:
     region: tuple[int, int, int, int]  # (x, y, w, h) of the zone in the input image's pixels
     rotation: int  # 0/90/180/270: counter-clockwise turn that makes the input upright
     seconds: float
+    checks_decided: tuple[str, ...] = ()  # fields whose reading the check digits chose among the glyphs' candidates
+    check_margin: float = float("inf")  # nats to the next check-passing reading (small: the choice was close)
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,56 @@ class _Candidate:
     rotation: int
     region: tuple[int, int, int, int]
     score: float
+    checks_decided: tuple[str, ...] = ()
+    check_margin: float = float("inf")
+
+
+@dataclass(frozen=True)
+class ZoneCandidate:
+    """One zone the reader looked at: where, how it read, and why it was or was not taken."""
+
+    region: tuple[int, int, int, int]
+    lines: tuple[str, ...]
+    mean_confidence: float
+    checks_passed: int
+    checks_total: int
+    outcome: str  # "read" or why it was rejected
+
+
+@dataclass(frozen=True)
+class MrzSearch:
+    """How the reader searched an image: what the zone finder saw and each zone candidate read."""
+
+    notes: tuple[str, ...]
+    candidates: tuple[ZoneCandidate, ...]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready form (the ``diagnostics`` of a report's ``mrz`` object when no MRZ was found)."""
+        return {
+            "notes": list(self.notes),
+            "candidates": [
+                {
+                    "region": list(c.region),
+                    "lines": list(c.lines),
+                    "mean_confidence": round(c.mean_confidence, 3),
+                    "check_digits_passed": f"{c.checks_passed}/{c.checks_total}",
+                    "outcome": c.outcome,
+                }
+                for c in self.candidates
+            ],
+        }
 
 
 def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | None:
     """Find and read the MRZ of a document image (BGR or grayscale, any quarter turn, a few degrees of skew).
 
-    Returns None when no MRZ is found.
+    Returns None when no MRZ is found (`read_mrz_explained` also says why).
     """
+    return read_mrz_explained(image, today=today)[0]
+
+
+def read_mrz_explained(image: np.ndarray, *, today: date | None = None) -> tuple[MrzReading | None, MrzSearch]:
+    """Like `read_mrz`, plus how the search went: what the zone finder saw and why each candidate was rejected."""
     start = time.perf_counter()
     if image.ndim == 3:
         gray = cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
@@ -64,32 +109,63 @@ def read_mrz(image: np.ndarray, *, today: date | None = None) -> MrzReading | No
         gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     clf = default_classifier()
     best: _Candidate | None = None
-    for zone in iter_mrz_zones(gray):
-        for cand in _read_zone(zone, clf, today):
+    notes: list[str] = []
+    seen: list[_Candidate] = []
+    for zone in iter_mrz_zones(gray, notes=notes):
+        cands = _read_zone(zone, clf, today)
+        if not cands:
+            notes.append(f"zone at {zone.region}: its lines fit no MRZ layout (2 x 36, 2 x 44 or 3 x 30)")
+        seen.extend(cands)
+        for cand in cands:
             if best is None or cand.score > best.score:
                 best = cand
         if best is not None and (best.fixed.result.valid or best.score > 2.0 * 0.85):
             break  # a clean, valid reading: no need to look at weaker candidate zones
-    if best is None or not _plausible(best):
-        return None
-    fixed = best.fixed
-    return MrzReading(
+    taken = best if best is not None and _plausible(best) else None
+    search = MrzSearch(tuple(notes), tuple(_describe(c, c is taken, best) for c in seen))
+    if taken is None:
+        return None, search
+    fixed = taken.fixed
+    reading = MrzReading(
         lines=fixed.lines,
-        raw_lines=best.raw,
-        confidences=best.conf,
+        raw_lines=taken.raw,
+        confidences=taken.conf,
         result=fixed.result,
         changes=fixed.changes,
-        region=best.region,
-        rotation=best.rotation,
+        region=taken.region,
+        rotation=taken.rotation,
         seconds=time.perf_counter() - start,
+        checks_decided=taken.checks_decided,
+        check_margin=taken.check_margin,
     )
+    return reading, search
+
+
+def _describe(cand: _Candidate, taken: bool, best: _Candidate | None) -> ZoneCandidate:
+    """A candidate's entry in the search diagnostics."""
+    checks = [v for v in cand.fixed.result.checks.values() if v is not None]
+    mean_conf = float(np.mean([c for line in cand.conf for c in line])) if cand.conf else 0.0
+    if taken:
+        outcome = "read"
+    elif cand is best:
+        outcome = (
+            f"rejected: mean glyph confidence {mean_conf:.2f} < {PLAUSIBLE_CONFIDENCE} and no check digit passes "
+            "(other text, not an MRZ)"
+        )
+    else:
+        outcome = "rejected: another candidate read better"
+    return ZoneCandidate(cand.region, cand.fixed.lines, mean_conf, sum(checks), len(checks), outcome)
+
+
+#: Mean glyph confidence below which a zone where no check digit passes is taken for other text.
+PLAUSIBLE_CONFIDENCE = 0.6
 
 
 def _plausible(cand: _Candidate) -> bool:
     """A zone read with low confidence and not one passing check digit is other text (a page without an MRZ)."""
     checks = [v for v in cand.fixed.result.checks.values() if v is not None]
     mean_conf = float(np.mean([c for line in cand.conf for c in line])) if cand.conf else 0.0
-    return mean_conf >= 0.6 or any(checks)
+    return mean_conf >= PLAUSIBLE_CONFIDENCE or any(checks)
 
 
 def _read_zone(zone: MrzZone, clf: GlyphClassifier, today: date | None) -> list[_Candidate]:
@@ -163,9 +239,9 @@ def _finish(
     region: tuple[int, int, int, int],
     exemplars: np.ndarray,
 ) -> _Candidate | None:
-    """Turn classified cells into lines, settle letter-or-digit look-alikes per document, repair, score."""
+    """Turn classified cells into lines under the MRZ grammar (letter-or-digit look-alikes first settled by this
+    document's own glyphs), parse and score."""
     chars = [ALPHABET[i] for i in best]
-    conf = probs[np.arange(len(best)), best]
     sizes = [len(g.centers) for g in grids]
     raw_list = []
     pos = 0
@@ -173,91 +249,32 @@ def _finish(
         raw_list.append("".join(chars[pos : pos + n]))
         pos += n
     layout = detect(raw_list)
-    if layout is None:
+    if layout is None or any(n != layout.width for n in sizes):
         return None
-    raw_list = _settle_lookalikes(raw_list, exemplars, probs, layout)
-    raw = tuple(raw_list)
-    fixed = _by_all_checks(_repair_unless_certain(raw, probs, today), layout, probs, today)
-    confs = []
-    pos = 0
-    for n in sizes:
-        confs.append(tuple(round(float(c), 3) for c in conf[pos : pos + n]))
-        pos += n
+    settled = _settle_lookalikes(raw_list, exemplars, probs, layout)
+    decoded = decode(_prefer(probs, raw_list, settled), layout)
+    fixed = Repair(decoded.lines, decoded.changes, parse(decoded.lines, today=today))
+    conf = np.array([c for line in decoded.confidences for c in line])
     checks = [v for v in fixed.result.checks.values() if v is not None]
     passed = sum(1 for v in checks if v) / len(checks) if checks else 0.0
     score = 2.0 * float(conf.mean()) + 0.5 * passed + (0.5 if fixed.result.valid else 0.0)
-    return _Candidate(raw, tuple(confs), fixed, rotation, region, score)
+    return _Candidate(
+        tuple(raw_list), decoded.confidences, fixed, rotation, region, score, decoded.checks_decided,
+        decoded.check_margin,
+    )  # fmt: skip
 
 
-def _repair_unless_certain(raw: tuple[str, ...], probs: np.ndarray, today: date | None) -> Repair:
-    """Repair look-alikes with the MRZ engine, but keep what is printed where the glyph is unambiguous.
-
-    A glyph the classifier is certain of (a clear '1' in a letter field, as US cards print 'C1') is a deviation
-    of the document, not a misreading: swapping it would hide it. Such changes are undone and the lines re-parsed.
-    """
-    fixed = repair(raw, today=today)
-    offsets = np.cumsum([0] + [len(line) for line in raw])
-    keep, undo = [], []
-    for ch in fixed.changes:
-        if len(ch.old) == 1 and len(ch.new) == 1 and ch.old in _INDEX and ch.new in _INDEX and ch.line <= len(raw):
-            i = int(offsets[ch.line - 1]) + ch.column - 1
-            if i < len(probs) and probs[i, _INDEX[ch.old]] >= 0.98 and probs[i, _INDEX[ch.new]] <= 0.002:
-                undo.append(ch)
-                continue
-        keep.append(ch)
-    if not undo:
-        return fixed
-    rows = [list(line) for line in fixed.lines]
-    for ch in undo:
-        rows[ch.line - 1][ch.column - 1] = ch.old
-    lines = tuple("".join(r) for r in rows)
-    return Repair(lines, tuple(keep), parse(lines, today=today))
-
-
-def _by_all_checks(fixed: Repair, layout, probs: np.ndarray, today: date | None) -> Repair:
-    """Where a document-number or optional-data check digit still fails, try the look-alike readings the
-    classifier itself hesitated over (second choice at least a quarter as likely) in letter-or-digit fields, and
-    take a swap only when exactly one smallest set of swaps makes every check digit pass, composite included.
-    A printed error stays: no single hesitant glyph can then satisfy all the checks at once."""
-    result = fixed.result
-    if not any(result.checks.get(f) is False for f in ("document_number", "optional_data")):
-        return fixed
-    classes = char_classes(layout)
-    lines = [list(line) for line in fixed.lines]
-    if len(classes) != len(lines) or any(len(c) != len(ln) for c, ln in zip(classes, lines, strict=True)):
-        return fixed
-    alt_of = {a: b for pair in _PAIRS for a, b in (pair, pair[::-1])}
-    offsets = np.cumsum([0] + [len(line) for line in lines])
-    spots = []
-    for li, row in enumerate(lines):
-        for col, ch in enumerate(row):
-            alt = alt_of.get(ch)
-            i = int(offsets[li]) + col
-            if alt is None or classes[li][col] != "alnum" or i >= len(probs):
-                continue
-            p_ch, p_alt = float(probs[i, _INDEX[ch]]), float(probs[i, _INDEX[alt]])
-            if p_alt >= 0.25 * max(p_ch, 1e-6):
-                spots.append((p_alt / max(p_ch, 1e-6), li, col, alt))
-    spots = sorted(spots, reverse=True)[:8]
-    for size in (1, 2, 3):
-        winners = []
-        for combo in itertools.combinations(spots, size):
-            trial = [row[:] for row in lines]
-            for _, li, col, alt in combo:
-                trial[li][col] = alt
-            parsed = parse(tuple("".join(r) for r in trial), today=today)
-            if all(v is not False for v in parsed.checks.values()):
-                winners.append((combo, trial, parsed))
-        if len(winners) == 1:
-            combo, trial, parsed = winners[0]
-            changes = list(fixed.changes) + [
-                Change(li + 1, col + 1, lines[li][col], alt, "look-alike chosen by all check digits (unsure glyph)")
-                for _, li, col, alt in combo
-            ]
-            return Repair(tuple("".join(r) for r in trial), tuple(changes), parsed)
-        if winners:
-            return fixed  # ambiguous: keep what was read
-    return fixed
+def _prefer(probs: np.ndarray, raw: list[str], settled: list[str]) -> np.ndarray:
+    """Class probabilities where the per-document look-alike decision swapped a glyph's two readings' mass, so the
+    settled reading ranks first (the decoder still sees both)."""
+    out = probs.copy()
+    flat_raw, flat_new = "".join(raw), "".join(settled)
+    for i, (a, b) in enumerate(zip(flat_raw, flat_new, strict=True)):
+        if a != b:
+            ia, ib = _INDEX[a], _INDEX[b]
+            if out[i, ib] < out[i, ia]:
+                out[i, ia], out[i, ib] = out[i, ib], out[i, ia]
+    return out
 
 
 def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray, layout) -> list[str]:
