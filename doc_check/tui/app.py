@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 
@@ -15,7 +16,7 @@ from doc_check.exercise.model import Exercise
 from doc_check.samples import KEY_FILE
 from doc_check.store import Store
 from doc_check.tui.images import image_mode as choose_image_mode
-from doc_check.tui.screens.examine import ExamineScreen
+from doc_check.tui.screens.examine import FULL_VIEW, ExamineScreen
 from doc_check.tui.screens.participant import ParticipantScreen
 from doc_check.tui.session import AttemptSession
 
@@ -167,6 +168,12 @@ class TrainApp(App):
         folder.mkdir(parents=True, exist_ok=True)
         path = self.save_screenshot(path=str(folder))
         self.notify(f"Screenshot saved: {path}", timeout=8)
+
+    @on(events.DeliveryFailed)
+    def _full_view_failed(self, event: events.DeliveryFailed) -> None:
+        """A full-resolution view did not reach the browser."""
+        if event.name == FULL_VIEW:
+            self.notify(f"The full-resolution view could not be delivered: {event.exception}", severity="error")
 
     def action_help(self) -> None:
         from doc_check.tui.screens.help import HelpScreen

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import os
+import sys
 from collections import OrderedDict
 from pathlib import Path
 
@@ -24,13 +27,20 @@ from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
 from doc_check.tui.widgets.key_footer import KeyFooter
 from doc_check.tui.widgets.status_line import StatusLine
 from doc_check.tui.widgets.verdict_form import VerdictForm
-from doc_check.viewport import render_view, view_geometry
+from doc_check.viewport import encode_png, full_resolution_view, render_view, side_by_side, view_geometry
 
 CHANNEL_KEYS = {"visible": "w", "uv": "u", "ir": "i"}
 CHANNEL_NAMES = {"visible": "White", "uv": "UV", "ir": "IR"}
 FAIL_COLOUR = (40, 40, 230)
 WARN_COLOUR = (0, 200, 255)
 IMAGE_CACHE = 12
+FULL_VIEW = "full-view"
+"""The name of a full-resolution delivery (in Textual's DeliveryComplete and DeliveryFailed events)."""
+
+
+def has_desktop() -> bool:
+    """True when a graphical desktop can open a file (never a console browser that would take the terminal)."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def clock_text(seconds: float) -> str:
@@ -84,6 +94,10 @@ class ExamineScreen(Screen):
         Binding("m", "mrz_tool", "MRZ"),
         Binding("d", "reader", "Reader"),
         Binding("s", "save_view", "PNG"),
+        # one key, two bindings: in class mode (a browser) the shown one opens a tab, in a terminal the hidden one
+        # writes the file (so the local footer stays as it was); check_action lets exactly one of them run
+        Binding("f", "full_view('browser')", "Full res"),
+        Binding("f", "full_view('file')", "Full res", show=False),
         Binding("p,pageup", "move(-1)", "Prev", key_display="p", group=MOVE),
         Binding("n,pagedown", "move(1)", "Next", key_display="n", group=MOVE),
         Binding("g", "goto", "Go to", group=MOVE),
@@ -174,6 +188,8 @@ class ExamineScreen(Screen):
             return "mrz_tool" in tools
         if action == "reader":
             return "reader" in tools
+        if action == "full_view":
+            return (parameters[0] == "browser") == self.app.is_web
         return True
 
     # -- the sample on screen -----------------------------------------------------------------------------------
@@ -462,6 +478,43 @@ class ExamineScreen(Screen):
         atomic_write_bytes(path, data.tobytes())
         self.app.last_saved_view = path
         self.notify(f"View saved: {path}", timeout=8)
+
+    def full_view(self) -> tuple[np.ndarray, str] | None:
+        """The current view (magnifier window, light, side; the reference beside it when shown) at the images' own
+        resolution, and a file name for it; None when nothing allowed is on screen."""
+        doc = self.query_one("#doc", DocumentView)
+        if doc.image is None or self.channel not in self.exercise.channels:
+            return None
+        view = full_resolution_view(doc.image, doc.zoom, doc.center, *doc.out_size(), doc.boxes)
+        name = f"{self.sample_id}-{self.side}-{self.channel}-z{doc.zoom:.1f}"
+        ref = self.query_one("#ref", DocumentView)
+        if self.show_reference and ref.image is not None:
+            view = side_by_side(view, full_resolution_view(ref.image, ref.zoom, ref.center, *ref.out_size()))
+            name += "-with-reference"
+        return view, f"{name}.png"
+
+    def action_full_view(self, method: str) -> None:
+        """The current view at full resolution: in a browser (class mode) a new tab, in a terminal a PNG file in
+        `views/` next to the database, opened when a desktop is at hand."""
+        made = self.full_view()
+        if made is None:
+            return
+        view, name = made
+        data = encode_png(view)
+        if method == "browser":
+            self.app.deliver_binary(
+                io.BytesIO(data), save_filename=name, open_method="browser", mime_type="image/png", name=FULL_VIEW
+            )
+            self.notify(f"Full resolution ({view.shape[1]} x {view.shape[0]} px) opens in a new tab.", timeout=5)
+            return
+        from doc_check.exercise.submission import atomic_write_bytes
+
+        path = self.session.store.path.parent / "views" / name
+        atomic_write_bytes(path, data)
+        self.app.last_saved_view = path
+        self.notify(f"Full resolution ({view.shape[1]} x {view.shape[0]} px) saved: {path}", timeout=8)
+        if has_desktop():
+            self.app.open_url(path.resolve().as_uri())
 
     def action_mrz_tool(self) -> None:
         if "mrz_tool" not in self.exercise.tools:
