@@ -201,8 +201,9 @@ def side_by_side(left: np.ndarray, right: np.ndarray, gap: int = FULL_VIEW_GAP) 
 
 
 def encode_png(image: np.ndarray) -> bytes:
-    """PNG bytes of a uint8 image, without metadata (fast compression: a full page at 300 dpi in tens of ms)."""
-    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    """PNG bytes of a uint8 image, without metadata (fast run-length compression: a 300-dpi page in about 0.1 s)."""
+    params = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE]
+    ok, data = cv2.imencode(".png", image, params)
     if not ok:
         raise ValueError("the view could not be encoded as PNG")
     return data.tobytes()
