@@ -130,6 +130,12 @@ class TrainApp(App):
 
         self.push_screen(HistoryScreen())
 
+    def show_library(self, start: tuple[str, str, str] | None = None, channels: Sequence[str] | None = None) -> None:
+        """The reference library (from the exercise list, or from the examine screen with its lights)."""
+        from doc_check.tui.screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen(start, channels) if channels is not None else LibraryScreen(start))
+
     def open_attempt_report(self, attempt_id: int) -> None:
         """Re-score a submitted attempt from its stored submission (if its exercise file is at hand)."""
         from doc_check.exercise.load import load_exercise_key

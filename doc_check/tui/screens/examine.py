@@ -91,6 +91,7 @@ class ExamineScreen(Screen):
         Binding("minus", "zoom_out", "Zoom out", key_display="-", group=ZOOM),
         Binding("0", "zoom_reset", "Fit", group=ZOOM),
         Binding("r", "reference", "Ref"),
+        Binding("l", "library", "Library", show=False),
         Binding("m", "mrz_tool", "MRZ"),
         Binding("d", "reader", "Reader"),
         Binding("s", "save_view", "PNG"),
@@ -182,7 +183,7 @@ class ExamineScreen(Screen):
             return len(sample.sides) > 1
         if action in ("zoom_in", "zoom_out", "zoom_reset"):
             return "magnifier" in tools
-        if action == "reference":
+        if action in ("reference", "library"):
             return "reference" in tools
         if action == "mrz_tool":
             return "mrz_tool" in tools
@@ -427,6 +428,14 @@ class ExamineScreen(Screen):
             self.notify("No reference specimen for this document type in the sample set.", severity="warning")
         self.query_one("#ref", DocumentView).set_class(not self.show_reference, "hidden")
         self.call_after_refresh(self.show_image)
+
+    def action_library(self) -> None:
+        """The reference library at this document type, side and light (only the exercise's lights)."""
+        try:
+            start = (self.sample.document_type, self.side, self.channel)
+        except BadInput:
+            start = None
+        self.app.show_library(start, self.exercise.channels)
 
     def action_toggle_form(self) -> None:
         form = self.query_one(VerdictForm)

@@ -25,6 +25,8 @@ then submit to get your report. Everything is saved the moment it changes: quit 
 | `m` | examine | MRZ tool: check digits explained step by step; in it, `Ctrl+R` reads the MRZ off the image |
 | `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt); Enter on a finding zooms onto its region |
 | `s` | examine | save the current view as a PNG and show its path |
+| `f` | examine | the current view at the image's full resolution: a new browser tab in class mode, else a PNG in `views/` |
+| `l` | picker, examine | reference library: each document's specimen per light, security features numbered and explained (from examine when the reference tool is allowed) |
 | `n` `p` | examine | next, previous sample (PageDown, PageUp) |
 | `g` | examine | go to any sample (the list shows each answer so far) |
 | `v` | examine | hide or show the verdict form (a larger image) |
