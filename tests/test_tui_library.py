@@ -52,7 +52,7 @@ async def test_library_from_the_exercise_list(tmp_path: Path) -> None:
         assert "Microprint line" in notes and "`print.microprint`" in notes
 
         # the ID card's back under IR: the MRZ's IR absorbency, its own image
-        target = [e for e in screen.entries].index(("td1", "back", "ir"))
+        target = screen.entries.index(("td1", "back", "ir"))
         for _ in range(target):
             await pilot.press("down")
         await _wait(

@@ -88,8 +88,8 @@ def write_library(
                 progress(n + 1, len(document_types))
         (tmp / INDEX).write_text(page_html(pages), encoding="utf-8")
         for page in pages:
-            os.replace(tmp / f"{page.slug}.jpg", out / f"{page.slug}.jpg")
-        os.replace(tmp / INDEX, out / INDEX)
+            (tmp / f"{page.slug}.jpg").replace(out / f"{page.slug}.jpg")
+        (tmp / INDEX).replace(out / INDEX)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out / INDEX

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,7 +32,7 @@ def notes_markdown(page: LibraryPage) -> str:
 class LibraryScreen(Screen):
     """Browse the annotated specimens (Enter or a click on a page; + - 0 and the mouse magnify)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("plus,equals_sign", "zoom(1)", "Zoom in", key_display="+"),
         Binding("minus", "zoom(-1)", "Zoom out", key_display="-"),
         Binding("0", "zoom(0)", "Fit"),
