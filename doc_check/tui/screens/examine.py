@@ -12,10 +12,11 @@ from typing import ClassVar
 
 import cv2
 import numpy as np
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
@@ -109,15 +110,21 @@ class ExamineScreen(Screen):
         Binding("escape", "leave", "List", key_display="esc"),
     ]
 
+    side: var[str] = var("front", init=False)
+    """The side on screen (a change shows it at the whole page)."""
+    channel: var[str] = var("visible", init=False)
+    """The light on screen (a change keeps the magnifier where it is)."""
+    show_reference: var[bool] = var(False, init=False)
+    """The reference specimen beside the document."""
+    show_findings: var[bool] = var(False, init=False)
+    """The document reader's findings table and outlines."""
+
     def __init__(self, session: AttemptSession) -> None:
         super().__init__()
         self.session = session
         self.exercise = session.exercise
         self.images = ImageCache()
-        self.side = "front"
-        self.channel = self.exercise.channels[0]
-        self.show_reference = False
-        self.show_findings = False
+        self.set_reactive(ExamineScreen.channel, self.exercise.channels[0])
         self.reader_results: dict[str, object] = {}
         self.reader_running: set[str] = set()
         self.reader_errors: dict[str, str] = {}
@@ -152,9 +159,9 @@ class ExamineScreen(Screen):
         self.query_one("#doc", DocumentView).focus()
         self.set_timer(1.0, self._settle)  # in case no image ever shows (a broken sample, a tiny terminal)
 
-    async def on_document_view_first_frame(self, event: DocumentView.FirstFrame) -> None:
-        if event.view.id == "doc":
-            await self._settle()
+    @on(DocumentView.FirstFrame, "#doc")
+    async def _doc_first_frame(self, event: DocumentView.FirstFrame) -> None:
+        await self._settle()
 
     async def _settle(self) -> None:
         """Once the first document is on screen: decode the sample's other lights, mount the checklist."""
@@ -227,10 +234,11 @@ class ExamineScreen(Screen):
                 self.call_after_refresh(self._settle)
             return
         channels = self.available_channels()
+        # a new sample: set the light and side quietly, then show it once at the whole page
         if self.channel not in channels and channels:
-            self.channel = channels[0]
+            self.set_reactive(ExamineScreen.channel, channels[0])
         if self.side not in sample.sides:
-            self.side = sample.sides[0]
+            self.set_reactive(ExamineScreen.side, sample.sides[0])
         self.show_image(keep_view=False)
         self.refresh_findings()
         self.refresh_bindings()
@@ -378,7 +386,8 @@ class ExamineScreen(Screen):
 
     # -- answer -------------------------------------------------------------------------------------------------
 
-    def on_verdict_form_changed(self, event: VerdictForm.Changed) -> None:
+    @on(VerdictForm.Changed, "#form")
+    def _answer_changed(self, event: VerdictForm.Changed) -> None:
         if event.answer.sample_id != self.sample_id:
             return
         try:
@@ -393,13 +402,17 @@ class ExamineScreen(Screen):
         if channel not in self.available_channels():
             return
         self.channel = channel
+
+    def watch_channel(self) -> None:
         self.show_image(keep_view=True)
 
     def action_flip(self) -> None:
         sides = self.sample.sides
         if len(sides) > 1:
             self.side = sides[(sides.index(self.side) + 1) % len(sides)]
-            self.show_image(keep_view=False)
+
+    def watch_side(self) -> None:
+        self.show_image(keep_view=False)
 
     def action_zoom_in(self) -> None:
         self.query_one("#doc", DocumentView).zoom_by(ZOOM_STEP)
@@ -410,15 +423,16 @@ class ExamineScreen(Screen):
     def action_zoom_reset(self) -> None:
         self.query_one("#doc", DocumentView).reset()
 
-    def on_document_view_view_changed(self, event: DocumentView.ViewChanged) -> None:
-        if event.view.id == "doc":
-            if self.show_reference:
-                self.query_one("#ref", DocumentView).set_view(event.view.zoom, event.view.rel_center())
-            self.update_caption()
-        elif event.view.id == "ref":
-            doc = self.query_one("#doc", DocumentView)
-            doc.set_view(event.view.zoom, event.view.rel_center())
-            self.update_caption()
+    @on(DocumentView.ViewChanged, "#doc")
+    def _doc_view_changed(self, event: DocumentView.ViewChanged) -> None:
+        if self.show_reference:
+            self.query_one("#ref", DocumentView).set_view(event.view.zoom, event.view.rel_center())
+        self.update_caption()
+
+    @on(DocumentView.ViewChanged, "#ref")
+    def _ref_view_changed(self, event: DocumentView.ViewChanged) -> None:
+        self.query_one("#doc", DocumentView).set_view(event.view.zoom, event.view.rel_center())
+        self.update_caption()
 
     def action_reference(self) -> None:
         if "reference" not in self.exercise.tools:
@@ -426,7 +440,9 @@ class ExamineScreen(Screen):
         self.show_reference = not self.show_reference
         if self.show_reference and self.reference_sample() is None:
             self.notify("No reference specimen for this document type in the sample set.", severity="warning")
-        self.query_one("#ref", DocumentView).set_class(not self.show_reference, "hidden")
+
+    def watch_show_reference(self, shown: bool) -> None:
+        self.query_one("#ref", DocumentView).set_class(not shown, "hidden")
         self.call_after_refresh(self.show_image)
 
     def action_library(self) -> None:
@@ -560,14 +576,15 @@ class ExamineScreen(Screen):
         sid = self.sample_id
         if sid in self.reader_results:
             self.show_findings = not self.show_findings
-            self.refresh_findings()
             return
         if sid in self.reader_running:
             return
         self.reader_errors.pop(sid, None)
         self.reader_running.add(sid)
-        self.show_findings = True
-        self.refresh_findings()
+        if self.show_findings:
+            self.refresh_findings()  # the table shows "reader running" now
+        else:
+            self.show_findings = True
         self.run_reader(sid, self.exercise.sample(sid).folder)
 
     @work(thread=True, group="reader")
@@ -597,6 +614,9 @@ class ExamineScreen(Screen):
         if sample_id == self.sample_id:
             self.refresh_findings()
             self.show_image()
+
+    def watch_show_findings(self) -> None:
+        self.refresh_findings()
 
     def finding_boxes(self) -> list[tuple[tuple[int, int, int, int], tuple[int, int, int]]]:
         """Regions of the reader's failing and doubtful findings on the side on screen."""
@@ -642,8 +662,7 @@ class ExamineScreen(Screen):
         if finding.region is None:
             return
         if finding.side != self.side and finding.side in self.sample.sides:
-            self.side = finding.side
-            self.show_image(keep_view=False)
+            self.side = finding.side  # shown at once by watch_side
         doc = self.query_one("#doc", DocumentView)
         if doc.image is None or doc.geometry is None:
             return
