@@ -102,3 +102,30 @@ def test_full_resolution_view_core() -> None:
     assert part.shape == (15, 20, 3) and np.array_equal(part[..., 0], img[:15, :20])
     pair = side_by_side(np.zeros((10, 5, 3), np.uint8), np.full((4, 3, 3), 255, np.uint8), gap=2)
     assert pair.shape == (10, 10, 3) and pair[9, 9].tolist() == list(BACKGROUND) and pair[0, 9].tolist() == [255] * 3
+
+
+async def test_full_resolution_key_in_class_mode_delivers_to_the_browser(project, monkeypatch) -> None:
+    """As under textual-serve (`App.is_web`): the footer shows the key and the PNG goes to Textual's delivery."""
+    exercise, store, samples = project
+    monkeypatch.setattr(TrainApp, "is_web", property(lambda self: True))
+    delivered = []
+
+    def deliver_binary(self, file, **kwargs):
+        delivered.append((file.read(), kwargs))
+        return "key"
+
+    monkeypatch.setattr(TrainApp, "deliver_binary", deliver_binary)
+    app = TrainApp(store, [exercise], start=exercise, participant="T01", image_mode="halfcell")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _ready(pilot)
+        shown = {b.action: b.description for _, b, _, _ in screen.active_bindings.values() if b.show}
+        assert shown["full_view('browser')"] == "Full res"
+        await pilot.press("i", "f")
+        await pilot.pause()
+        assert app.last_saved_view is None  # nothing written on the server's side
+        (data, kwargs) = delivered[-1]
+        assert kwargs["open_method"] == "browser" and kwargs["mime_type"] == "image/png"
+        assert kwargs["save_filename"] == "A1-front-ir-z1.0.png"
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+        ir = load_image(samples / "A1" / "front_ir.png")
+        assert image.shape[:2] == ir.shape[:2] == (520, 740)
