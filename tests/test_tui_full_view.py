@@ -26,6 +26,17 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return load_exercise(ex_dir), Store(tmp_path / "db.sqlite"), tmp_path / "proj" / "samples"
 
 
+async def _press_f(pilot) -> Path:
+    """Press the full-resolution key and wait for the file the worker writes."""
+    before = pilot.app.last_saved_view
+    await pilot.press("f")
+    for _ in range(500):
+        await pilot.pause(0.01)
+        if pilot.app.last_saved_view != before:
+            return pilot.app.last_saved_view
+    raise AssertionError("no full-resolution view was written")
+
+
 async def _ready(pilot) -> ExamineScreen:
     for _ in range(500):
         if getattr(pilot.app.screen, "ready", False):
@@ -40,10 +51,8 @@ async def test_full_resolution_key_writes_the_samples_own_pixels(project) -> Non
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _ready(pilot)
         sample = load_image(samples / "A1" / "front_visible.png")
-        await pilot.press("f")
-        await pilot.pause()
-        path = app.last_saved_view
-        assert path is not None and path.parent == store.path.parent / "views"
+        path = await _press_f(pilot)
+        assert path.parent == store.path.parent / "views"
         written = cv2.imread(str(path), cv2.IMREAD_COLOR)
         # the whole page at the sample's own resolution (740 x 520), not the terminal's ~100 x 60 half-cells
         assert written.shape == sample.shape
@@ -54,8 +63,7 @@ async def test_full_resolution_key_writes_the_samples_own_pixels(project) -> Non
         # zoomed in under UV: exactly the magnifier's window, pixel for pixel
         await pilot.press("u", "plus", "plus", "right")
         await pilot.pause()
-        await pilot.press("f")
-        await pilot.pause()
+        await _press_f(pilot)
         uv = load_image(samples / "A1" / "front_uv.png")
         x0, y0, x1, y1 = native_window(740, 520, doc.zoom, doc.center, *doc.out_size())
         written = cv2.imread(str(app.last_saved_view), cv2.IMREAD_COLOR)
@@ -67,8 +75,7 @@ async def test_full_resolution_key_writes_the_samples_own_pixels(project) -> Non
         await pilot.press("r")
         await pilot.pause()
         await pilot.pause()
-        await pilot.press("f")
-        await pilot.pause()
+        await _press_f(pilot)
         assert app.last_saved_view.name.endswith("-with-reference.png")
         both = cv2.imread(str(app.last_saved_view), cv2.IMREAD_COLOR)
         ref = screen.query_one("#ref", DocumentView)
@@ -121,7 +128,10 @@ async def test_full_resolution_key_in_class_mode_delivers_to_the_browser(project
         shown = {b.action: b.description for _, b, _, _ in screen.active_bindings.values() if b.show}
         assert shown["full_view('browser')"] == "Full res"
         await pilot.press("i", "f")
-        await pilot.pause()
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if delivered:
+                break
         assert app.last_saved_view is None  # nothing written on the server's side
         (data, kwargs) = delivered[-1]
         assert kwargs["open_method"] == "browser" and kwargs["mime_type"] == "image/png"

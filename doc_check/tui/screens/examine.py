@@ -504,40 +504,53 @@ class ExamineScreen(Screen):
         self.app.last_saved_view = path
         self.notify(f"View saved: {path}", timeout=8)
 
-    def full_view(self) -> tuple[np.ndarray, str] | None:
-        """The current view (magnifier window, light, side; the reference beside it when shown) at the images' own
-        resolution, and a file name for it; None when nothing allowed is on screen."""
+    def full_view_request(self) -> tuple[list[tuple], str] | None:
+        """What the full-resolution view shows, read off the screen: per image (the sample's, then the reference's
+        when shown) its array and view (zoom, centre, size, outlines), and a file name; None when nothing allowed is
+        on screen."""
         doc = self.query_one("#doc", DocumentView)
         if doc.image is None or self.channel not in self.exercise.channels:
             return None
-        view = full_resolution_view(doc.image, doc.zoom, doc.center, *doc.out_size(), doc.boxes)
+        parts = [(doc.image, doc.zoom, doc.center, *doc.out_size(), list(doc.boxes))]
         name = f"{self.sample_id}-{self.side}-{self.channel}-z{doc.zoom:.1f}"
         ref = self.query_one("#ref", DocumentView)
         if self.show_reference and ref.image is not None:
-            view = side_by_side(view, full_resolution_view(ref.image, ref.zoom, ref.center, *ref.out_size()))
+            parts.append((ref.image, ref.zoom, ref.center, *ref.out_size(), []))
             name += "-with-reference"
-        return view, f"{name}.png"
+        return parts, f"{name}.png"
 
     def action_full_view(self, method: str) -> None:
         """The current view at full resolution: in a browser (class mode) a new tab, in a terminal a PNG file in
-        `views/` next to the database, opened when a desktop is at hand."""
-        made = self.full_view()
-        if made is None:
-            return
-        view, name = made
-        data = encode_png(view)
+        `views/` next to the database, opened when a desktop is at hand. Cut and encoded in a worker thread."""
+        request = self.full_view_request()
+        if request is not None:
+            self.make_full_view(method, *request)
+
+    @work(thread=True, exclusive=True, group="full-view")
+    def make_full_view(self, method: str, parts: list[tuple], name: str) -> None:
+        """Cut each image's window at its own resolution, put them side by side, encode the PNG, hand it over."""
+        views = [full_resolution_view(*part) for part in parts]
+        view = views[0] if len(views) == 1 else side_by_side(*views)
+        self.app.call_from_thread(self._full_view_ready, method, name, encode_png(view), view.shape[:2])
+
+    def _full_view_ready(self, method: str, name: str, data: bytes, shape: tuple[int, int]) -> None:
+        size = f"{shape[1]} x {shape[0]} px"
         if method == "browser":
             self.app.deliver_binary(
                 io.BytesIO(data), save_filename=name, open_method="browser", mime_type="image/png", name=FULL_VIEW
             )
-            self.notify(f"Full resolution ({view.shape[1]} x {view.shape[0]} px) opens in a new tab.", timeout=5)
+            self.notify(f"Full resolution ({size}) opens in a new tab.", timeout=5)
             return
         from doc_check.exercise.submission import atomic_write_bytes
 
         path = self.session.store.path.parent / "views" / name
-        atomic_write_bytes(path, data)
+        try:
+            atomic_write_bytes(path, data)
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror}", severity="error")
+            return
         self.app.last_saved_view = path
-        self.notify(f"Full resolution ({view.shape[1]} x {view.shape[0]} px) saved: {path}", timeout=8)
+        self.notify(f"Full resolution ({size}) saved: {path}", timeout=8)
         if has_desktop():
             self.app.open_url(path.resolve().as_uri())
 
