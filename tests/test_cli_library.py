@@ -40,7 +40,9 @@ def test_library_writes_every_document_type(tmp_path: Path) -> None:
 def test_library_html_escapes_everything() -> None:
     page = document_pages("td1", 100)[0]
     evil = Feature("x", "<script>alert(1)</script>", "visible", "portrait", 'a "quoted" & <b>bold</b>', ("ir.mrz",))
-    fake = LibraryPage(page.document_type, page.side, page.channel, page.dpi, page.image, (Callout(1, evil, (0, 0, 1, 1)),))
+    fake = LibraryPage(
+        page.document_type, page.side, page.channel, page.dpi, page.image, (Callout(1, evil, (0, 0, 1, 1)),)
+    )
     text = page_html([fake])
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in text
@@ -58,3 +60,14 @@ def test_library_out_must_be_a_folder(tmp_path: Path) -> None:
 def test_every_feature_is_on_some_page() -> None:
     shown = {c.feature.key for t in DOCUMENT_TYPES for p in document_pages(t, 100) for c in p.callouts}
     assert shown == {f.key for f in FEATURES}
+
+
+def test_library_of_one_type(tmp_path: Path) -> None:
+    out = tmp_path / "lib"
+    result = CliRunner().invoke(cli, ["library", "--out", str(out), "--dpi", "100", "--type", "td1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.jpg")) == sorted(
+        f"td1-{side}-{c}.jpg" for side in ("front", "back") for c in ("visible", "uv", "ir")
+    )
+    result = CliRunner().invoke(cli, ["library", "--out", str(out), "--type", "td9"])
+    assert result.exit_code == 2
