@@ -56,8 +56,8 @@ FEATURES: tuple[Feature, ...] = (
         "Rainbow (iris) print",
         "visible",
         "title",
-        "The background colour flows smoothly from blue-green at the left to warm tones at the right, with no "
-        "steps or screen dots. A scanned and reprinted page shows banding or a halftone rosette.",
+        "The background colour flows smoothly from warm tones at the left to blue at the right, in the wash and "
+        "in the guilloche inks, with no steps or screen dots. A scanned and reprinted page shows banding or a halftone rosette.",
         ("print.background",),
     ),
     Feature(
