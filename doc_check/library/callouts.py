@@ -57,7 +57,8 @@ FEATURES: tuple[Feature, ...] = (
         "visible",
         "title",
         "The background colour flows smoothly from warm tones at the left to blue at the right, in the wash and "
-        "in the guilloche inks, with no steps or screen dots. A scanned and reprinted page shows banding or a halftone rosette.",
+        "in the guilloche inks, with no steps or screen dots. A scanned and reprinted page shows banding or a "
+        "halftone rosette.",
         ("print.background",),
     ),
     Feature(
