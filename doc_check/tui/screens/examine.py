@@ -404,6 +404,7 @@ class ExamineScreen(Screen):
         self.channel = channel
 
     def watch_channel(self) -> None:
+        """Another light: the same window of the page under it."""
         self.show_image(keep_view=True)
 
     def action_flip(self) -> None:
@@ -412,6 +413,7 @@ class ExamineScreen(Screen):
             self.side = sides[(sides.index(self.side) + 1) % len(sides)]
 
     def watch_side(self) -> None:
+        """The other side: shown at the whole page."""
         self.show_image(keep_view=False)
 
     def action_zoom_in(self) -> None:
@@ -442,6 +444,7 @@ class ExamineScreen(Screen):
             self.notify("No reference specimen for this document type in the sample set.", severity="warning")
 
     def watch_show_reference(self, shown: bool) -> None:
+        """The reference beside the document, or not (the layout changes first, then both are drawn)."""
         self.query_one("#ref", DocumentView).set_class(not shown, "hidden")
         self.call_after_refresh(self.show_image)
 
@@ -629,6 +632,7 @@ class ExamineScreen(Screen):
             self.show_image()
 
     def watch_show_findings(self) -> None:
+        """The reader's findings table and outlines, shown or hidden."""
         self.refresh_findings()
 
     def finding_boxes(self) -> list[tuple[tuple[int, int, int, int], tuple[int, int, int]]]:
