@@ -139,3 +139,31 @@ async def test_full_resolution_key_in_class_mode_delivers_to_the_browser(project
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
         ir = load_image(samples / "A1" / "front_ir.png")
         assert image.shape[:2] == ir.shape[:2] == (520, 740)
+
+
+def test_open_with_desktop_runs_the_desktop_opener(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import time
+
+    from doc_check.tui.screens.examine import open_with_desktop
+
+    if sys.platform != "linux":
+        pytest.skip("the fake opener is an xdg-open shell script")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "opened.txt"
+    opener = bin_dir / "xdg-open"
+    opener.write_text(f'#!/bin/sh\necho "$1" > {log}\n')
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    png = tmp_path / "view.png"
+    assert not open_with_desktop(png)  # no desktop: nothing is run
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert open_with_desktop(png)
+    for _ in range(100):
+        if log.exists() and log.read_text().strip():
+            break
+        time.sleep(0.05)
+    assert log.read_text().strip() == str(png)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
+import subprocess
 import sys
 from collections import OrderedDict
 from pathlib import Path
@@ -42,8 +44,29 @@ FULL_VIEW = "full-view"
 
 
 def has_desktop() -> bool:
-    """True when a graphical desktop can open a file (never a console browser that would take the terminal)."""
+    """True when a graphical desktop can open a file."""
     return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_with_desktop(path: Path) -> bool:
+    """Open a file in the desktop's viewer, detached (never a console program that would take the terminal, as
+    `webbrowser` may pick); False when there is no desktop or no opener."""
+    if not has_desktop():
+        return False
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return True
+    opener = shutil.which("open" if sys.platform == "darwin" else "xdg-open")
+    if opener is None:
+        return False
+    subprocess.Popen(
+        [opener, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return True
 
 
 def clock_text(seconds: float) -> str:
@@ -554,8 +577,7 @@ class ExamineScreen(Screen):
             return
         self.app.last_saved_view = path
         self.notify(f"Full resolution ({size}) saved: {path}", timeout=8)
-        if has_desktop():
-            self.app.open_url(path.resolve().as_uri())
+        open_with_desktop(path.resolve())
 
     def action_mrz_tool(self) -> None:
         if "mrz_tool" not in self.exercise.tools:
