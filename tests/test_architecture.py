@@ -23,6 +23,7 @@ CORE_PACKAGES = (
     "errors",
     "viewport",
     "library",
+    "cluster",
 )
 FORBIDDEN = ("textual", "textual_image", "rich", "click", "doc_check.cli", "doc_check.tui")
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markup import escape
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -175,13 +176,15 @@ class TrainApp(App):
         folder = self.store.path.parent / "views"
         folder.mkdir(parents=True, exist_ok=True)
         path = self.save_screenshot(path=str(folder))
-        self.notify(f"Screenshot saved: {path}", timeout=8)
+        self.notify(f"Screenshot saved: {escape(str(path))}", timeout=8)
 
     @on(events.DeliveryFailed)
     def _full_view_failed(self, event: events.DeliveryFailed) -> None:
         """A full-resolution view did not reach the browser."""
         if event.name == FULL_VIEW:
-            self.notify(f"The full-resolution view could not be delivered: {event.exception}", severity="error")
+            self.notify(
+                f"The full-resolution view could not be delivered: {escape(str(event.exception))}", severity="error"
+            )
 
     def action_help(self) -> None:
         from doc_check.tui.screens.help import HelpScreen
