@@ -217,6 +217,8 @@ def test_trainee_opens_the_full_resolution_view_in_a_tab(full_page_server, brows
     keys.send_keys("f")
     _wait(lambda: len(browser.window_handles) > 1, 30, "the full-resolution tab")
     browser.switch_to.window(next(h for h in browser.window_handles if h != main))
+    # a new tab starts as about:blank; wait for its navigation to the delivery before looking at its image
+    _wait(lambda: "/download/" in browser.current_url, 30, "the tab's navigation to the delivery")
     size = _wait(
         lambda: browser.execute_script(
             "const i = document.images[0];"
