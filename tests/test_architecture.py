@@ -22,6 +22,7 @@ CORE_PACKAGES = (
     "samples",
     "errors",
     "viewport",
+    "library",
     "cluster",
 )
 FORBIDDEN = ("textual", "textual_image", "rich", "click", "doc_check.cli", "doc_check.tui")

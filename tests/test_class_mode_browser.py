@@ -65,7 +65,23 @@ def _answers(db: Path) -> list[tuple]:
 
 @pytest.fixture()
 def server(tmp_path: Path):
+    yield from _serve(make_project(tmp_path / "proj"), tmp_path)
+
+
+@pytest.fixture()
+def full_page_server(tmp_path: Path):
+    """The served exercise's first sample is a whole TD3 data page at 300 dpi (1476 x 1039 px)."""
+    from doc_check.specimen import render_reference
+    from doc_check.specimen.sampleset import encode
+
     ex = make_project(tmp_path / "proj")
+    page = render_reference("td3", 300)["front"]
+    for channel, img in page.items():
+        (tmp_path / "proj" / "samples" / "S1" / f"front_{channel}.png").write_bytes(encode(img, "png"))
+    yield from _serve(ex, tmp_path)
+
+
+def _serve(ex: Path, tmp_path: Path):
     db = tmp_path / "class.sqlite"
     port = _free_port()
     proc = subprocess.Popen(
@@ -166,6 +182,65 @@ def test_trainee_answers_a_sample_in_the_browser(server, browser) -> None:
         assert con.execute("SELECT value FROM settings WHERE key = 'participant'").fetchone() is None
     finally:
         con.close()
+
+
+def _sign_in(browser, code: str, db: Path):
+    """Open the served UI, give a participant code and wait for the examine screen; returns the key input."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _wait(
+        lambda: "-first-byte" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
+        30,
+        "the trainee UI in the browser",
+    )
+    _wait(lambda: _dialog_drawn(browser.get_screenshot_as_png()), 30, "the participant-code dialog")
+    browser.find_element(By.CSS_SELECTOR, ".xterm-screen").click()
+    keys = browser.find_element(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")
+    keys.send_keys(code)
+    keys.send_keys(Keys.ENTER)
+    _wait(lambda: _attempt_exists(db, code), 30, "the attempt")
+    _wait(lambda: not _dialog_drawn(browser.get_screenshot_as_png()), 30, "the examine screen")
+    time.sleep(1.0)  # let the examine screen finish mounting (it focuses the document view)
+    return keys
+
+
+def test_trainee_opens_the_full_resolution_view_in_a_tab(full_page_server, browser) -> None:
+    url, db = full_page_server
+    browser.get(url)
+    keys = _sign_in(browser, "W43", db)
+    terminal = browser.execute_script(
+        "const r = document.querySelector('.xterm-screen').getBoundingClientRect(); return [r.width, r.height];"
+    )
+    main = browser.current_window_handle
+    start = time.perf_counter()
+    keys.send_keys("f")
+    _wait(lambda: len(browser.window_handles) > 1, 30, "the full-resolution tab")
+    browser.switch_to.window(next(h for h in browser.window_handles if h != main))
+    # a new tab starts as about:blank; wait for its navigation to the delivery before looking at its image
+    _wait(lambda: "/download/" in browser.current_url, 30, "the tab's navigation to the delivery")
+    size = _wait(
+        lambda: browser.execute_script(
+            "const i = document.images[0];"
+            " return i && i.complete && i.naturalWidth ? [i.naturalWidth, i.naturalHeight] : null;"
+        ),
+        30,
+        "the image in the tab",
+    )
+    elapsed = time.perf_counter() - start
+    # the tab's own timing: how much of it was the download from textual-serve (the rest: the app's crop and
+    # encode, the delivery notice over the websocket, the tab opening)
+    download = browser.execute_script(
+        "const n = performance.getEntriesByType('navigation')[0]; return (n.responseEnd - n.requestStart) / 1000;"
+    )
+    print(
+        f"\nfull-resolution view, key -> image shown in the tab: {elapsed:.3f} s ({size[0]} x {size[1]} px; "
+        f"download {download:.3f} s)"
+    )
+    assert "/download/" in browser.current_url
+    # the sample's own resolution (a TD3 page at 300 dpi), not the terminal's half-cells (about 1x2 px per cell)
+    assert size == [1476, 1039]
+    assert size[0] > 1.2 * terminal[0]
 
 
 def _dialog_drawn(png: bytes) -> bool:

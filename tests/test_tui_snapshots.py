@@ -91,3 +91,21 @@ def test_feedback(snap_compare, app_factory) -> None:
         await pilot.pause()
 
     assert snap_compare(app_factory(), run_before=answer_and_submit, terminal_size=SIZE)
+
+
+def test_library(snap_compare, app_factory) -> None:
+    async def open_library(pilot) -> None:
+        await pilot.press("l")
+        for _ in range(1000):
+            if getattr(pilot.app.screen, "ready", False):
+                break
+            await pilot.pause(0.01)
+        await pilot.press("down", "down")  # the passport under IR: its IR-only mark, IR-dropping inks, the MRZ
+        for _ in range(1000):
+            page = getattr(pilot.app.screen, "page", None)
+            if page is not None and page.slug == "td3-front-ir":
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+
+    assert snap_compare(app_factory(start=False), run_before=open_library, terminal_size=SIZE)

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "pack": "doc_check.cli.pack:pack",
     "serve": "doc_check.cli.serve:serve",
     "results": "doc_check.cli.results:results",
+    "library": "doc_check.cli.library:library",
 }
 
 HELP: dict[str, str] = {
@@ -39,6 +40,7 @@ HELP: dict[str, str] = {
     "pack": "Seal an exercise into an exam pack without its key.",
     "serve": "Serve the trainee UI to browsers (class mode).",
     "results": "Live table of a class's progress and scores.",
+    "library": "Write the annotated reference library (HTML) of every document type.",
 }
 
 

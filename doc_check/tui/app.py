@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -18,7 +19,7 @@ from doc_check.exercise.model import Exercise
 from doc_check.samples import KEY_FILE
 from doc_check.store import Store
 from doc_check.tui.images import image_mode as choose_image_mode
-from doc_check.tui.screens.examine import ExamineScreen
+from doc_check.tui.screens.examine import FULL_VIEW, ExamineScreen
 from doc_check.tui.screens.participant import ParticipantScreen
 from doc_check.tui.session import AttemptSession
 
@@ -132,6 +133,12 @@ class TrainApp(App):
 
         self.push_screen(HistoryScreen())
 
+    def show_library(self, start: tuple[str, str, str] | None = None, channels: Sequence[str] | None = None) -> None:
+        """The reference library (from the exercise list, or from the examine screen with its lights)."""
+        from doc_check.tui.screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen(start, channels) if channels is not None else LibraryScreen(start))
+
     def open_attempt_report(self, attempt_id: int) -> None:
         """Re-score a submitted attempt from its stored submission (if its exercise file is at hand)."""
         from doc_check.exercise.load import load_exercise_key
@@ -170,6 +177,14 @@ class TrainApp(App):
         folder.mkdir(parents=True, exist_ok=True)
         path = self.save_screenshot(path=str(folder))
         self.notify(f"Screenshot saved: {escape(str(path))}", timeout=8)
+
+    @on(events.DeliveryFailed)
+    def _full_view_failed(self, event: events.DeliveryFailed) -> None:
+        """A full-resolution view did not reach the browser."""
+        if event.name == FULL_VIEW:
+            self.notify(
+                f"The full-resolution view could not be delivered: {escape(str(event.exception))}", severity="error"
+            )
 
     def action_help(self) -> None:
         from doc_check.tui.screens.help import HelpScreen

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
 from collections import OrderedDict
 from pathlib import Path
 from typing import ClassVar
@@ -10,10 +15,11 @@ from typing import ClassVar
 import cv2
 import numpy as np
 from rich.markup import escape
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
@@ -27,13 +33,41 @@ from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
 from doc_check.tui.widgets.key_footer import KeyFooter
 from doc_check.tui.widgets.status_line import StatusLine
 from doc_check.tui.widgets.verdict_form import VerdictForm
-from doc_check.viewport import render_view, view_geometry
+from doc_check.viewport import encode_png, full_resolution_view, render_view, side_by_side, view_geometry
 
 CHANNEL_KEYS = {"visible": "w", "uv": "u", "ir": "i"}
 CHANNEL_NAMES = {"visible": "White", "uv": "UV", "ir": "IR"}
 FAIL_COLOUR = (40, 40, 230)
 WARN_COLOUR = (0, 200, 255)
 IMAGE_CACHE = 12
+FULL_VIEW = "full-view"
+"""The name of a full-resolution delivery (in Textual's DeliveryComplete and DeliveryFailed events)."""
+
+
+def has_desktop() -> bool:
+    """True when a graphical desktop can open a file."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_with_desktop(path: Path) -> bool:
+    """Open a file in the desktop's viewer, detached (never a console program that would take the terminal, as
+    `webbrowser` may pick); False when there is no desktop or no opener."""
+    if not has_desktop():
+        return False
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return True
+    opener = shutil.which("open" if sys.platform == "darwin" else "xdg-open")
+    if opener is None:
+        return False
+    subprocess.Popen(
+        [opener, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return True
 
 
 def clock_text(seconds: float) -> str:
@@ -84,9 +118,14 @@ class ExamineScreen(Screen):
         Binding("minus", "zoom_out", "Zoom out", key_display="-", group=ZOOM),
         Binding("0", "zoom_reset", "Fit", group=ZOOM),
         Binding("r", "reference", "Ref"),
+        Binding("l", "library", "Library", show=False),
         Binding("m", "mrz_tool", "MRZ"),
         Binding("d", "reader", "Reader"),
         Binding("s", "save_view", "PNG"),
+        # one key, two bindings: in class mode (a browser) the shown one opens a tab, in a terminal the hidden one
+        # writes the file (so the local footer stays as it was); check_action lets exactly one of them run
+        Binding("f", "full_view('browser')", "Full res"),
+        Binding("f", "full_view('file')", "Full res", show=False),
         Binding("p,pageup", "move(-1)", "Prev", key_display="p", group=MOVE),
         Binding("n,pagedown", "move(1)", "Next", key_display="n", group=MOVE),
         Binding("g", "goto", "Go to", group=MOVE),
@@ -95,15 +134,21 @@ class ExamineScreen(Screen):
         Binding("escape", "leave", "List", key_display="esc"),
     ]
 
+    side: var[str] = var("front", init=False)
+    """The side on screen (a change shows it at the whole page)."""
+    channel: var[str] = var("visible", init=False)
+    """The light on screen (a change keeps the magnifier where it is)."""
+    show_reference: var[bool] = var(False, init=False)
+    """The reference specimen beside the document."""
+    show_findings: var[bool] = var(False, init=False)
+    """The document reader's findings table and outlines."""
+
     def __init__(self, session: AttemptSession) -> None:
         super().__init__()
         self.session = session
         self.exercise = session.exercise
         self.images = ImageCache()
-        self.side = "front"
-        self.channel = self.exercise.channels[0]
-        self.show_reference = False
-        self.show_findings = False
+        self.set_reactive(ExamineScreen.channel, self.exercise.channels[0])
         self.reader_results: dict[str, object] = {}
         self.reader_running: set[str] = set()
         self.reader_errors: dict[str, str] = {}
@@ -138,9 +183,9 @@ class ExamineScreen(Screen):
         self.query_one("#doc", DocumentView).focus()
         self.set_timer(1.0, self._settle)  # in case no image ever shows (a broken sample, a tiny terminal)
 
-    async def on_document_view_first_frame(self, event: DocumentView.FirstFrame) -> None:
-        if event.view.id == "doc":
-            await self._settle()
+    @on(DocumentView.FirstFrame, "#doc")
+    async def _doc_first_frame(self, event: DocumentView.FirstFrame) -> None:
+        await self._settle()
 
     async def _settle(self) -> None:
         """Once the first document is on screen: decode the sample's other lights, mount the checklist."""
@@ -169,12 +214,14 @@ class ExamineScreen(Screen):
             return len(sample.sides) > 1
         if action in ("zoom_in", "zoom_out", "zoom_reset"):
             return "magnifier" in tools
-        if action == "reference":
+        if action in ("reference", "library"):
             return "reference" in tools
         if action == "mrz_tool":
             return "mrz_tool" in tools
         if action == "reader":
             return "reader" in tools
+        if action == "full_view":
+            return (parameters[0] == "browser") == self.app.is_web
         return True
 
     # -- the sample on screen -----------------------------------------------------------------------------------
@@ -211,10 +258,11 @@ class ExamineScreen(Screen):
                 self.call_after_refresh(self._settle)
             return
         channels = self.available_channels()
+        # a new sample: set the light and side quietly, then show it once at the whole page
         if self.channel not in channels and channels:
-            self.channel = channels[0]
+            self.set_reactive(ExamineScreen.channel, channels[0])
         if self.side not in sample.sides:
-            self.side = sample.sides[0]
+            self.set_reactive(ExamineScreen.side, sample.sides[0])
         self.show_image(keep_view=False)
         self.refresh_findings()
         self.refresh_bindings()
@@ -362,7 +410,8 @@ class ExamineScreen(Screen):
 
     # -- answer -------------------------------------------------------------------------------------------------
 
-    def on_verdict_form_changed(self, event: VerdictForm.Changed) -> None:
+    @on(VerdictForm.Changed, "#form")
+    def _answer_changed(self, event: VerdictForm.Changed) -> None:
         if event.answer.sample_id != self.sample_id:
             return
         try:
@@ -377,13 +426,19 @@ class ExamineScreen(Screen):
         if channel not in self.available_channels():
             return
         self.channel = channel
+
+    def watch_channel(self) -> None:
+        """Another light: the same window of the page under it."""
         self.show_image(keep_view=True)
 
     def action_flip(self) -> None:
         sides = self.sample.sides
         if len(sides) > 1:
             self.side = sides[(sides.index(self.side) + 1) % len(sides)]
-            self.show_image(keep_view=False)
+
+    def watch_side(self) -> None:
+        """The other side: shown at the whole page."""
+        self.show_image(keep_view=False)
 
     def action_zoom_in(self) -> None:
         self.query_one("#doc", DocumentView).zoom_by(ZOOM_STEP)
@@ -394,15 +449,16 @@ class ExamineScreen(Screen):
     def action_zoom_reset(self) -> None:
         self.query_one("#doc", DocumentView).reset()
 
-    def on_document_view_view_changed(self, event: DocumentView.ViewChanged) -> None:
-        if event.view.id == "doc":
-            if self.show_reference:
-                self.query_one("#ref", DocumentView).set_view(event.view.zoom, event.view.rel_center())
-            self.update_caption()
-        elif event.view.id == "ref":
-            doc = self.query_one("#doc", DocumentView)
-            doc.set_view(event.view.zoom, event.view.rel_center())
-            self.update_caption()
+    @on(DocumentView.ViewChanged, "#doc")
+    def _doc_view_changed(self, event: DocumentView.ViewChanged) -> None:
+        if self.show_reference:
+            self.query_one("#ref", DocumentView).set_view(event.view.zoom, event.view.rel_center())
+        self.update_caption()
+
+    @on(DocumentView.ViewChanged, "#ref")
+    def _ref_view_changed(self, event: DocumentView.ViewChanged) -> None:
+        self.query_one("#doc", DocumentView).set_view(event.view.zoom, event.view.rel_center())
+        self.update_caption()
 
     def action_reference(self) -> None:
         if "reference" not in self.exercise.tools:
@@ -410,8 +466,19 @@ class ExamineScreen(Screen):
         self.show_reference = not self.show_reference
         if self.show_reference and self.reference_sample() is None:
             self.notify("No reference specimen for this document type in the sample set.", severity="warning")
-        self.query_one("#ref", DocumentView).set_class(not self.show_reference, "hidden")
+
+    def watch_show_reference(self, shown: bool) -> None:
+        """The reference beside the document, or not (the layout changes first, then both are drawn)."""
+        self.query_one("#ref", DocumentView).set_class(not shown, "hidden")
         self.call_after_refresh(self.show_image)
+
+    def action_library(self) -> None:
+        """The reference library at this document type, side and light (only the exercise's lights)."""
+        try:
+            start = (self.sample.document_type, self.side, self.channel)
+        except BadInput:
+            start = None
+        self.app.show_library(start, self.exercise.channels)
 
     def action_toggle_form(self) -> None:
         form = self.query_one(VerdictForm)
@@ -464,6 +531,55 @@ class ExamineScreen(Screen):
         self.app.last_saved_view = path
         self.notify(f"View saved: {escape(str(path))}", timeout=8)
 
+    def full_view_request(self) -> tuple[list[tuple], str] | None:
+        """What the full-resolution view shows, read off the screen: per image (the sample's, then the reference's
+        when shown) its array and view (zoom, centre, size, outlines), and a file name; None when nothing allowed is
+        on screen."""
+        doc = self.query_one("#doc", DocumentView)
+        if doc.image is None or self.channel not in self.exercise.channels:
+            return None
+        parts = [(doc.image, doc.zoom, doc.center, *doc.out_size(), list(doc.boxes))]
+        name = f"{self.sample_id}-{self.side}-{self.channel}-z{doc.zoom:.1f}"
+        ref = self.query_one("#ref", DocumentView)
+        if self.show_reference and ref.image is not None:
+            parts.append((ref.image, ref.zoom, ref.center, *ref.out_size(), []))
+            name += "-with-reference"
+        return parts, f"{name}.png"
+
+    def action_full_view(self, method: str) -> None:
+        """The current view at full resolution: in a browser (class mode) a new tab, in a terminal a PNG file in
+        `views/` next to the database, opened when a desktop is at hand. Cut and encoded in a worker thread."""
+        request = self.full_view_request()
+        if request is not None:
+            self.make_full_view(method, *request)
+
+    @work(thread=True, exclusive=True, group="full-view")
+    def make_full_view(self, method: str, parts: list[tuple], name: str) -> None:
+        """Cut each image's window at its own resolution, put them side by side, encode the PNG, hand it over."""
+        views = [full_resolution_view(*part) for part in parts]
+        view = views[0] if len(views) == 1 else side_by_side(*views)
+        self.app.call_from_thread(self._full_view_ready, method, name, encode_png(view), view.shape[:2])
+
+    def _full_view_ready(self, method: str, name: str, data: bytes, shape: tuple[int, int]) -> None:
+        size = f"{shape[1]} x {shape[0]} px"
+        if method == "browser":
+            self.app.deliver_binary(
+                io.BytesIO(data), save_filename=name, open_method="browser", mime_type="image/png", name=FULL_VIEW
+            )
+            self.notify(f"Full resolution ({size}) opens in a new tab.", timeout=5)
+            return
+        from doc_check.exercise.submission import atomic_write_bytes
+
+        path = self.session.store.path.parent / "views" / name
+        try:
+            atomic_write_bytes(path, data)
+        except OSError as exc:
+            self.notify(f"Could not write {escape(str(path))}: {exc.strerror}", severity="error")
+            return
+        self.app.last_saved_view = path
+        self.notify(f"Full resolution ({size}) saved: {escape(str(path))}", timeout=8)
+        open_with_desktop(path.resolve())
+
     def action_mrz_tool(self) -> None:
         if "mrz_tool" not in self.exercise.tools:
             return
@@ -499,14 +615,15 @@ class ExamineScreen(Screen):
         sid = self.sample_id
         if sid in self.reader_results:
             self.show_findings = not self.show_findings
-            self.refresh_findings()
             return
         if sid in self.reader_running:
             return
         self.reader_errors.pop(sid, None)
         self.reader_running.add(sid)
-        self.show_findings = True
-        self.refresh_findings()
+        if self.show_findings:
+            self.refresh_findings()  # the table shows "reader running" now
+        else:
+            self.show_findings = True
         self.run_reader(sid, self.exercise.sample(sid).folder)
 
     @work(thread=True, group="reader")
@@ -536,6 +653,10 @@ class ExamineScreen(Screen):
         if sample_id == self.sample_id:
             self.refresh_findings()
             self.show_image()
+
+    def watch_show_findings(self) -> None:
+        """The reader's findings table and outlines, shown or hidden."""
+        self.refresh_findings()
 
     def finding_boxes(self) -> list[tuple[tuple[int, int, int, int], tuple[int, int, int]]]:
         """Regions of the reader's failing and doubtful findings on the side on screen."""
@@ -581,8 +702,7 @@ class ExamineScreen(Screen):
         if finding.region is None:
             return
         if finding.side != self.side and finding.side in self.sample.sides:
-            self.side = finding.side
-            self.show_image(keep_view=False)
+            self.side = finding.side  # shown at once by watch_side
         doc = self.query_one("#doc", DocumentView)
         if doc.image is None or doc.geometry is None:
             return

@@ -28,6 +28,8 @@ then submit to get your report. Everything is saved the moment it changes: quit 
 | `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt); \
 Enter on a finding zooms onto its region |
 | `s` | examine | save the current view as a PNG and show its path |
+| `f` | examine | the current view at the image's full resolution (a browser tab in class mode, else a PNG) |
+| `l` | picker, examine | reference library: specimens per light, security features numbered and explained |
 | `n` `p` | examine | next, previous sample (PageDown, PageUp) |
 | `g` | examine | go to any sample (the list shows each answer so far) |
 | `v` | examine | hide or show the verdict form (a larger image) |

@@ -32,6 +32,7 @@ class PickerScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start / resume", priority=True),
         Binding("h", "history", "History"),
+        Binding("l", "library", "Library", show=False),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
@@ -136,3 +137,6 @@ class PickerScreen(Screen):
 
     def action_history(self) -> None:
         self.app.show_history()
+
+    def action_library(self) -> None:
+        self.app.show_library()

@@ -42,12 +42,22 @@ class DocumentView(Widget, can_focus=True):
             super().__init__()
             self.view = view
 
+        @property
+        def control(self) -> DocumentView:
+            """The view that changed (so handlers can use ``@on(DocumentView.ViewChanged, "#id")``)."""
+            return self.view
+
     class FirstFrame(Message):
         """A frame showing this view's first image has been composited (the screen can build what waits)."""
 
         def __init__(self, view: DocumentView) -> None:
             super().__init__()
             self.view = view
+
+        @property
+        def control(self) -> DocumentView:
+            """The view that changed (so handlers can use ``@on(DocumentView.ViewChanged, "#id")``)."""
+            return self.view
 
     def __init__(self, mode: str, magnifier: bool = True, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)

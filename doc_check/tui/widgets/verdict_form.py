@@ -33,9 +33,15 @@ class VerdictForm(VerticalScroll):
     class Changed(Message):
         """The trainee changed the answer."""
 
-        def __init__(self, answer: StoredAnswer) -> None:
+        def __init__(self, form: VerdictForm, answer: StoredAnswer) -> None:
             super().__init__()
+            self.form = form
             self.answer = answer
+
+        @property
+        def control(self) -> VerdictForm:
+            """The form that changed (so handlers can use ``@on(VerdictForm.Changed, "#id")``)."""
+            return self.form
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -133,7 +139,7 @@ class VerdictForm(VerticalScroll):
 
     def _changed(self) -> None:
         if self.sample_id is not None:
-            self.post_message(self.Changed(self.current()))
+            self.post_message(self.Changed(self, self.current()))
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
