@@ -307,7 +307,8 @@ def apply_forgery(
                 ir_background=True,
                 ir_mark=False,
             )
-            plan = replace(base_plan, print_style=style, uv_fibres=False)
+            # a copier reproduces what white light shows: nothing printed in UV-only or IR-only ink survives
+            plan = replace(base_plan, print_style=style, uv_fibres=False, uv_pattern=False)
             return done(
                 plan,
                 [
@@ -320,18 +321,20 @@ def apply_forgery(
                     "ir.mark",
                 ],
                 "A colour copy: microprint blurred into a line, colours off and lines thickened; the paper glows "
-                "under UV without emblem or fibres; the background stays visible in IR and the IR mark is missing.",
+                "under UV without emblem, fibres or the pattern over the portrait; the background stays visible in IR and the IR mark is missing.",
             )
         if variant == "offset":
             style = PrintStyle(
                 palette="shifted", line_breaks=True, microprint_blur=True, uv_emblem="visible", ir_background=True
             )
-            plan = replace(base_plan, print_style=style)
+            # no UV inks: the emblem imitated in visible ink, no fluorescent pattern over the portrait (the paper,
+            # with its fibres, is bought in)
+            plan = replace(base_plan, print_style=style, uv_pattern=False)
             return done(
                 plan,
                 ["print.microprint", "print.background", "uv.emblem", "ir.background"],
                 "An offset reproduction: guilloche lines broken, microprint blurred, the UV emblem printed in "
-                "visible ink that does not fluoresce, and the background does not vanish in IR.",
+                "visible ink that does not fluoresce (nor does anything over the portrait), and the background does not vanish in IR.",
             )
         style = PrintStyle(microprint_blur=True, ir_mark=False)
         return done(
@@ -370,12 +373,12 @@ def apply_forgery(
             ir_mark=False,
             microprint_text="KINGDOM OF ARCADIA",
         )
-        plan = replace(base_plan, print_style=style)
+        plan = replace(base_plan, print_style=style, uv_pattern=False)  # its own design: no Utopia UV laminate
         return done(
             plan,
             ["doc.issuer_unknown", "print.background", "uv.emblem", "ir.mark", *mrz_indicators(fake.mrz())],
             f"A fantasy document: the issuer 'Kingdom of Arcadia' ({PSEUDO_STATE}) does not exist in Doc 9303; "
-            "its own layout, no UV emblem, no IR mark.",
+            "its own layout, no UV emblem or UV pattern over the portrait, no IR mark.",
             d=fake,
         )
 
