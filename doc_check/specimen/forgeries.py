@@ -321,7 +321,8 @@ def apply_forgery(
                     "ir.mark",
                 ],
                 "A colour copy: microprint blurred into a line, colours off and lines thickened; the paper glows "
-                "under UV without emblem, fibres or the pattern over the portrait; the background stays visible in IR and the IR mark is missing.",
+                "under UV without emblem, fibres or the pattern over the portrait; the background"
+                " stays visible in IR and the IR mark is missing.",
             )
         if variant == "offset":
             style = PrintStyle(
@@ -334,7 +335,8 @@ def apply_forgery(
                 plan,
                 ["print.microprint", "print.background", "uv.emblem", "ir.background"],
                 "An offset reproduction: guilloche lines broken, microprint blurred, the UV emblem printed in "
-                "visible ink that does not fluoresce (nor does anything over the portrait), and the background does not vanish in IR.",
+                "visible ink that does not fluoresce (nor does anything over the portrait), and the "
+                "background does not vanish in IR.",
             )
         style = PrintStyle(microprint_blur=True, ir_mark=False)
         return done(

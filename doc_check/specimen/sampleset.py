@@ -242,9 +242,10 @@ def render_reference(document_type: str, dpi: int = DEFAULT_DPI) -> dict[str, di
 
 
 def encode(img: np.ndarray, fmt: str, quality: int = JPEG_QUALITY) -> bytes:
-    """Encode an image without any metadata: JPEG (fixed quality, baseline) or PNG."""
+    """Encode an image without any metadata: JPEG (fixed quality, baseline, the standard Huffman tables: tables
+    optimised per image depend on its content and would tell) or PNG."""
     if fmt == "jpg":
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
     else:
         ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     if not ok:
