@@ -131,7 +131,7 @@ def generate(
         verdicts = ", ".join(f"{v} {n}" for v, n in sorted(summary["verdicts"].items()))
         click.echo(
             f"Wrote {summary['count']} samples ({verdicts}), {len(summary['references'])} references and "
-            f"{summary['key']} to {summary['out']} (make it again: --seed {summary['seed']} --secret-from "
+            f"{summary['key']} to {summary['out']} (make it again: the same options and --secret-from "
             f"{summary['key']})"
         )
 
