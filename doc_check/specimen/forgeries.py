@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+import cv2
 import numpy as np
 
 from doc_check.mrz import indicator_ids, parse
@@ -124,6 +125,14 @@ class Planted:
     difficulty: str = "easy"
 
 
+GHOST_CANDIDATES = 12
+"""Faces drawn for a photo substitution; the one least like the holder in grey is pasted in."""
+
+
+def _grey(face: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(face, cv2.COLOR_BGR2GRAY) if face.ndim == 3 else face
+
+
 def mrz_indicators(lines: tuple[str, ...]) -> tuple[str, ...]:
     """The indicator ids the MRZ engine finds in these lines (as of the set's reference date)."""
     return indicator_ids(parse(list(lines), today=REFERENCE_DATE))
@@ -181,16 +190,19 @@ def apply_forgery(
         return Planted(d, plan, spec.verdict, uniq, explanation, kind, variant, f, diff)
 
     if kind == "photo_substitution":
-        other = doc.face
-        other_seed = doc.face_seed
-        ref = draw_face(doc.face, 66, 84, noise_seed=doc.face_seed)
-        for _ in range(20):
-            other_seed = int(rng.integers(2**31))
-            other = random_traits(
-                np.random.default_rng(other_seed), doc.face.sex, doc.face.age + int(rng.integers(-6, 7))
+        # the ghost image stays the old holder's, printed in grey: the new face must differ in grey (its shape), not
+        # only in colour, or the ghost would not show the substitution. Keep the most different of a few faces.
+        ref = _grey(draw_face(doc.face, 66, 84, noise_seed=doc.face_seed))
+        best = (-1.0, doc.face, doc.face_seed)
+        for _ in range(GHOST_CANDIDATES):
+            cand_seed = int(rng.integers(2**31))
+            cand = random_traits(
+                np.random.default_rng(cand_seed), doc.face.sex, doc.face.age + int(rng.integers(-6, 7))
             )
-            if face_distance(ref, draw_face(other, 66, 84, noise_seed=other_seed)) > 0.25:
-                break
+            d = face_distance(ref, _grey(draw_face(cand, 66, 84, noise_seed=cand_seed)))
+            if d > best[0]:
+                best = (d, cand, cand_seed)
+        _, other, other_seed = best
         plan = replace(
             base_plan, substitute_face=other, substitute_seed=other_seed, lamination_edge=variant == "laminate_edge"
         )
