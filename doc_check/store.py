@@ -8,7 +8,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -170,12 +170,10 @@ def write_text_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        with suppress(FileNotFoundError):
+            Path(tmp).unlink()
         raise
 
 
@@ -227,10 +225,8 @@ class Store:
     def _rollback(self) -> None:
         """Roll back if a transaction is open (never mask the error that led here)."""
         if self._db.in_transaction:
-            try:
+            with suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -304,7 +304,7 @@ def test_key_records_how_each_sample_was_made(small_set: Path) -> None:
     key = load_key(small_set / "key.toml")
     specs = plan_specs(8, 7, dpi=80, secret=SMALL_SECRET)
     checked = 0
-    for i, spec in enumerate(specs):
+    for i, _spec in enumerate(specs):
         sid = sample_id(SMALL_SECRET, i)
         x = key[sid].extra
         assert (x["seed"], x["index"], x["dpi"]) == (stream_seed(SMALL_SECRET, 7), i, 80) and isinstance(

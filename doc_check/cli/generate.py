@@ -103,16 +103,16 @@ def generate(
     given = [opt for opt, value in (("--variant", variant), ("--field", field_), ("--difficulty", difficulty)) if value]
     if given:
         raise click.UsageError(f"{', '.join(given)}: only with --from SAMPLE_ID")
-    kwargs = dict(
-        seed=seed,
-        count=count,
-        types=types or DOCUMENT_TYPES,
-        forgeries=forgeries,
-        captures=captures or CAPTURES,
-        genuine_share=genuine_share,
-        dpi=dpi,
-        secret=read_secret(secret_from) if secret_from is not None else None,
-    )
+    kwargs = {
+        "seed": seed,
+        "count": count,
+        "types": types or DOCUMENT_TYPES,
+        "forgeries": forgeries,
+        "captures": captures or CAPTURES,
+        "genuine_share": genuine_share,
+        "dpi": dpi,
+        "secret": read_secret(secret_from) if secret_from is not None else None,
+    }
     if sys.stderr.isatty() and not as_json:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -68,7 +68,8 @@ class SampleSpec:
             and self.variant not in FORGERY_KINDS[self.forgery].variants
         ):
             raise BadInput(
-                f"variant {self.variant!r} of {self.forgery}: choose from {', '.join(FORGERY_KINDS[self.forgery].variants)}"
+                f"variant {self.variant!r} of {self.forgery}: "
+                f"choose from {', '.join(FORGERY_KINDS[self.forgery].variants)}"
             )
         if self.field is not None and self.field not in ALTERABLE_FIELDS:
             raise BadInput(f"field {self.field!r}: choose from {', '.join(ALTERABLE_FIELDS)}")
@@ -272,8 +273,8 @@ def _write_folder(
         old = None
         if target.exists():
             old = target.parent / f".old-{target.name}-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(tmp, target)
+            target.replace(old)
+        tmp.replace(target)
         if old is not None:
             shutil.rmtree(old)
     except BaseException:
@@ -320,7 +321,7 @@ def write_key(
     doc["samples"] = dict(sorted(table.items()))
     tmp = path.with_name(f".{KEY_FILE}.tmp-{os.getpid()}")
     tmp.write_bytes(tomli_w.dumps(doc).encode())
-    os.replace(tmp, path)
+    tmp.replace(path)
     return path
 
 
@@ -414,7 +415,7 @@ def plan_specs(
     key = secret if secret is not None else unkeyed_secret(seed)
     fraud_kinds = [k for k in forgeries if k in FRAUD_KINDS] if forgeries else list(FRAUD_KINDS)
     trap_kinds = [k for k in forgeries if k in TRAP_KINDS]
-    n_genuine = int(round(count * genuine_share))
+    n_genuine = round(count * genuine_share)
     if forgeries and not fraud_kinds:
         n_genuine = count
     n_fraud = count - n_genuine
