@@ -61,12 +61,10 @@ def strip_jpeg(data: bytes, name: str = "image") -> bytes:
         if length < 2 or end > n:
             raise BadInput(f"{name}: broken JPEG (segment runs past the end)")
         if marker == 0xDA:  # SOS: header, then entropy-coded data up to the next real marker
-            j = end
-            while j + 1 < n:
-                if data[j] == 0xFF and data[j + 1] != 0x00 and not 0xD0 <= data[j + 1] <= 0xD7:
-                    break
-                j += 1
-            else:
+            j = data.find(b"\xff", end)
+            while j != -1 and j + 1 < n and (data[j + 1] == 0x00 or 0xD0 <= data[j + 1] <= 0xD7 or data[j + 1] == 0xFF):
+                j = data.find(b"\xff", j + 1)  # stuffed byte, restart marker or fill byte: still the scan
+            if j == -1 or j + 1 >= n:
                 raise BadInput(f"{name}: broken JPEG (scan without an end)")
             out += data[i:j]
             i = j

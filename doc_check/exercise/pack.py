@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
+import numpy as np
 import tomli_w
 
 from doc_check import __version__
@@ -123,26 +124,31 @@ def pack_secrets(exercise: Exercise, key_path: str | Path | None = None) -> tupl
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
-def _texts(data: bytes) -> list[str]:
-    """Every way a word could be written into these bytes: Latin-1 and UTF-16 (both byte orders and alignments)."""
-    out = [data.decode("latin-1")]
-    for enc in ("utf-16-le", "utf-16-be"):
-        for start in (0, 1):
-            chunk = data[start:]
-            out.append(chunk[: len(chunk) // 2 * 2].decode(enc, errors="replace"))
-    return [t.lower() for t in out]
-
-
 def find_leaks(name: str, data: bytes, secrets: Iterable[str]) -> list[str]:
-    """The secret words found in a file's name or contents, case-insensitively, in 8-bit text and in UTF-16."""
+    """The secret words found in a file's name or contents, case-insensitively, written in 8-bit text or in UTF-16
+    (either byte order, any alignment).
+
+    One pass per byte plane: every run of the words' characters at least as long as the shortest word is cut out
+    (a word can only occur inside such a run), then the words are looked for in those runs.
+    """
+    secrets = list(secrets)
+    words = [w.lower() for w in secrets]
+    if not words:
+        return []
     low_name = name.lower()
-    texts = _texts(data)
-    found = []
-    for word in secrets:
-        w = word.lower()
-        if w in low_name or any(w in t for t in texts):
-            found.append(word)
-    return found
+    hay = data.lower()  # the words are ASCII: this lower-cases 8-bit and UTF-16 text alike
+    lut = np.zeros(256, np.int8)
+    lut[list({c for w in words for c in w.encode("ascii", "replace")})] = 1
+    shortest = min(len(w) for w in words)
+    # UTF-16 text of these ASCII words has every other byte zero: its letters lie side by side in one of the two
+    # byte planes (even or odd offsets), whatever the byte order and alignment
+    runs = []
+    for plane in (hay, hay[0::2], hay[1::2]):
+        edges = np.diff(lut[np.frombuffer(plane, np.uint8)], prepend=0, append=0)
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        long = ends - starts >= shortest
+        runs += [plane[i:j].decode("latin-1") for i, j in zip(starts[long].tolist(), ends[long].tolist(), strict=True)]
+    return [word for word, w in zip(secrets, words, strict=False) if w in low_name or any(w in r for r in runs)]
 
 
 def new_pack_id(taken: set[str]) -> str:
@@ -344,7 +350,15 @@ def _write_pack_key(
     path: Path, key, mapping: Mapping[str, str], manifest: PackManifest, pack_sha: str, signer: bytes
 ) -> None:
     """The instructor's key of one pack: the exercise key under the pack's ids, and which sample each id is."""
-    from doc_check.specimen.sampleset import key_table
+
+    def key_table(entry) -> dict[str, object]:
+        table: dict[str, object] = {
+            "verdict": entry.verdict,
+            "indicators": list(entry.indicators),
+            "explanation": entry.explanation,
+        }
+        table.update({k: v for k, v in entry.extra.items() if v is not None})
+        return table
 
     doc = {
         "pack": {
