@@ -15,17 +15,20 @@ VERDICT_STYLE = {
     "counterfeit": "bold red",
     "forged": "bold red",
     "pseudo": "bold magenta",
+    "stolen_blank": "bold red",
     "unknown": "bold yellow",
 }
 
 
 def _print_report(console, report) -> None:
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
-    if report.error is not None:
-        console.print(f"[bold red]{report.input}[/]: cannot analyse: {report.error}", markup=True, highlight=False)
+    if report.error is not None:  # file names and messages are untrusted text: never markup
+        console.print(f"[bold red]{escape(str(report.input))}[/]: cannot analyse: {escape(str(report.error))}")
         return
-    title = f"{report.input}  ({report.document_type or 'unknown type'}, {report.seconds:.2f} s)"
+    title = Text(f"{report.input}  ({report.document_type or 'unknown type'}, {report.seconds:.2f} s)")
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("indicator", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -34,12 +37,12 @@ def _print_report(console, report) -> None:
     for f in report.findings:
         where = f"{f.side}/{f.channel}"
         style = STATUS_STYLE.get(f.status, "")
-        table.add_row(f.indicator, f"[{style}]{f.status}[/]", where, f.message)
+        table.add_row(Text(f.indicator), Text(f.status, style=style), Text(where), Text(f.message))
     console.print(table)
     if report.mrz and report.mrz.get("lines"):
         for line in report.mrz["lines"]:
             console.print(f"  MRZ  {line}", highlight=False, markup=False)
-    console.print(f"  suggested verdict: [{VERDICT_STYLE.get(report.verdict, '')}]{report.verdict}[/]")
+    console.print(Text.assemble("  suggested verdict: ", (report.verdict, VERDICT_STYLE.get(report.verdict, ""))))
     for reason in report.reasons:
         console.print(f"    - {reason}", highlight=False, markup=False)
     console.print()
