@@ -12,7 +12,18 @@ import pytest
 import doc_check
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE_PACKAGES = ("mrz", "specimen", "analysis", "exercise", "store", "indicators", "samples", "errors", "viewport")
+CORE_PACKAGES = (
+    "mrz",
+    "specimen",
+    "analysis",
+    "exercise",
+    "store",
+    "indicators",
+    "samples",
+    "errors",
+    "viewport",
+    "cluster",
+)
 FORBIDDEN = ("textual", "textual_image", "rich", "click", "doc_check.cli", "doc_check.tui")
 
 

@@ -9,25 +9,25 @@ from pathlib import Path
 
 import click
 
+from doc_check.errors import BadInput
+
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
 VERDICT_STYLE = {
     "genuine": "bold green",
     "counterfeit": "bold red",
     "forged": "bold red",
-    "pseudo": "bold magenta",
     "stolen_blank": "bold red",
+    "pseudo": "bold magenta",
     "unknown": "bold yellow",
 }
 
 
 def _print_report(console, report) -> None:
-    from rich.markup import escape
+    """One document's findings as a table; every text from the input (file names, messages) is plain Text,
+    never Rich markup (a file named `[/red]` must print as it is)."""
     from rich.table import Table
     from rich.text import Text
 
-    if report.error is not None:  # file names and messages are untrusted text: never markup
-        console.print(f"[bold red]{escape(str(report.input))}[/]: cannot analyse: {escape(str(report.error))}")
-        return
     title = Text(f"{report.input}  ({report.document_type or 'unknown type'}, {report.seconds:.2f} s)")
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("indicator", no_wrap=True)
@@ -36,15 +36,17 @@ def _print_report(console, report) -> None:
     table.add_column("message")
     for f in report.findings:
         where = f"{f.side}/{f.channel}"
-        style = STATUS_STYLE.get(f.status, "")
-        table.add_row(Text(f.indicator), Text(f.status, style=style), Text(where), Text(f.message))
+        table.add_row(Text(f.indicator), Text(f.status, style=STATUS_STYLE.get(f.status, "")), Text(where),
+                      Text(f.message))  # fmt: skip
     console.print(table)
     if report.mrz and report.mrz.get("lines"):
         for line in report.mrz["lines"]:
-            console.print(f"  MRZ  {line}", highlight=False, markup=False)
-    console.print(Text.assemble("  suggested verdict: ", (report.verdict, VERDICT_STYLE.get(report.verdict, ""))))
+            console.print(Text(f"  MRZ  {line}"))
+    verdict = Text("  suggested verdict: ")
+    verdict.append(str(report.verdict), style=VERDICT_STYLE.get(report.verdict, "bold"))
+    console.print(verdict)
     for reason in report.reasons:
-        console.print(f"    - {reason}", highlight=False, markup=False)
+        console.print(Text(f"    - {reason}"))
     console.print()
 
 
@@ -71,8 +73,21 @@ def _print_report(console, report) -> None:
     default=None,
     help="Refuse images with more pixels than this (decompression bombs); default 60 million.",
 )
+@click.option(
+    "--scheduler",
+    envvar="DOC_CHECK_SCHEDULER",
+    metavar="ADDRESS",
+    help="Analyse on a Dask cluster: tcp://HOST:PORT of a scheduler, or local:N for N local worker processes "
+    "(needs doc-check[cluster]; workers must see the inputs at the same path; --workers is then ignored). "
+    "[env DOC_CHECK_SCHEDULER]",
+)
 def analyze(
-    paths: tuple[Path, ...], as_json: bool, workers: int | None, only: tuple[str, ...], max_pixels: int | None
+    paths: tuple[Path, ...],
+    as_json: bool,
+    workers: int | None,
+    only: tuple[str, ...],
+    max_pixels: int | None,
+    scheduler: str | None,
 ) -> None:
     """Analyse document images and sample folders: MRZ and security-feature checks, and a suggested verdict.
 
@@ -83,6 +98,8 @@ def analyze(
 
     only_set = validate_only(only) if only else None
     targets = expand_paths(paths)
+    if not targets:
+        raise BadInput(f"{', '.join(str(p) for p in paths)}: no images or sample folders to analyse")
     workers = workers or os.cpu_count() or 1
     progress = None
     bar = None
@@ -98,9 +115,15 @@ def analyze(
             bar.update(task, completed=done, total=total)
 
     console = None if as_json else _console(stderr=False)
+    if scheduler:
+        from doc_check.cluster.analyze import analyze_paths_on_cluster
+
+        reports = analyze_paths_on_cluster(targets, scheduler, only=only_set, progress=progress, max_pixels=max_pixels)
+    else:
+        reports = analyze_paths(targets, workers=workers, only=only_set, progress=progress, max_pixels=max_pixels)
     bad = 0
     try:
-        for report in analyze_paths(targets, workers=workers, only=only_set, progress=progress, max_pixels=max_pixels):
+        for report in reports:
             if report.error is not None:
                 bad += 1
                 click.echo(f"doc-check: error: {report.error}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -68,6 +69,13 @@ from doc_check.specimen.sampleset import DEFAULT_DPI, MAX_DPI, MIN_DPI, generate
     help="Make the set again with the secret recorded in this key.toml (else a new random secret).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
+@click.option(
+    "--scheduler",
+    envvar="DOC_CHECK_SCHEDULER",
+    metavar="ADDRESS",
+    help="Generate on a Dask cluster: tcp://HOST:PORT of a scheduler, or local:N for N local worker processes "
+    "(needs doc-check[cluster]; workers must see OUT at the same path). [env DOC_CHECK_SCHEDULER]",
+)
 @click.pass_context
 def generate(
     ctx: click.Context,
@@ -85,6 +93,7 @@ def generate(
     difficulty: str | None,
     secret_from: Path | None,
     as_json: bool,
+    scheduler: str | None,
 ) -> None:
     """Generate synthetic Utopia documents, forgeries and their key into OUT.
 
@@ -98,6 +107,8 @@ def generate(
     if source is not None:
         if secret_from is not None:
             raise click.UsageError("--secret-from: not with --from (the set's key already holds its secret)")
+        if ctx.get_parameter_source("scheduler") is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("--from forges one sample here: drop --scheduler")
         _forge_existing(ctx, out, source, forgeries, variant, field_, difficulty, as_json)
         return
     given = [opt for opt, value in (("--variant", variant), ("--field", field_), ("--difficulty", difficulty)) if value]
@@ -113,6 +124,12 @@ def generate(
         "dpi": dpi,
         "secret": read_secret(secret_from) if secret_from is not None else None,
     }
+    if scheduler:
+        from doc_check.cluster.generate import generate_set_on_cluster
+
+        run = functools.partial(generate_set_on_cluster, scheduler=scheduler)
+    else:
+        run = generate_set
     if sys.stderr.isatty() and not as_json:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -120,11 +137,9 @@ def generate(
             TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
         ) as bar:
             task = bar.add_task("generate", total=None)
-            summary = generate_set(
-                out, progress=lambda done, total: bar.update(task, completed=done, total=total), **kwargs
-            )
+            summary = run(out, progress=lambda done, total: bar.update(task, completed=done, total=total), **kwargs)
     else:
-        summary = generate_set(out, **kwargs)
+        summary = run(out, **kwargs)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:
