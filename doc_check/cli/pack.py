@@ -16,7 +16,7 @@ import click
 
 from doc_check.exercise.model import Exercise
 from doc_check.exercise.pack import build_pack, open_pack, verify_pack
-from doc_check.exercise.signing import default_key_path, fingerprint, public_pem, public_raw, signing_key
+from doc_check.exercise.signing import fingerprint, public_pem, public_raw, signing_key
 
 SIGNER_OPTION = click.option(
     "--signer",
@@ -59,7 +59,8 @@ def progress_bar(label: str, enabled: bool) -> Iterator:
 @click.option(
     "--key",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The exercise's key (default: key.toml next to exercise.toml); only read to check for leaks.",
+    help="The exercise's key (default: key.toml next to exercise.toml): checked for leaks and written, under the "
+    "pack's ids, to the pack's own key.",
 )
 @click.option(
     "--verify",
@@ -75,8 +76,8 @@ def progress_bar(label: str, enabled: bool) -> Iterator:
 @click.option(
     "--sign-key",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"The instructor's Ed25519 private key (PEM) that signs the pack [$DOC_CHECK_PACK_KEY or {default_key_path()};"
-    " created on first use].",
+    help="The instructor's Ed25519 private key (PEM) that signs the pack [$DOC_CHECK_PACK_KEY or "
+    "$XDG_DATA_HOME/doc-check/pack-signing-key.pem; created on first use].",
 )
 @click.option(
     "--public-key",
