@@ -220,9 +220,10 @@ def test_erasure_patch_glow_separates_an_erased_field(pages) -> None:
     assert max(_uv_patch_glow(pages["erasure"], n) for n in fields if n != "viz.surname") < ERASURE_MIN_PATCH
 
 
-@pytest.mark.parametrize(("sample", "erased"), [("6MZDPM", False), ("75V5MD", False), ("ZUA7EA", True)])
+@pytest.mark.parametrize(("sample", "erased"), [("QKUZVF", False), ("LRDYCW", False), ("PQKY5X", True)])
 def test_erasure_on_committed_visas(sample: str, erased: bool) -> None:
-    """A visa's sex field lies over the UV emblem: genuine 200 dpi scans must not fail there; a real erasure must."""
+    """A visa's sex field lies over the UV emblem: genuine visas (a 200 dpi scan, a photo) must not fail there; a
+    real erasure (on an identity card) must."""
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[1] / "samples" / sample

@@ -98,6 +98,7 @@ def _pick(verdict: str, variant: str | None = None, capture: str = "scan") -> Pa
             and (sample.document_type == "td3" or variant is not None)
             and (variant is None or entry.extra.get("variant") == variant)
             and "doc.expired" not in entry.indicators
+            and (variant is not None or entry.verdict != "genuine" or not entry.extra.get("forgery"))  # not worn
         ):
             return folder
     raise AssertionError(f"samples/ has no {verdict} {variant or ''} {capture}")

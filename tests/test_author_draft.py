@@ -80,7 +80,11 @@ def test_library_and_free_index(tmp_path: Path) -> None:
     entries = library(samples)
     assert [e.id for e in entries] == ["S1", "S2", "S3", "S4"]
     assert entries[1].truth.verdict == "forged"
-    from doc_check.specimen.sampleset import sample_id
+    from doc_check.specimen.sampleset import sample_id as keyed_id
+    from doc_check.specimen.sampleset import unkeyed_secret
+
+    def sample_id(seed: int, index: int) -> str:
+        return keyed_id(unkeyed_secret(seed), index)
 
     (samples / sample_id(5, 0)).mkdir()
     assert free_sample_index(samples, 5) == 1

@@ -8,7 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from doc_check.cli import cli
-from doc_check.samples import sample_folders
+from doc_check.indicators import VERDICTS
+from doc_check.samples import load_key, sample_folders
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -32,7 +33,7 @@ def test_json_one_object_per_document() -> None:
     for d in lines:
         assert set(d) >= {"input", "document_type", "mrz", "findings", "verdict", "seconds"}
         assert d["document_type"] == "td3"
-        assert d["verdict"] in ("genuine", "counterfeit", "forged", "pseudo", "unknown")
+        assert d["verdict"] in (*VERDICTS, "unknown")
         assert d["mrz"] is not None and len(d["mrz"]["lines"]) == 2 and "valid" in d["mrz"] and "checks" in d["mrz"]
         assert d["findings"]
         for f in d["findings"]:
@@ -77,6 +78,22 @@ def test_human_output_has_a_table_and_the_verdict() -> None:
     assert result.exit_code == 0, result.output
     assert "suggested verdict:" in result.stdout
     assert "uv.emblem" in result.stdout and "mrz.format" in result.stdout
+
+
+def test_human_output_of_a_stolen_blank_and_a_file_name_with_markup(tmp_path: Path) -> None:
+    """Every verdict has a style, and untrusted text (a file name) is never read as Rich markup."""
+    key = load_key(SAMPLES / "key.toml")
+    blank = next(f for f in sample_folders(SAMPLES) if key[f.name].verdict == "stolen_blank")
+    result = run("--workers", "1", str(blank), "--only", "ir")
+    assert result.exit_code == 0, result.output
+    assert "suggested verdict:" in result.stdout
+    odd = tmp_path / "[bold]x["  # the path reads .../[bold]x[/red].jpg
+    odd.mkdir()
+    image = odd / "red].jpg"
+    image.write_bytes((blank / "front_visible.jpg").read_bytes())
+    result = run("--workers", "1", str(image))
+    assert result.exit_code == 0, result.output
+    assert "[bold]x[/red].jpg" in result.stdout.replace("\n", "")
 
 
 def test_missing_path_is_reported(tmp_path: Path) -> None:

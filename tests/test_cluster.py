@@ -26,7 +26,8 @@ from doc_check.cluster.stream import run_ordered
 from doc_check.errors import BadInput
 from doc_check.specimen.sampleset import generate_set
 
-SET = {"seed": 7, "count": 4, "dpi": 72}
+SET = {"seed": 7, "count": 4, "dpi": 72, "secret": bytes(range(32))}
+"""A set and its secret: the same seed, options and secret give the same files on every back-end."""
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -60,7 +61,8 @@ def test_generate_on_the_cluster_writes_the_local_files(client, local_set: Path,
     out = tmp_path / "set"
     result = run(
         "generate", "--out", str(out), "--json", "--scheduler", client.scheduler.address,
-        *[a for k, v in SET.items() for a in (f"--{k}", str(v))],
+        *[a for k, v in SET.items() if k != "secret" for a in (f"--{k}", str(v))],
+        "--secret-from", str(local_set / "key.toml"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert tree(out) == tree(local_set)  # byte-identical, and no job folder, shard or temporary left

@@ -25,7 +25,7 @@ def test_readme_examples_load_and_score(tmp_path: Path) -> None:
     (folder / "exercise.toml").write_text(_block("### Exercise: `exercises/<id>/exercise.toml`", "toml"))
     (folder / "key.toml").write_text(_block("### Exercise key: `exercises/<id>/key.toml`", "toml"))
     ex = load_exercise(folder)
-    assert ex.sample_ids == ("3KOZHJ", "T3T6WD") and ex.tools == {"magnifier", "mrz_tool"}
+    assert ex.sample_ids == ("ZXKC4W", "P5TIYW") and ex.tools == {"magnifier", "mrz_tool"}
     key = load_exercise_key(folder, ex)
     sub = parse_submission(_block("### Submission (JSON)", "json"), "README.md")
     assert sub.participant == "P017" and sub.answers[1].verdict is None

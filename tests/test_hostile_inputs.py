@@ -336,7 +336,6 @@ def test_results_reads_a_read_only_database(tmp_path: Path) -> None:
         tmp_path.chmod(0o755)
 
 
-@pytest.mark.xfail(strict=False, reason="fixed by the store/pack work")
 def test_symlinked_sample_folder_outside_the_root_is_refused(tmp_path: Path) -> None:
     ex, _ = _project(tmp_path)
     samples = ex.parents[1] / "samples"

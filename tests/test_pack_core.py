@@ -15,14 +15,43 @@ from doc_check.cli import cli
 from doc_check.errors import BadInput
 from doc_check.exercise import check_submission, load_exercise, load_exercise_key, new_submission
 from doc_check.exercise.model import Answer
-from doc_check.exercise.pack import MANIFEST_FILE, build_pack, open_pack, read_manifest, verify_pack
+from doc_check.exercise.pack import (
+    MANIFEST_FILE,
+    SIGNATURE_FILE,
+    build_pack,
+    open_pack,
+    pack_key_path,
+    read_manifest,
+    verify_pack,
+)
 from doc_check.exercise.score import score_submission
 from doc_check.indicators import VERDICTS
+
+
+@pytest.fixture(autouse=True)
+def instructor_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test signs with its own instructor key (created on first use in a private data folder)."""
+    monkeypatch.delenv("DOC_CHECK_PACK_KEY", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "doc-check" / "pack-signing-key.pem"
 
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")
+
+
+def pack_ids(pack: Path) -> dict[str, str]:
+    """Pack sample id -> original sample id, from the pack's own key next to it."""
+    import tomllib
+
+    return tomllib.loads(pack_key_path(pack).read_text())["pack"]["sample_ids"]
+
+
+def member_of(pack: Path, original: str, file: str) -> str:
+    """The archive path of one file of an original sample."""
+    back = {v: k for k, v in pack_ids(pack).items()}
+    return f"samples/{back[original]}/{file}"
 
 
 @pytest.fixture()
@@ -68,28 +97,32 @@ def test_pack_holds_no_key_and_no_truth(project: Path, packed: Path) -> None:
         for name, data in members.items():
             assert w not in name.lower().encode(), (word, name)
             assert w not in data.lower(), (word, name)
-    # the decompressed text really was searched: the exercise id and sample ids are in there
-    assert b'id = "ex1"' in members["exercises/ex1/exercise.toml"]
-    assert set(TRUTH) <= {n.split("/")[1] for n in members if n.startswith("samples/")}
+    # the decompressed text really was searched: the exercise id is in there; the samples got new ids
+    assert b'id = "ex1"' in members["exercises/exam/exercise.toml"]
+    packed_ids = {n.split("/")[1] for n in members if n.startswith("samples/")}
+    assert len(packed_ids) == 4 and not packed_ids & set(TRUTH)
+    assert set(pack_ids(packed)) == packed_ids and set(pack_ids(packed).values()) == set(TRUTH)
 
 
-def test_pack_is_deterministic_and_verifies(project: Path, packed: Path, tmp_path: Path) -> None:
+def test_two_packs_of_one_exercise_cannot_be_joined(project: Path, packed: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.zip"
     build_pack(project, again)
-    assert again.read_bytes() == packed.read_bytes()
+    assert not set(pack_ids(again)) & set(pack_ids(packed))
     manifest = verify_pack(packed)
-    exercise = load_exercise(project)
-    assert manifest.exercise_sha256 == exercise.sha256
     assert manifest.exercise_id == "ex1"
     assert len(manifest.files) == 1 + 4 * 4
     assert read_manifest(packed) == manifest
+    # the pack's exercise differs from the original only in its sample list and root
+    assert manifest.exercise_sha256 != load_exercise(project).sha256
 
 
 def test_open_pack_loads_the_same_exercise(project: Path, packed: Path, tmp_path: Path) -> None:
     opened = open_pack(packed, tmp_path / "unpacked")
     original = load_exercise(project)
-    assert opened.exercise.sha256 == original.sha256
-    assert opened.exercise.sample_ids == original.sample_ids
+    assert opened.exercise.sha256 == opened.manifest.exercise_sha256
+    ids = pack_ids(packed)
+    assert tuple(ids[s] for s in opened.exercise.sample_ids) == original.sample_ids  # same order, new ids
+    assert (opened.exercise.title, opened.exercise.channels) == (original.title, original.channels)
     assert opened.exercise.sample_root.is_relative_to(opened.root)
     assert not list(opened.root.rglob("key.toml"))
     with pytest.raises(BadInput, match="not empty"):
@@ -98,28 +131,26 @@ def test_open_pack_loads_the_same_exercise(project: Path, packed: Path, tmp_path
 
 def test_submission_from_pack_scores_with_instructors_key(project: Path, packed: Path, tmp_path: Path) -> None:
     opened = open_pack(packed, tmp_path / "u")
+    ids = pack_ids(packed)
     sub = new_submission(opened.exercise, "P01")
     for sid in opened.exercise.sample_ids:
-        verdict, inds = TRUTH[sid]
+        verdict, inds = TRUTH[ids[sid]]
         sub = sub.with_answer(Answer(sid, verdict, tuple(inds), 90, 10.0))
-    exercise = load_exercise(project)
-    key = load_exercise_key(project / "key.toml", exercise)
-    check_submission(exercise, sub)
-    report = score_submission(exercise, key, sub)
+    key = load_exercise_key(pack_key_path(packed), opened.exercise)
+    check_submission(opened.exercise, sub)
+    report = score_submission(opened.exercise, key, sub)
     assert report.pct == pytest.approx(100.0) and report.passed
-    # the same exercise id and version, but a different exercise file: refused with a clear message
-    text = (project / "exercise.toml").read_text().replace("Four documents", "Four papers")
-    (project / "exercise.toml").write_text(text)
-    changed = load_exercise(project)
+    # the original exercise file is not the pack's: refused with a clear message
     with pytest.raises(BadInput, match="different exercise file"):
-        check_submission(changed, sub)
+        check_submission(load_exercise(project), sub)
 
 
 def test_tampered_member_is_refused(packed: Path, tmp_path: Path) -> None:
+    target = member_of(packed, "S2", "front_uv.png")
     bad = _rewrite(
         packed,
         tmp_path / "bad.zip",
-        lambda n, d: d + b"\x00" if n == "samples/S2/front_uv.png" else (None if n == "+" else d),
+        lambda n, d: d + b"\x00" if n == target else (None if n == "+" else d),
     )
     with pytest.raises(BadInput, match="tampered pack refused"):
         verify_pack(bad)
@@ -129,7 +160,7 @@ def test_tampered_member_is_refused(packed: Path, tmp_path: Path) -> None:
 
 def test_tampered_exercise_is_refused(packed: Path, tmp_path: Path) -> None:
     def change(name: str, data: bytes):
-        if name == "exercises/ex1/exercise.toml":
+        if name == "exercises/exam/exercise.toml":
             return data.replace(b"time_limit_total = 600", b"time_limit_total = 6000")
         return None if name == "+" else data
 
@@ -149,12 +180,12 @@ def test_zip_slip_is_refused(packed: Path, tmp_path: Path, extra: str) -> None:
 
 
 def test_extra_missing_and_symlink_members_are_refused(packed: Path, tmp_path: Path) -> None:
-    extra = _rewrite(packed, tmp_path / "extra.zip", lambda n, d: [("samples/S1/key.txt", b"x")] if n == "+" else d)
+    extra_name = member_of(packed, "S1", "key.txt")
+    extra = _rewrite(packed, tmp_path / "extra.zip", lambda n, d: [(extra_name, b"x")] if n == "+" else d)
     with pytest.raises(BadInput, match="not in the manifest"):
         verify_pack(extra)
-    missing = _rewrite(
-        packed, tmp_path / "missing.zip", lambda n, d: None if n in ("samples/S3/front_ir.png", "+") else d
-    )
+    gone = member_of(packed, "S3", "front_ir.png")
+    missing = _rewrite(packed, tmp_path / "missing.zip", lambda n, d: None if n in (gone, "+") else d)
     with pytest.raises(BadInput, match="missing from the archive"):
         verify_pack(missing)
     members = _members(packed)
@@ -162,7 +193,7 @@ def test_extra_missing_and_symlink_members_are_refused(packed: Path, tmp_path: P
     with zipfile.ZipFile(link, "w") as zf:
         for name, data in members.items():
             info = zipfile.ZipInfo(name)
-            if name == "samples/S1/front_ir.png":
+            if name == member_of(packed, "S1", "front_ir.png"):
                 info.external_attr = (stat.S_IFLNK | 0o777) << 16
                 data = b"/etc/passwd"
             zf.writestr(info, data)
@@ -183,14 +214,16 @@ def test_not_a_pack(tmp_path: Path, packed: Path) -> None:
     broken = _rewrite(
         packed, tmp_path / "bm.zip", lambda n, d: b"{not json" if n == MANIFEST_FILE else (None if n == "+" else d)
     )
-    with pytest.raises(BadInput, match="invalid JSON"):
+    with pytest.raises(BadInput, match="signature does not match"):
         verify_pack(broken)
+    with pytest.raises(BadInput, match="invalid JSON"):
+        read_manifest(broken)
 
 
 def test_corrupt_deflate_stream_is_refused(packed: Path, tmp_path: Path) -> None:
     raw = bytearray(packed.read_bytes())
     with zipfile.ZipFile(packed) as zf:
-        info = zf.getinfo("exercises/ex1/exercise.toml")
+        info = zf.getinfo("exercises/exam/exercise.toml")
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     for i in range(start + 2, start + 12):
         raw[i] ^= 0xFF
@@ -201,13 +234,13 @@ def test_corrupt_deflate_stream_is_refused(packed: Path, tmp_path: Path) -> None
     assert zlib  # the deflate stream is what was damaged
 
 
-def test_leaky_sample_id_or_briefing_is_refused(tmp_path: Path) -> None:
+def test_leaky_sample_id_is_replaced_and_leaky_briefing_refused(tmp_path: Path) -> None:
     truth = {"genuine1": ("genuine", []), "S2": ("forged", ["print.erasure"])}
     ex = make_project(tmp_path / "a", truth)
     out = tmp_path / "a.zip"
-    with pytest.raises(BadInput, match=r"reveal the truth.*genuine"):
-        build_pack(ex, out)
-    assert not out.exists()
+    build_pack(ex, out)  # the leaky id is replaced by a fresh one: it never reaches the pack
+    assert b"genuine" not in b"".join(n.encode() + d for n, d in _members(out).items() if n.startswith("samples/"))
+    out.unlink()
     ex2 = make_project(tmp_path / "b")
     text = (ex2 / "exercise.toml").read_text().replace("Four documents", "Look for print.erasure on four documents")
     (ex2 / "exercise.toml").write_text(text)
@@ -224,9 +257,8 @@ def test_pack_cli(project: Path, tmp_path: Path) -> None:
     assert "no key" in res.output
     res = runner.invoke(cli, ["pack", "--verify", str(out)])
     assert res.exit_code == 0 and "OK" in res.output
-    bad = _rewrite(
-        out, tmp_path / "bad.zip", lambda n, d: d + b"!" if n == "samples/S1/sample.toml" else (None if n == "+" else d)
-    )
+    target = member_of(out, "S1", "sample.toml")
+    bad = _rewrite(out, tmp_path / "bad.zip", lambda n, d: d + b"!" if n == target else (None if n == "+" else d))
     res = runner.invoke(cli, ["pack", "--verify", str(bad)])
     assert res.exit_code == 2
     assert res.output.count("\n") == 1 and "doc-check: error:" in res.output and "tampered" in res.output
@@ -241,11 +273,17 @@ def test_briefing_may_use_verdict_words_but_samples_may_not(tmp_path: Path) -> N
     out = tmp_path / "a.zip"
     build_pack(ex, out)
     members = _members(out)
-    assert members["exercises/ex1/exercise.toml"] == (ex / "exercise.toml").read_bytes()
+    assert b"Genuine or forged?" in members["exercises/exam/exercise.toml"]
     sample_toml = ex.parent.parent / "samples" / "S2" / "sample.toml"
+    # sample.toml is written afresh from its fields: a comment in the original never reaches the pack
     sample_toml.write_text(sample_toml.read_text() + "# forged on purpose\n")
-    with pytest.raises(BadInput, match=r"S2/sample\.toml: would reveal the truth.*forged"):
-        build_pack(ex, tmp_path / "b.zip")
+    build_pack(ex, tmp_path / "b.zip")
+    assert b"forged" not in b"".join(d for n, d in _members(tmp_path / "b.zip").items() if "sample" in n).lower()
+    # a file name that names the truth is not kept either (images get canonical names)
+    (sample_toml.parent / "front_ir.png").rename(sample_toml.parent / "forged_ir.png")
+    sample_toml.write_text(sample_toml.read_text().replace("front_ir.png", "forged_ir.png"))
+    build_pack(ex, tmp_path / "c.zip")
+    assert not any("forged" in n for n in _members(tmp_path / "c.zip"))
 
 
 READY = Path(__file__).resolve().parents[1] / "exercises" / "first-line"
@@ -261,8 +299,8 @@ def test_ready_exercise_pack_holds_no_truth(tmp_path: Path) -> None:
     assert not any(Path(n).name == "key.toml" for n in members)
     for name, data in members.items():
         if name.endswith("/exercise.toml"):
-            # the public briefing is packed byte for byte (it may say "genuine"); no indicator id in it
-            assert data == (READY / "exercise.toml").read_bytes()
+            # the public briefing (it may say "genuine"); no indicator id in it
+            assert load_exercise(READY).briefing.split()[0].encode() in data
             assert not any(i.encode() in data.lower() for i in words if "." in i)
             continue
         for w in words:
@@ -277,13 +315,23 @@ def test_file_and_folder_of_the_same_name_is_refused(packed: Path, tmp_path: Pat
 
     members = _members(packed)
     manifest = json.loads(members[MANIFEST_FILE])
-    for name, data in (("samples/S1/front_ir.png/x", b"x"),):
+    for name, data in ((member_of(packed, "S1", "front_ir.png/x"), b"x"),):
         manifest["files"].append({"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
         members[name] = data
     members[MANIFEST_FILE] = json.dumps(manifest).encode()
+    members[SIGNATURE_FILE] = resign(members[MANIFEST_FILE])
     bad = tmp_path / "clash.zip"
     with zipfile.ZipFile(bad, "w") as zf:
         for name, data in members.items():
             zf.writestr(name, data)
     with pytest.raises(BadInput, match="cannot unpack"):
         open_pack(bad, tmp_path / "u")
+
+
+def resign(manifest: bytes) -> bytes:
+    """A signature of ``manifest`` by the instructor's own (trusted) key: what a pack builder with a bug could make."""
+    import json
+
+    from doc_check.exercise.signing import sign, signing_key
+
+    return json.dumps(sign(signing_key(), manifest)).encode()

@@ -11,12 +11,23 @@ from click.testing import CliRunner
 from exercise_helpers import TRUTH, make_project
 
 from doc_check.cli import cli
-from doc_check.exercise.pack import build_pack
+from doc_check.exercise.pack import build_pack, pack_key_path
 from doc_check.store import Store
 from doc_check.tui.app import TrainApp
 from doc_check.tui.screens.examine import ExamineScreen
 from doc_check.tui.screens.feedback import FeedbackScreen
 from doc_check.tui.widgets.verdict_form import VerdictForm
+
+
+@pytest.fixture(autouse=True)
+def instructor_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A private data folder: the instructor's signing key is created there on first use."""
+    monkeypatch.delenv("DOC_CHECK_PACK_KEY", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+PACK_IDS: dict[str, str] = {}
+"""Pack id -> original id of the pack a test is taking (set by the test before the UI runs)."""
 
 
 @pytest.fixture()
@@ -35,7 +46,7 @@ def headless_train(monkeypatch: pytest.MonkeyPatch):
         seen["key_here"] = (app.session.exercise.folder / "key.toml").exists()
         form = screen.query_one(VerdictForm)
         for i, sid in enumerate(app.session.exercise.sample_ids):
-            verdict, inds = TRUTH[sid]
+            verdict, inds = TRUTH[PACK_IDS.get(sid, sid)]
             form.set_verdict(verdict)
             for ind in inds:
                 form.toggle_indicator(ind)
@@ -62,6 +73,10 @@ def test_train_from_pack_and_score(tmp_path: Path, headless_train: dict) -> None
     ex = make_project(tmp_path / "proj")
     pack = tmp_path / "exam.zip"
     build_pack(ex, pack)
+    import tomllib
+
+    PACK_IDS.clear()
+    PACK_IDS.update(tomllib.loads(pack_key_path(pack).read_text())["pack"]["sample_ids"])
     db = tmp_path / "trainee.sqlite"
     runner = CliRunner()
     res = runner.invoke(cli, ["train", "--pack", str(pack), "--as", "P07", "--db", str(db), "--image", "halfcell"])
@@ -76,23 +91,26 @@ def test_train_from_pack_and_score(tmp_path: Path, headless_train: dict) -> None
     with Store(db) as store:
         attempts = store.history("P07")
         assert len(attempts) == 1 and attempts[0].state == "submitted"
-        assert {a.sample_id: a.verdict for a in store.answers(attempts[0].id).values()} == {
+        assert {PACK_IDS[a.sample_id]: a.verdict for a in store.answers(attempts[0].id).values()} == {
             s: v for s, (v, _) in TRUTH.items()
         }
     submission = Path(attempts[0].submission_path)
     assert submission.is_file()
 
-    # the instructor scores it with the key kept back from the pack
-    res = runner.invoke(cli, ["score", str(ex), str(submission), "--json"])
+    # the instructor scores it with the pack (signature verified) and the pack's key kept back from it
+    res = runner.invoke(cli, ["score", str(pack), str(submission), "--json"])
     assert res.exit_code == 0, res.output
-    assert "P07" in res.output
+    assert "P07" in res.output and json.loads(res.output)["mean_pct"] == pytest.approx(100.0)
+    # the original exercise is not the pack's: refused
+    res = runner.invoke(cli, ["score", str(ex), str(submission)])
+    assert res.exit_code == 2 and "different exercise file" in res.output
 
     # a submission whose exercise hash does not match is refused with a clear message
     data = json.loads(submission.read_text())
     data["exercise_sha256"] = "0" * 64
     forged = tmp_path / "forged.json"
     forged.write_text(json.dumps(data))
-    res = runner.invoke(cli, ["score", str(ex), str(forged)])
+    res = runner.invoke(cli, ["score", str(pack), str(forged)])
     assert res.exit_code == 2
     assert "different exercise file" in res.output
 
@@ -107,7 +125,7 @@ def test_train_refuses_a_tampered_pack(tmp_path: Path, headless_train: dict) -> 
     with zipfile.ZipFile(pack) as src, zipfile.ZipFile(bad, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename.endswith("S1/front_visible.png"):
+            if info.filename.endswith("front_visible.png"):
                 data = data[:-1] + bytes([data[-1] ^ 1])
             dst.writestr(info.filename, data)
     res = CliRunner().invoke(cli, ["train", "--pack", str(bad), "--as", "P08", "--db", str(tmp_path / "d.sqlite")])

@@ -14,11 +14,22 @@ from doc_check.cli import cli
 from doc_check.errors import BadInput
 from doc_check.samples import load_key, load_sample, sample_folders
 from doc_check.specimen.forgeries import FORGERY_KINDS
-from doc_check.specimen.sampleset import SampleSpec, generate_sample, generate_set, plan_specs, sample_id, write_sample
+from doc_check.specimen.sampleset import (
+    SampleSpec,
+    generate_sample,
+    generate_set,
+    plan_specs,
+    read_secret,
+    sample_id,
+    stream_seed,
+    unkeyed_secret,
+    write_sample,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 CURATED = {"seed": 2026, "count": 40, "dpi": 200}
+SMALL_SECRET = bytes(range(32))
 TRUTH_WORDS = (
     "genuine",
     "forged",
@@ -75,7 +86,7 @@ def png_chunks(data: bytes) -> list[bytes]:
 @pytest.fixture(scope="module")
 def small_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("set")
-    generate_set(out, seed=7, count=8, dpi=80)
+    generate_set(out, seed=7, count=8, dpi=80, secret=SMALL_SECRET)
     return out
 
 
@@ -125,11 +136,17 @@ def test_genuine_and_forged_encoded_alike(small_set: Path) -> None:
 
 def test_same_seed_byte_identical(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
-    generate_set(a, seed=3, count=3, dpi=72)
-    generate_set(b, seed=3, count=3, dpi=72)
+    generate_set(a, seed=3, count=3, dpi=72, secret=SMALL_SECRET)
+    generate_set(b, seed=3, count=3, dpi=72, secret=read_secret(a / "key.toml"))
     assert tree_digest(a) == tree_digest(b)
-    generate_set(a, seed=3, count=3, dpi=72)  # regenerating in place changes nothing
+    generate_set(a, seed=3, count=3, dpi=72, secret=SMALL_SECRET)  # regenerating in place changes nothing
     assert tree_digest(a) == tree_digest(b)
+    # the seed alone draws a new secret: new ids, and the old folder is not mixed with them
+    c = tmp_path / "c"
+    generate_set(c, seed=3, count=3, dpi=72)
+    assert not {p.name for p in a.iterdir()} & {p.name for p in c.iterdir()} - {"key.toml", "references"}
+    with pytest.raises(BadInput, match="another secret"):
+        generate_set(a, seed=3, count=3, dpi=72)
 
 
 def test_write_sample_updates_key_and_replaces_atomically(tmp_path: Path) -> None:
@@ -172,10 +189,11 @@ def test_plan_covers_every_kind_type_and_capture() -> None:
 def test_curated_set_matches_its_fixed_plan() -> None:
     """samples/ is what `doc-check generate --out samples --seed 2026 --count 40 --dpi 200` writes."""
     key = load_key(SAMPLES / "key.toml")
-    specs = plan_specs(CURATED["count"], CURATED["seed"], dpi=CURATED["dpi"])
+    secret = read_secret(SAMPLES / "key.toml")
+    specs = plan_specs(CURATED["count"], CURATED["seed"], dpi=CURATED["dpi"], secret=secret)
     assert len(sample_folders(SAMPLES)) == len(specs) == len(key) >= 36
     for i, spec in enumerate(specs):
-        sid = sample_id(CURATED["seed"], i)
+        sid = sample_id(secret, i)
         entry = key[sid]
         assert entry.extra["document_type"] == spec.document_type and entry.extra["capture"] == spec.capture
         assert entry.extra.get("forgery") == spec.forgery
@@ -242,7 +260,7 @@ def test_cli_generate_json_and_errors(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_curated_set_regenerates_byte_identically(tmp_path: Path) -> None:
     """The README's command reproduces the committed samples/ exactly (about a minute)."""
-    generate_set(tmp_path, **CURATED)
+    generate_set(tmp_path, **CURATED, secret=read_secret(SAMPLES / "key.toml"))
     assert tree_digest(tmp_path) == tree_digest(SAMPLES)
 
 
@@ -284,12 +302,14 @@ def test_key_records_how_each_sample_was_made(small_set: Path) -> None:
     from doc_check.specimen.sampleset import JPEG_QUALITY, encode
 
     key = load_key(small_set / "key.toml")
-    specs = plan_specs(8, 7, dpi=80)
+    specs = plan_specs(8, 7, dpi=80, secret=SMALL_SECRET)
     checked = 0
     for i, _spec in enumerate(specs):
-        sid = sample_id(7, i)
+        sid = sample_id(SMALL_SECRET, i)
         x = key[sid].extra
-        assert (x["seed"], x["index"], x["dpi"]) == (7, i, 80) and isinstance(x["print_seed"], int)
+        assert (x["seed"], x["index"], x["dpi"]) == (stream_seed(SMALL_SECRET, 7), i, 80) and isinstance(
+            x["print_seed"], int
+        )
         assert "channels" not in x  # all three lights
         meta = (small_set / sid / "sample.toml").read_text()
         assert "seed" not in meta and "index" not in meta
@@ -315,7 +335,7 @@ def test_forge_existing_keeps_the_document_and_plants_the_forgery(forge_set: Pat
 
     set_dir = _copy(forge_set, tmp_path)
     before = load_key(set_dir / "key.toml")
-    source = sample_id(11, 0)
+    source = sample_id(unkeyed_secret(11), 0)
     gen = forge_existing(set_dir, source, ForgeryChoice("photo_substitution", "laminate_edge"))
     key = load_key(set_dir / "key.toml")
     assert set(key) == set(before) | {gen.id} and {s: key[s] for s in before} == before
@@ -368,7 +388,7 @@ def test_a_derived_genuine_sample_can_be_forged_again(forge_set: Path, tmp_path:
     from doc_check.specimen.derive import ForgeryChoice, forge_existing, forgeable_samples, record_of, render_recorded
 
     set_dir = _copy(forge_set, tmp_path)
-    source = sample_id(11, 0)
+    source = sample_id(unkeyed_secret(11), 0)
     assert [s for s, _ in forgeable_samples(set_dir)] == [source]  # not the counterfeit, the expired or HAND01
     worn = forge_existing(set_dir, source, ForgeryChoice("worn", "crease"))
     assert worn.truth.verdict == "genuine" and worn.truth.indicators == ()
@@ -401,7 +421,11 @@ def test_forge_existing_refusals_leave_the_set_as_it_was(
 
     set_dir = _copy(forge_set, tmp_path)
     before = tree_digest(set_dir)
-    genuine, counterfeit, expired = sample_id(11, 0), sample_id(11, 1), sample_id(11, 2)
+    genuine, counterfeit, expired = (
+        sample_id(unkeyed_secret(11), 0),
+        sample_id(unkeyed_secret(11), 1),
+        sample_id(unkeyed_secret(11), 2),
+    )
     cases = [
         (counterfeit, ForgeryChoice("pseudo"), "not genuine"),
         ("NOPE42", ForgeryChoice("pseudo"), "no sample 'NOPE42'"),
@@ -441,7 +465,7 @@ def test_cli_generate_from_an_existing_sample(forge_set: Path, tmp_path: Path) -
     import json
 
     set_dir = _copy(forge_set, tmp_path)
-    genuine = sample_id(11, 0)
+    genuine = sample_id(unkeyed_secret(11), 0)
     runner = CliRunner()
     res = runner.invoke(
         cli,
@@ -470,7 +494,7 @@ def test_cli_generate_from_an_existing_sample(forge_set: Path, tmp_path: Path) -
     )
     assert text.exit_code == 0 and "font_mismatch" in text.output, text.output
     for bad, message in (
-        (["--from", sample_id(11, 1), "--forgery", "pseudo"], "not genuine"),
+        (["--from", sample_id(unkeyed_secret(11), 1), "--forgery", "pseudo"], "not genuine"),
         (["--from", genuine], "exactly one --forgery"),
         (["--from", genuine, "--forgery", "pseudo", "--seed", "3"], "drop --seed"),
         (["--variant", "offset"], "only with --from"),

@@ -11,7 +11,7 @@ import click
 
 from doc_check.samples import CAPTURES, DOCUMENT_TYPES
 from doc_check.specimen.forgeries import FORGERY_KINDS
-from doc_check.specimen.sampleset import DEFAULT_DPI, MAX_DPI, MIN_DPI, generate_set
+from doc_check.specimen.sampleset import DEFAULT_DPI, MAX_DPI, MIN_DPI, generate_set, read_secret
 
 
 @click.command("generate")
@@ -61,6 +61,13 @@ from doc_check.specimen.sampleset import DEFAULT_DPI, MAX_DPI, MIN_DPI, generate
     type=click.Choice(["easy", "medium", "hard"]),
     help="With --from: draw a variant of this difficulty.",
 )
+@click.option(
+    "--secret-from",
+    "secret_from",
+    metavar="KEYFILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Make the set again with the secret recorded in this key.toml (else a new random secret).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 @click.option(
     "--scheduler",
@@ -84,16 +91,22 @@ def generate(
     variant: str | None,
     field_: str | None,
     difficulty: str | None,
+    secret_from: Path | None,
     as_json: bool,
     scheduler: str | None,
 ) -> None:
     """Generate synthetic Utopia documents, forgeries and their key into OUT.
+
+    Each set gets a random secret, kept in OUT/key.toml only: it keys the opaque ids, the plan and every random
+    draw. The same --seed, options and --secret-from OUT/key.toml give byte-identical files.
 
     With --from SAMPLE_ID, forge an existing genuine sample of the set OUT instead: the document is rendered again
     from the generation record in OUT/key.toml (same holder, same capture) with the --forgery, and added as a new
     opaque sample.
     """
     if source is not None:
+        if secret_from is not None:
+            raise click.UsageError("--secret-from: not with --from (the set's key already holds its secret)")
         if ctx.get_parameter_source("scheduler") is click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError("--from forges one sample here: drop --scheduler")
         _forge_existing(ctx, out, source, forgeries, variant, field_, difficulty, as_json)
@@ -109,6 +122,7 @@ def generate(
         "captures": captures or CAPTURES,
         "genuine_share": genuine_share,
         "dpi": dpi,
+        "secret": read_secret(secret_from) if secret_from is not None else None,
     }
     if scheduler:
         from doc_check.cluster.generate import generate_set_on_cluster
@@ -132,7 +146,8 @@ def generate(
         verdicts = ", ".join(f"{v} {n}" for v, n in sorted(summary["verdicts"].items()))
         click.echo(
             f"Wrote {summary['count']} samples ({verdicts}), {len(summary['references'])} references and "
-            f"{summary['key']} to {summary['out']}"
+            f"{summary['key']} to {summary['out']} (make it again: the same options and --secret-from "
+            f"{summary['key']})"
         )
 
 

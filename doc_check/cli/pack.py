@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -13,6 +16,15 @@ import click
 
 from doc_check.exercise.model import Exercise
 from doc_check.exercise.pack import build_pack, open_pack, verify_pack
+from doc_check.exercise.signing import fingerprint, public_pem, public_raw, signing_key
+
+SIGNER_OPTION = click.option(
+    "--signer",
+    "signers",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The instructor's public key file to trust (repeatable) [the user's own pack signing key].",
+)
 
 
 def resolve_exercise(value: str) -> Path:
@@ -47,7 +59,8 @@ def progress_bar(label: str, enabled: bool) -> Iterator:
 @click.option(
     "--key",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The exercise's key (default: key.toml next to exercise.toml); only read to check for leaks.",
+    help="The exercise's key (default: key.toml next to exercise.toml): checked for leaks and written, under the "
+    "pack's ids, to the pack's own key.",
 )
 @click.option(
     "--verify",
@@ -55,19 +68,57 @@ def progress_bar(label: str, enabled: bool) -> Iterator:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Check a pack's manifest and every file's SHA-256 instead of building one.",
 )
+@click.option(
+    "--key-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the pack's own key (its sample ids) for `doc-check score` [OUT with .key.toml].",
+)
+@click.option(
+    "--sign-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The instructor's Ed25519 private key (PEM) that signs the pack [$DOC_CHECK_PACK_KEY or "
+    "$XDG_DATA_HOME/doc-check/pack-signing-key.pem; created on first use].",
+)
+@click.option(
+    "--public-key",
+    "public_key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the public half of the signing key to this file (give it to trainees' machines: --signer) and stop.",
+)
+@SIGNER_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path | None, as_json: bool) -> None:
-    """Seal EXERCISE (folder, exercise.toml or id) into an exam pack: exercise.toml, the samples' public files,
-    the reference specimens and a SHA-256 manifest, never the key.
+def pack(
+    exercise: str | None,
+    out: Path | None,
+    key: Path | None,
+    verify: Path | None,
+    key_out: Path | None,
+    sign_key: Path | None,
+    public_key: Path | None,
+    signers: tuple[Path, ...],
+    as_json: bool,
+) -> None:
+    """Seal EXERCISE (folder, exercise.toml or id) into a signed exam pack: the exercise, its samples under fresh
+    ids with only the allowed lights (metadata stripped, sizes evened out), the reference specimens and a signed
+    SHA-256 manifest, never the key. The pack's own key (for scoring) is written next to it.
 
     \b
     Exit codes: 0 done, 2 bad input (unknown exercise, a file that would reveal the truth, tampered pack).
     """
+    if public_key is not None:
+        if exercise or out or verify:
+            raise click.UsageError("--public-key takes no other argument")
+        from doc_check.exercise.submission import atomic_write_bytes
+
+        signer = signing_key(sign_key)
+        atomic_write_bytes(public_key, public_pem(signer))
+        click.echo(f"wrote {public_key}: public key {fingerprint(public_raw(signer))}")
+        return
     if verify is not None:
         if exercise or out:
             raise click.UsageError("--verify takes only the pack file")
         with progress_bar("verifying", not as_json) as cb:
-            manifest = verify_pack(verify, progress=cb)
+            manifest = verify_pack(verify, progress=cb, signers=signers)
         info = {
             "pack": str(verify),
             "ok": True,
@@ -76,19 +127,23 @@ def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path 
             "exercise_sha256": manifest.exercise_sha256,
             "files": len(manifest.files),
             "bytes": manifest.total_bytes,
+            "lights": list(manifest.lights),
         }
         if as_json:
             click.echo(json.dumps(info, indent=2))
         else:
             click.echo(
-                f"{verify}: OK, exercise {manifest.exercise_id} version {manifest.exercise_version} "
-                f"(exercise.toml sha256 {manifest.exercise_sha256[:16]}...), {len(manifest.files)} files verified"
+                f"{verify}: OK, signed by a trusted key, exercise {manifest.exercise_id} version "
+                f"{manifest.exercise_version} (exercise.toml sha256 {manifest.exercise_sha256[:16]}...), "
+                f"{len(manifest.files)} files verified"
             )
         return
     if not exercise or out is None:
         raise click.UsageError("give EXERCISE and --out FILE (or --verify PACK)")
     with progress_bar("packing", not as_json) as cb:
-        opened = build_pack(resolve_exercise(exercise), out, key_path=key, progress=cb)
+        opened = build_pack(
+            resolve_exercise(exercise), out, key_path=key, progress=cb, signing_key_path=sign_key, key_out=key_out
+        )
     m = opened.manifest
     info = {
         "pack": str(out),
@@ -99,20 +154,63 @@ def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path 
         "samples": len(opened.exercise.samples),
         "files": len(m.files),
         "bytes": m.total_bytes,
+        "lights": list(m.lights),
+        "pack_key": str(opened.key_path) if opened.key_path else None,
     }
     if as_json:
         click.echo(json.dumps(info, indent=2))
     else:
         click.echo(
             f"wrote {out}: exercise {m.exercise_id} version {m.exercise_version}, "
-            f"{len(opened.exercise.samples)} samples, {len(m.files)} files, no key"
+            f"{len(opened.exercise.samples)} samples under {', '.join(m.lights)}, {len(m.files)} files, no key"
         )
         click.echo(f"pack sha256 {opened.sha256}")
+        if opened.key_path:
+            click.echo(f"its key (keep it, score with it): {opened.key_path}")
 
 
-def train_from_pack(pack_file: Path, launch: Callable[[Exercise], None]) -> None:
-    """`doc-check train --pack`: verify and unpack the pack into a private temporary folder, run the trainee UI
-    on its exercise, and remove the folder afterwards (answers live in the database and the submission file)."""
-    with tempfile.TemporaryDirectory(prefix="doc-check-pack-") as tmp:
-        opened = open_pack(pack_file, Path(tmp) / "exam")
+@contextmanager
+def removed_on_signal(folder: Path) -> Iterator[None]:
+    """Remove ``folder`` when SIGTERM or SIGHUP ends the process (then die of that signal as usual)."""
+
+    def handler(signum: int, frame) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    try:
+        previous = {s: signal.signal(s, handler) for s in wanted}
+    except ValueError:  # not the main thread: signals cannot be caught here
+        previous = {}
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
+
+
+@contextmanager
+def exercise_from_pack(path: Path, signers: tuple[Path, ...] = ()) -> Iterator[tuple[Path, Path | None]]:
+    """For `score`: a pack given as EXERCISE is verified (signature included) and unpacked into a temporary folder;
+    yields (exercise.toml to load, the pack's own key file next to it or None). Anything else is passed through."""
+    import zipfile
+
+    if not (path.is_file() and zipfile.is_zipfile(path)):
+        yield path, None
+        return
+    from doc_check.exercise.pack import pack_key_path
+
+    with tempfile.TemporaryDirectory(prefix="doc-check-score-") as tmp:
+        opened = open_pack(path, Path(tmp) / "exam", signers=signers)
+        key = pack_key_path(path)
+        yield opened.exercise.path, key if key.is_file() else None
+
+
+def train_from_pack(pack_file: Path, launch: Callable[[Exercise], None], signers: tuple[Path, ...] = ()) -> None:
+    """`doc-check train --pack`: verify the signature and unpack the pack into a private temporary folder, run the
+    trainee UI on its exercise, and remove the folder afterwards, also on SIGTERM or SIGHUP (answers live in the
+    database and the submission file)."""
+    with tempfile.TemporaryDirectory(prefix="doc-check-pack-") as tmp, removed_on_signal(Path(tmp)):
+        opened = open_pack(pack_file, Path(tmp) / "exam", signers=signers)
         launch(opened.exercise)

@@ -92,6 +92,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Progress]]:
     help="Also write one md/html report per participant into OUT/individual/.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout (no progress bar).")
+@click.option(
+    "--signer",
+    "signers",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="When EXERCISE is a pack: the instructor's public key to trust [the user's own pack signing key].",
+)
 def score(
     exercise_path: Path,
     submissions: tuple[Path, ...],
@@ -101,13 +108,23 @@ def score(
     method: str,
     individual: bool,
     as_json: bool,
+    signers: tuple[Path, ...] = (),
 ) -> None:
     """Score SUBMISSION files (or folders of *.json) of EXERCISE; print the round and write reports.
 
-    A submission made on another version of the exercise file is refused (exit 2), as is any bad file;
-    nothing is written then."""
-    with paused_gc():  # thousands of reports: the collector's full passes would cost more than the scoring
-        _score(exercise_path, submissions, key_path, out_dir, formats, method, individual, as_json)
+    EXERCISE may be an exam pack: its signature is verified, and its own key (written next to it by `doc-check
+    pack`, e.g. exam.key.toml) is the default key. A submission made on another version of the exercise file is
+    refused (exit 2), as is any bad file; nothing is written then."""
+    from doc_check.cli.pack import exercise_from_pack
+
+    with exercise_from_pack(exercise_path, signers) as (ex_path, pack_key), paused_gc():
+        # paused_gc: thousands of reports: the collector's full passes would cost more than the scoring
+        if key_path is None and ex_path != exercise_path and pack_key is None:
+            from doc_check.exercise.pack import pack_key_path
+
+            raise BadInput(f"{pack_key_path(exercise_path)}: the pack's key not found (pass --key)")
+        key = key_path if key_path is not None else pack_key
+        _score(ex_path, submissions, key, out_dir, formats, method, individual, as_json)
 
 
 def _score(

@@ -111,6 +111,13 @@ def launch(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Take the exam sealed in this pack (`doc-check pack`); its hashes are verified first.",
 )
+@click.option(
+    "--signer",
+    "signers",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --pack: the instructor's public key file to trust [the user's own pack signing key].",
+)
 @click.option("--class-mode", is_flag=True, hidden=True, help="Ask every trainee's code (set by `doc-check serve`).")
 def train(
     exercise: str | None,
@@ -118,6 +125,7 @@ def train(
     db: str | None,
     image: str | None,
     pack_file: Path | None = None,
+    signers: tuple[Path, ...] = (),
     class_mode: bool = False,
 ) -> None:
     """Take an exercise in the trainee terminal UI: examine each document, judge it, get feedback.
@@ -129,6 +137,10 @@ def train(
 
         if exercise:
             raise click.UsageError("--pack and --exercise do not go together")
-        return train_from_pack(pack_file, lambda start: launch(start, participant, db, image, class_mode))
+        return train_from_pack(
+            pack_file, lambda start: launch(start, participant, db, image, class_mode), tuple(signers)
+        )
+    if signers:
+        raise click.UsageError("--signer: only with --pack")
     start = resolve_exercise(exercise, builtin_exercises_dir()) if exercise else None
     launch(start, participant, db, image, class_mode)

@@ -16,8 +16,18 @@ from pathlib import Path
 from doc_check.cluster.connect import check_workers_see, open_client, total_threads, wait_for_a_worker
 from doc_check.cluster.stream import Progress, run_ordered, window_for
 from doc_check.errors import BadInput
-from doc_check.samples import CAPTURES, DOCUMENT_TYPES, REFERENCES_DIR
-from doc_check.specimen.sampleset import DEFAULT_DPI, SampleSpec, generate_sample, write_references, write_sample
+from doc_check.samples import CAPTURES, DOCUMENT_TYPES, KEY_FILE, REFERENCES_DIR
+from doc_check.specimen.sampleset import (
+    DEFAULT_DPI,
+    SampleSpec,
+    generate_sample,
+    new_secret,
+    set_secret,
+    stream_seed,
+    write_key,
+    write_references,
+    write_sample,
+)
 from doc_check.specimen.setpieces import iter_plan, merge_key_shards, remove_shards, write_key_shard
 
 JOB_DIR_PREFIX = ".doc-check-job-"
@@ -44,13 +54,16 @@ def _require_marker(job_dir: str, token: str) -> None:
         )
 
 
-def generate_task(out: str, job_dir: str, token: str, spec: SampleSpec, seed: int, index: int) -> tuple[str, str]:
-    """On a worker: generate sample ``index``, write its folder and its key shard; (id, verdict)."""
+def generate_task(
+    out: str, job_dir: str, token: str, spec: SampleSpec, seed: int, index: int, secret: bytes | None = None
+) -> tuple[str, str]:
+    """On a worker: generate sample ``index`` (``seed``: the set's stream seed), write its folder and its key
+    shard; (id, verdict)."""
     import cv2
 
     cv2.setNumThreads(1)
     _require_marker(job_dir, token)
-    gen = generate_sample(spec, seed, index)
+    gen = generate_sample(spec, seed, index, secret)
     write_sample(out, gen, update_key=False)
     write_key_shard(Path(job_dir) / "key", gen.id, gen.truth)
     return gen.id, gen.truth.verdict
@@ -76,24 +89,42 @@ def generate_set_on_cluster(
     captures: Sequence[str] = CAPTURES,
     genuine_share: float = 0.4,
     dpi: int = DEFAULT_DPI,
+    secret: bytes | None = None,
     progress: Progress | None = None,
     client: object | None = None,
 ) -> dict[str, object]:
     """:func:`doc_check.specimen.sampleset.generate_set` on the cluster at ``scheduler`` (or on ``client``):
-    the same files and the same summary."""
+    the same files and the same summary (with the same ``secret``; a new random one when None)."""
+    secret = secret if secret is not None else new_secret()
     plan = iter_plan(
-        count, seed, types=types, forgeries=forgeries, captures=captures, genuine_share=genuine_share, dpi=dpi
+        count,
+        seed,
+        types=types,
+        forgeries=forgeries,
+        captures=captures,
+        genuine_share=genuine_share,
+        dpi=dpi,
+        secret=secret,
     )
     given = Path(out)
     if given.exists() and not given.is_dir():
         raise BadInput(f"{given}: exists and is not a folder")
+    old = set_secret(given) if given.is_dir() else None
+    if old is not None and old != secret:
+        raise BadInput(
+            f"{given}: already holds a set made with another secret: pass --secret-from {given / KEY_FILE} to make "
+            "it again, or choose an empty folder"
+        )
+    keyed = (seed, secret)
     if client is not None:
-        return _generate(client, given, plan, count, seed, types, dpi, progress)
+        return _generate(client, given, plan, count, keyed, types, dpi, progress)
     with open_client(scheduler) as own:
-        return _generate(own, given, plan, count, seed, types, dpi, progress)
+        return _generate(own, given, plan, count, keyed, types, dpi, progress)
 
 
-def _generate(client, given: Path, plan, count: int, seed: int, types, dpi: int, progress) -> dict[str, object]:
+def _generate(client, given: Path, plan, count: int, keyed, types, dpi: int, progress) -> dict[str, object]:
+    seed, secret = keyed
+    stream = stream_seed(secret, seed)
     out = given.absolute()  # workers get the absolute path: they do not share the client's working folder
     token = secrets.token_hex(8)
     job_dir, shard_dir = _job_paths(out, token)
@@ -108,7 +139,7 @@ def _generate(client, given: Path, plan, count: int, seed: int, types, dpi: int,
         ref_types = sorted(set(types), key=DOCUMENT_TYPES.index)
         total = count + len(ref_types)
         calls_iter = _chain(
-            ((generate_task, (str(out), str(job_dir), token, spec, seed, i)) for i, spec in enumerate(plan)),
+            ((generate_task, (str(out), str(job_dir), token, spec, stream, i, secret)) for i, spec in enumerate(plan)),
             ((reference_task, (str(out), str(job_dir), token, t, dpi)) for t in ref_types),
         )
         ids: list[str] = []
@@ -122,6 +153,7 @@ def _generate(client, given: Path, plan, count: int, seed: int, types, dpi: int,
                 ids.append(sid)
                 verdicts[verdict] = verdicts.get(verdict, 0) + 1
         try:
+            write_key(out, {}, set_info={"seed": seed, "secret": secret.hex()})  # the [set] table, then the shards
             key = merge_key_shards(out, shard_dir)
         except OSError as exc:
             raise BadInput(f"{given}: cannot write the key: {exc.strerror or exc}") from None

@@ -173,11 +173,12 @@ def library(set_dir: str | Path) -> list[LibraryEntry]:
 def free_sample_index(set_dir: str | Path, seed: int, start: int = 0) -> int:
     """The first generator index from ``start`` whose opaque sample id is neither a folder of the set nor an entry
     of its key.toml."""
-    from doc_check.specimen.sampleset import sample_id
+    from doc_check.specimen.sampleset import sample_id, set_secret, unkeyed_secret
 
     set_dir = Path(set_dir)
     in_key = set(load_key(set_dir / KEY_FILE)) if (set_dir / KEY_FILE).is_file() else set()
+    secret = set_secret(set_dir) or unkeyed_secret(seed)
     index = start
-    while (set_dir / sample_id(seed, index)).exists() or sample_id(seed, index) in in_key:
+    while (set_dir / sample_id(secret, index)).exists() or sample_id(secret, index) in in_key:
         index += 1
     return index

@@ -213,6 +213,13 @@ def load_exercise(path: str | Path, sample_roots: Sequence[str | Path] | None = 
             raise doc.error(
                 f"samples[{i}]", f"unknown sample id {sid!r}: no {sid}/{SAMPLE_FILE} in {sample_root}", needle
             )
+        if not sample_folder.resolve().is_relative_to(sample_root):
+            raise doc.error(
+                f"samples[{i}]",
+                f"sample folder {sid!r} is a link to {sample_folder.resolve()}, outside the sample root {sample_root}"
+                " (refused)",
+                needle,
+            )
         samples.append(ExerciseSample(sid, sample_folder))
 
     channels = _str_list(doc, data, "channels") if "channels" in data else list(CHANNELS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+import cv2
 import numpy as np
 
 from doc_check.mrz import indicator_ids, parse
@@ -124,6 +125,14 @@ class Planted:
     difficulty: str = "easy"
 
 
+GHOST_CANDIDATES = 12
+"""Faces drawn for a photo substitution; the one least like the holder in grey is pasted in."""
+
+
+def _grey(face: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(face, cv2.COLOR_BGR2GRAY) if face.ndim == 3 else face
+
+
 def mrz_indicators(lines: tuple[str, ...]) -> tuple[str, ...]:
     """The indicator ids the MRZ engine finds in these lines (as of the set's reference date)."""
     return indicator_ids(parse(list(lines), today=REFERENCE_DATE))
@@ -181,16 +190,19 @@ def apply_forgery(
         return Planted(d, plan, spec.verdict, uniq, explanation, kind, variant, f, diff)
 
     if kind == "photo_substitution":
-        other = doc.face
-        other_seed = doc.face_seed
-        ref = draw_face(doc.face, 66, 84, noise_seed=doc.face_seed)
-        for _ in range(20):
-            other_seed = int(rng.integers(2**31))
-            other = random_traits(
-                np.random.default_rng(other_seed), doc.face.sex, doc.face.age + int(rng.integers(-6, 7))
+        # the ghost image stays the old holder's, printed in grey: the new face must differ in grey (its shape), not
+        # only in colour, or the ghost would not show the substitution. Keep the most different of a few faces.
+        ref = _grey(draw_face(doc.face, 66, 84, noise_seed=doc.face_seed))
+        best = (-1.0, doc.face, doc.face_seed)
+        for _ in range(GHOST_CANDIDATES):
+            cand_seed = int(rng.integers(2**31))
+            cand = random_traits(
+                np.random.default_rng(cand_seed), doc.face.sex, doc.face.age + int(rng.integers(-6, 7))
             )
-            if face_distance(ref, draw_face(other, 66, 84, noise_seed=other_seed)) > 0.25:
-                break
+            d = face_distance(ref, _grey(draw_face(cand, 66, 84, noise_seed=cand_seed)))
+            if d > best[0]:
+                best = (d, cand, cand_seed)
+        _, other, other_seed = best
         plan = replace(
             base_plan, substitute_face=other, substitute_seed=other_seed, lamination_edge=variant == "laminate_edge"
         )
@@ -307,7 +319,8 @@ def apply_forgery(
                 ir_background=True,
                 ir_mark=False,
             )
-            plan = replace(base_plan, print_style=style, uv_fibres=False)
+            # a copier reproduces what white light shows: nothing printed in UV-only or IR-only ink survives
+            plan = replace(base_plan, print_style=style, uv_fibres=False, uv_pattern=False)
             return done(
                 plan,
                 [
@@ -320,18 +333,22 @@ def apply_forgery(
                     "ir.mark",
                 ],
                 "A colour copy: microprint blurred into a line, colours off and lines thickened; the paper glows "
-                "under UV without emblem or fibres; the background stays visible in IR and the IR mark is missing.",
+                "under UV without emblem, fibres or the pattern over the portrait; the background"
+                " stays visible in IR and the IR mark is missing.",
             )
         if variant == "offset":
             style = PrintStyle(
                 palette="shifted", line_breaks=True, microprint_blur=True, uv_emblem="visible", ir_background=True
             )
-            plan = replace(base_plan, print_style=style)
+            # no UV inks: the emblem imitated in visible ink, no fluorescent pattern over the portrait (the paper,
+            # with its fibres, is bought in)
+            plan = replace(base_plan, print_style=style, uv_pattern=False)
             return done(
                 plan,
                 ["print.microprint", "print.background", "uv.emblem", "ir.background"],
                 "An offset reproduction: guilloche lines broken, microprint blurred, the UV emblem printed in "
-                "visible ink that does not fluoresce, and the background does not vanish in IR.",
+                "visible ink that does not fluoresce (nor does anything over the portrait), and the "
+                "background does not vanish in IR.",
             )
         style = PrintStyle(microprint_blur=True, ir_mark=False)
         return done(
@@ -370,12 +387,12 @@ def apply_forgery(
             ir_mark=False,
             microprint_text="KINGDOM OF ARCADIA",
         )
-        plan = replace(base_plan, print_style=style)
+        plan = replace(base_plan, print_style=style, uv_pattern=False)  # its own design: no Utopia UV laminate
         return done(
             plan,
             ["doc.issuer_unknown", "print.background", "uv.emblem", "ir.mark", *mrz_indicators(fake.mrz())],
             f"A fantasy document: the issuer 'Kingdom of Arcadia' ({PSEUDO_STATE}) does not exist in Doc 9303; "
-            "its own layout, no UV emblem, no IR mark.",
+            "its own layout, no UV emblem or UV pattern over the portrait, no IR mark.",
             d=fake,
         )
 

@@ -87,6 +87,9 @@ class RenderPlan:
     personal_style: FieldStyle | None = None
     """A style applied to every data field (a stolen blank personalised on another machine)."""
     uv_fibres: bool = True
+    uv_pattern: bool = True
+    """The fluorescent pattern on the laminate over the portrait (UV ink only: a copier or a forger without UV
+    inks cannot make it)."""
     wear: str | None = None
     """``crease`` or ``stain``: honest wear of a genuine document."""
     seed: int = 0
@@ -572,12 +575,13 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
         ir_face = (0.25 + 0.6 * grey) if technique == "laser" else (0.8 + 0.06 * grey)
         ir[py0:py1, px0:px1] = ir[py0:py1, px0:px1] * (1 - alpha) + ir_face * alpha * IR_PAPER
         uv[py0:py1, px0:px1] *= 1 - 0.55 * a3
-        pattern = _uv_portrait_pattern(shape, box.px(dpi), ppm)
-        if plan.substitute_face is not None:
-            cut = np.zeros(shape, np.uint8)
-            cv2.rectangle(cut, (px0, py0), (px1 - 1, py1 - 1), 255, -1)
-            pattern[cut > 0] = 0
-        glow(uv, pattern, UV_PATTERN_GLOW, 0.8)
+        if plan.uv_pattern:
+            pattern = _uv_portrait_pattern(shape, box.px(dpi), ppm)
+            if plan.substitute_face is not None:
+                cut = np.zeros(shape, np.uint8)
+                cv2.rectangle(cut, (px0, py0), (px1 - 1, py1 - 1), 255, -1)
+                pattern[cut > 0] = 0
+            glow(uv, pattern, UV_PATTERN_GLOW, 0.8)
         if plan.lamination_edge and plan.substitute_face is not None:
             edge = np.zeros(shape, np.uint8)
             cv2.rectangle(edge, (px0 - 2, py0 - 2), (px1 + 1, py1 + 1), 255, max(1, int(0.12 * ppm)), g.AA)

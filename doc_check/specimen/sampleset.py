@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
+import secrets
 import shutil
 import tomllib
 from collections.abc import Callable, Sequence
@@ -97,10 +99,67 @@ class GeneratedSample:
     """side -> channel -> file name."""
 
 
-def sample_id(seed: int, index: int) -> str:
-    """The opaque id of sample ``index`` of a set made with ``seed`` (depends on nothing else)."""
-    digest = hashlib.sha256(f"doc-check sample {seed} {index}".encode()).digest()
-    return base64.b32encode(digest).decode()[:6]
+SECRET_BYTES = 32
+"""Length of a set's secret (stored hex in the set's key.toml, ``[set] secret``)."""
+SET_TABLE = "set"
+"""The key.toml table that records how the set was made: ``seed`` and ``secret``."""
+
+
+def new_secret() -> bytes:
+    """A fresh random set secret (from the operating system's CSPRNG)."""
+    return secrets.token_bytes(SECRET_BYTES)
+
+
+def unkeyed_secret(seed: int) -> bytes:
+    """The stand-in secret of a sample made outside a set (tests, previews): derived from the seed, so NOT secret."""
+    return hashlib.sha256(f"doc-check unkeyed {seed}".encode()).digest()
+
+
+def _keyed(secret: bytes, label: str) -> bytes:
+    return hmac.new(secret, f"doc-check {label}".encode(), hashlib.sha256).digest()
+
+
+def sample_id(secret: bytes, index: int) -> str:
+    """The opaque id of sample ``index`` of a set: HMAC-SHA256 of the index keyed by the set's secret (6 base32
+    characters); without the secret nothing links an id to an index or a seed."""
+    return base64.b32encode(_keyed(secret, f"sample id {index}")).decode()[:6]
+
+
+def stream_seed(secret: bytes, seed: int) -> int:
+    """The seed every random draw of a set's samples uses (holder, forgery, print, capture): the user's seed mixed
+    with the set's secret (63 bits), so the public code cannot replay a sample from a guessed seed and index."""
+    return int.from_bytes(_keyed(secret, f"stream {seed}")[:8], "big") >> 1
+
+
+def read_secret(key_file: str | Path) -> bytes:
+    """The secret recorded in a set's key.toml (``[set] secret``); BadInput when the file has none."""
+    path = Path(key_file)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise BadInput(f"{path}: cannot read the set's secret: {exc}") from None
+    table = data.get(SET_TABLE)
+    value = table.get("secret") if isinstance(table, dict) else None
+    try:
+        secret = bytes.fromhex(value) if isinstance(value, str) else b""
+    except ValueError:
+        secret = b""
+    if len(secret) < 16:
+        raise BadInput(f"{path}: no set secret ([{SET_TABLE}] secret = 64 hex digits) to reproduce the set from")
+    return secret
+
+
+def set_secret(set_dir: str | Path) -> bytes | None:
+    """The secret of the set in ``set_dir`` (from its key.toml), None when it has none (an older or hand-made set)."""
+    path = Path(set_dir) / KEY_FILE
+    if not path.is_file():
+        return None
+    try:
+        return read_secret(path)
+    except BadInput:
+        return None
 
 
 def generation_record(seed: int, index: int, dpi: int, channels: Sequence[str], print_seed: int) -> dict[str, object]:
@@ -134,8 +193,9 @@ def _file_name(side: str, channel: str, fmt: str) -> str:
     return f"{side}_{channel}.{fmt}"
 
 
-def generate_sample(spec: SampleSpec, seed: int, index: int = 0) -> GeneratedSample:
-    """Render, forge and capture one sample; the same spec, seed and index give the same pixels."""
+def generate_sample(spec: SampleSpec, seed: int, index: int = 0, secret: bytes | None = None) -> GeneratedSample:
+    """Render, forge and capture one sample; the same spec, seed and index give the same pixels. Its id is keyed by
+    ``secret`` (a set's; without one, `unkeyed_secret(seed)`, which is not secret)."""
     spec.validate()
     rng = np.random.default_rng([seed, index, 1])
     doc = random_document(spec.document_type, rng, expired=spec.forgery == "expired")
@@ -146,7 +206,7 @@ def generate_sample(spec: SampleSpec, seed: int, index: int = 0) -> GeneratedSam
     for k, (side, chans) in enumerate(pages.items()):
         side_rng = np.random.default_rng([seed, index, 2, k])
         images[side] = capture_side({c: chans[c] for c in spec.channels}, spec.capture, side_rng)
-    sid = sample_id(seed, index)
+    sid = sample_id(secret if secret is not None else unkeyed_secret(seed), index)
     files = {side: {c: _file_name(side, c, "jpg") for c in spec.channels} for side in images}
     meta = {
         "id": sid,
@@ -183,9 +243,10 @@ def render_reference(document_type: str, dpi: int = DEFAULT_DPI) -> dict[str, di
 
 
 def encode(img: np.ndarray, fmt: str, quality: int = JPEG_QUALITY) -> bytes:
-    """Encode an image without any metadata: JPEG (fixed quality, baseline) or PNG."""
+    """Encode an image without any metadata: JPEG (fixed quality, baseline, the standard Huffman tables: tables
+    optimised per image depend on its content and would tell) or PNG."""
     if fmt == "jpg":
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
     else:
         ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     if not ok:
@@ -232,21 +293,34 @@ def key_table(entry: KeyEntry) -> dict[str, object]:
     return table
 
 
-def write_key(set_dir: str | Path, entries: dict[str, KeyEntry], *, merge: bool = True) -> Path:
-    """Write (or merge into) the set's ``key.toml`` atomically; returns its path."""
+def write_key(
+    set_dir: str | Path,
+    entries: dict[str, KeyEntry],
+    *,
+    merge: bool = True,
+    set_info: dict[str, object] | None = None,
+) -> Path:
+    """Write (or merge into) the set's ``key.toml`` atomically; returns its path. ``set_info`` (seed, secret)
+    becomes its ``[set]`` table; a merge keeps the table already there."""
     path = Path(set_dir) / KEY_FILE
     existing: dict[str, object] = {}
+    info: dict[str, object] = {}
     if merge and path.exists():
         try:
-            existing = tomllib.loads(path.read_text(encoding="utf-8")).get("samples", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise BadInput(f"{path}: invalid TOML: {exc}") from None
-        except RecursionError:
-            raise BadInput(f"{path}: invalid TOML: nested too deeply") from None
+        existing = data.get("samples", {})
+        if isinstance(data.get(SET_TABLE), dict):
+            info = dict(data[SET_TABLE])
+    if set_info is not None:
+        info = dict(set_info)
     table = dict(existing)
     table.update({sid: key_table(e) for sid, e in entries.items()})
+    doc: dict[str, object] = {SET_TABLE: info} if info else {}
+    doc["samples"] = dict(sorted(table.items()))
     tmp = path.with_name(f".{KEY_FILE}.tmp-{os.getpid()}")
-    tmp.write_bytes(tomli_w.dumps({"samples": dict(sorted(table.items()))}).encode())
+    tmp.write_bytes(tomli_w.dumps(doc).encode())
     tmp.replace(path)
     return path
 
@@ -302,6 +376,10 @@ GENUINE_ROTA: tuple[tuple[str | None, str | None], ...] = (
 )
 
 
+def _plan_rng(secret: bytes, seed: int, label: str) -> np.random.Generator:
+    return np.random.default_rng(int.from_bytes(_keyed(secret, f"plan {label} {seed}"), "big"))
+
+
 def plan_specs(
     count: int,
     seed: int,
@@ -311,12 +389,15 @@ def plan_specs(
     captures: Sequence[str] = CAPTURES,
     genuine_share: float = 0.4,
     dpi: int = DEFAULT_DPI,
+    secret: bytes | None = None,
 ) -> list[SampleSpec]:
-    """The fixed plan of a set: which index gets which type, forgery, variant, field and capture.
+    """The plan of a set: which index gets which type, forgery, variant, field and capture.
 
     Fraud slots cycle through every kind and variant, genuine slots through plain documents and the traps
-    (expired, worn); types and captures cycle so each type meets both captures; the order is then shuffled
-    by ``seed`` so classes do not cluster. Depends only on the arguments.
+    (expired, worn), so the set covers every kind and variant. Each kind (genuine counted as one) then takes its
+    document types and captures from its own shuffled cycle of every (type, capture) combination, so a sample's
+    type and capture say nothing about its kind; the order is shuffled. Both shuffles draw from ``secret`` (a
+    set's; without one, `unkeyed_secret(seed)`): same arguments, same plan.
     """
     if count < 1:
         raise BadInput(f"count {count}: must be at least 1")
@@ -331,13 +412,12 @@ def plan_specs(
     for c in captures:
         if c not in CAPTURES:
             raise BadInput(f"capture {c!r}: choose from {', '.join(CAPTURES)}")
+    key = secret if secret is not None else unkeyed_secret(seed)
     fraud_kinds = [k for k in forgeries if k in FRAUD_KINDS] if forgeries else list(FRAUD_KINDS)
     trap_kinds = [k for k in forgeries if k in TRAP_KINDS]
     n_genuine = round(count * genuine_share)
     if forgeries and not fraud_kinds:
         n_genuine = count
-    if not fraud_kinds:
-        fraud_kinds = []
     n_fraud = count - n_genuine
     fraud = [kv for kv in _rota() if kv[0] in fraud_kinds]
     if trap_kinds:
@@ -352,20 +432,30 @@ def plan_specs(
         genuine_rota = list(GENUINE_ROTA)
     slots: list[tuple[str | None, str | None]] = [genuine_rota[i % len(genuine_rota)] for i in range(n_genuine)]
     slots += [fraud[i % len(fraud)] for i in range(n_fraud)] if fraud else [(None, None)] * n_fraud
+    combos = [(t, c) for t in dict.fromkeys(types) for c in dict.fromkeys(captures)]
+    combo_rng = _plan_rng(key, seed, "combinations")
+    cycles: dict[str, list[tuple[str, str]]] = {}
+    used: dict[str, int] = {}
     field_cycle = {"check_digit_stale": list(CHECKED_FIELDS)}
     field_counters: dict[str, int] = {}
     specs = []
-    for i, (kind, variant) in enumerate(slots):
-        t = types[i % len(types)]
-        cap = captures[(i // len(types)) % len(captures)]
+    for kind, variant in slots:
+        group = kind or "genuine"
+        if group not in cycles:
+            cycles[group] = [combos[j] for j in combo_rng.permutation(len(combos))]
+        n = used.get(group, 0)
+        used[group] = n + 1
+        if n and n % len(combos) == 0:  # a new round of the cycle, in a new order
+            cycles[group] = [combos[j] for j in combo_rng.permutation(len(combos))]
+        t, cap = cycles[group][n % len(combos)]
         fld = None
         if kind == "data_alteration":
             opts = field_cycle.get(variant or "", list(ALTERABLE_FIELDS))
-            n = field_counters.get(variant or "", 0)
-            fld = opts[n % len(opts)]
-            field_counters[variant or ""] = n + 1
+            k = field_counters.get(variant or "", 0)
+            fld = opts[k % len(opts)]
+            field_counters[variant or ""] = k + 1
         specs.append(SampleSpec(t, kind, variant, fld, None, cap, dpi))
-    order = np.random.default_rng([seed, 0xD0C]).permutation(len(specs))
+    order = _plan_rng(key, seed, "order").permutation(len(specs))
     return [specs[j] for j in order]
 
 
@@ -379,31 +469,64 @@ def generate_set(
     captures: Sequence[str] = CAPTURES,
     genuine_share: float = 0.4,
     dpi: int = DEFAULT_DPI,
+    secret: bytes | None = None,
     progress: Progress | None = None,
 ) -> dict[str, object]:
-    """Write a whole sample set (samples, references, key.toml) into ``out``; returns a summary."""
+    """Write a whole sample set (samples, references, key.toml) into ``out``; returns a summary.
+
+    ``secret`` keys the ids, the plan and every random draw (a new random one when None; it is recorded in
+    key.toml's ``[set]`` table, never in a sample): the same seed, options and secret give byte-identical files.
+    A folder that already holds a set made with another secret is refused (its ids would mix with the new ones).
+    """
+    if secret is None:
+        secret = new_secret()
+    if len(secret) < 16:
+        raise BadInput("set secret: must be at least 16 bytes")
     specs = plan_specs(
-        count, seed, types=types, forgeries=forgeries, captures=captures, genuine_share=genuine_share, dpi=dpi
+        count,
+        seed,
+        types=types,
+        forgeries=forgeries,
+        captures=captures,
+        genuine_share=genuine_share,
+        dpi=dpi,
+        secret=secret,
     )
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise BadInput(f"{out}: exists and is not a folder")
+    old = set_secret(out) if out.is_dir() else None
+    if old is not None and old != secret:
+        raise BadInput(
+            f"{out}: already holds a set made with another secret: pass --secret-from {out / KEY_FILE} to make it "
+            "again, or choose an empty folder"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
-        return _generate_into(out, specs, seed, types, dpi, progress)
+        return _generate_into(out, specs, seed, secret, types, dpi, progress)
     except OSError as exc:
         raise BadInput(f"{out}: cannot write the set: {exc.strerror or exc}") from None
 
 
 def _generate_into(
-    out: Path, specs: list[SampleSpec], seed: int, types: Sequence[str], dpi: int, progress: Progress | None
+    out: Path,
+    specs: list[SampleSpec],
+    seed: int,
+    secret: bytes,
+    types: Sequence[str],
+    dpi: int,
+    progress: Progress | None,
 ) -> dict[str, object]:
     ref_types = sorted(set(types), key=DOCUMENT_TYPES.index)
     total = len(specs) + len(ref_types)
     entries: dict[str, KeyEntry] = {}
     verdicts: dict[str, int] = {}
+    stream = stream_seed(secret, seed)
+    ids = [sample_id(secret, i) for i in range(len(specs))]
+    if len(set(ids)) != len(ids):  # 30-bit ids: about one set in 10^6 of 40 samples; a new secret fixes it
+        raise BadInput("two samples drew the same id from this secret: generate again with another secret")
     for i, spec in enumerate(specs):
-        gen = generate_sample(spec, seed, i)
+        gen = generate_sample(spec, stream, i, secret)
         write_sample(out, gen, update_key=False)
         entries[gen.id] = gen.truth
         verdicts[gen.truth.verdict] = verdicts.get(gen.truth.verdict, 0) + 1
@@ -413,7 +536,7 @@ def _generate_into(
         write_references(out, dpi, [t])
         if progress:
             progress(len(specs) + j + 1, total)
-    key = write_key(out, entries)
+    key = write_key(out, entries, set_info={"seed": seed, "secret": secret.hex()})
     return {
         "out": str(out),
         "seed": seed,

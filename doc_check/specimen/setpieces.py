@@ -14,13 +14,11 @@ import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import numpy as np
 import tomli_w
 
 from doc_check.errors import BadInput
 from doc_check.samples import CAPTURES, DOCUMENT_TYPES, KEY_FILE, KeyEntry
-from doc_check.specimen.forgeries import ALTERABLE_FIELDS, CHECKED_FIELDS, FORGERY_KINDS, FRAUD_KINDS, TRAP_KINDS
-from doc_check.specimen.sampleset import DEFAULT_DPI, GENUINE_ROTA, SampleSpec, _rota, key_table
+from doc_check.specimen.sampleset import DEFAULT_DPI, SampleSpec, key_table, plan_specs
 
 SHARD_SUFFIX = ".toml"
 
@@ -34,74 +32,25 @@ def iter_plan(
     captures: Sequence[str] = CAPTURES,
     genuine_share: float = 0.4,
     dpi: int = DEFAULT_DPI,
+    secret: bytes | None = None,
 ) -> Iterator[SampleSpec]:
     """The specs of :func:`~doc_check.specimen.sampleset.plan_specs`, same order, one at a time.
 
-    Each spec is computed from its slot number, so only the shuffle's index array (8 bytes a sample) is held,
-    never the list of specs. Raises BadInput for the same arguments as ``plan_specs``, before yielding.
+    The plan draws each kind's document types and captures from cycles keyed by the set's secret, one after the
+    other, so it is computed whole (a spec is about 200 bytes: 20 MB for the largest set `generate` makes) and
+    handed out one spec at a time. Raises BadInput for the same arguments as ``plan_specs``, before yielding.
     """
-    if count < 1:
-        raise BadInput(f"count {count}: must be at least 1")
-    if not 0.0 <= genuine_share <= 1.0:
-        raise BadInput(f"genuine share {genuine_share}: must be between 0 and 1")
-    for t in types:
-        if t not in DOCUMENT_TYPES:
-            raise BadInput(f"document type {t!r}: choose from {', '.join(DOCUMENT_TYPES)}")
-    for f in forgeries:
-        if f not in FORGERY_KINDS:
-            raise BadInput(f"forgery {f!r}: choose from {', '.join(FORGERY_KINDS)}")
-    for c in captures:
-        if c not in CAPTURES:
-            raise BadInput(f"capture {c!r}: choose from {', '.join(CAPTURES)}")
-    return _plan_stream(count, seed, tuple(types), tuple(forgeries), tuple(captures), genuine_share, dpi)
-
-
-def _plan_stream(
-    count: int,
-    seed: int,
-    types: tuple[str, ...],
-    forgeries: tuple[str, ...],
-    captures: tuple[str, ...],
-    genuine_share: float,
-    dpi: int,
-) -> Iterator[SampleSpec]:
-    fraud_kinds = [k for k in forgeries if k in FRAUD_KINDS] if forgeries else list(FRAUD_KINDS)
-    trap_kinds = [k for k in forgeries if k in TRAP_KINDS]
-    n_genuine = round(count * genuine_share)
-    if forgeries and not fraud_kinds:
-        n_genuine = count
-    fraud = [kv for kv in _rota() if kv[0] in fraud_kinds]
-    if trap_kinds:
-        genuine_rota = [(k, v) for k, v in GENUINE_ROTA if k in trap_kinds] or [
-            (k, FORGERY_KINDS[k].variants[0]) for k in trap_kinds
-        ]
-        if not forgeries or any(k not in TRAP_KINDS for k in forgeries):
-            genuine_rota = [(None, None), *genuine_rota]
-    elif forgeries:
-        genuine_rota = [(None, None)]
-    else:
-        genuine_rota = list(GENUINE_ROTA)
-
-    def slot(j: int) -> SampleSpec:
-        fld = None
-        if j < n_genuine:
-            kind, variant = genuine_rota[j % len(genuine_rota)]
-        elif fraud:
-            q = j - n_genuine
-            kind, variant = fraud[q % len(fraud)]
-            if kind == "data_alteration":
-                # each (kind, variant) comes once per turn of the rota: this is its (q // len)-th use
-                opts = list(CHECKED_FIELDS) if variant == "check_digit_stale" else list(ALTERABLE_FIELDS)
-                fld = opts[(q // len(fraud)) % len(opts)]
-        else:
-            kind, variant = None, None
-        t = types[j % len(types)]
-        cap = captures[(j // len(types)) % len(captures)]
-        return SampleSpec(t, kind, variant, fld, None, cap, dpi)
-
-    order = np.random.default_rng([seed, 0xD0C]).permutation(count)
-    for j in order:
-        yield slot(int(j))
+    specs = plan_specs(
+        count,
+        seed,
+        types=types,
+        forgeries=forgeries,
+        captures=captures,
+        genuine_share=genuine_share,
+        dpi=dpi,
+        secret=secret,
+    )
+    return iter(specs)
 
 
 def shard_path(shard_dir: str | Path, sample_id: str) -> Path:

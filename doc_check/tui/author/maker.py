@@ -239,10 +239,12 @@ class MakerPane(Horizontal):
     def generate(self, spec, seed: int) -> None:
         """Render, forge and capture in a worker thread."""
         from doc_check.exercise.draft import free_sample_index
-        from doc_check.specimen.sampleset import generate_sample
+        from doc_check.specimen.sampleset import generate_sample, set_secret, stream_seed
 
         try:
-            generated = generate_sample(spec, seed, free_sample_index(self.set_dir, seed))
+            secret = set_secret(self.set_dir)  # a generated set's secret keys the new id and the draws too
+            stream = stream_seed(secret, seed) if secret is not None else seed
+            generated = generate_sample(spec, stream, free_sample_index(self.set_dir, seed), secret)
         except Exception as exc:
             self.app.call_from_thread(self._generated, None, str(exc) or type(exc).__name__)
             return
