@@ -4,6 +4,7 @@
     python3 dev.py train          # the trainee UI on the built-in exercise
     python3 dev.py test [ARGS]    # the test suite (pytest ARGS), in the locked environment
     python3 dev.py test --latest  # the suite on the newest release of every dependency (snapshots excepted)
+    python3 dev.py lint           # ruff check, ruff format --check, mypy, lint-imports
     python3 dev.py lock           # refresh requirements.lock from pyproject.toml (needs PyPI)
     python3 dev.py <any doc-check arguments>
 
@@ -187,12 +188,35 @@ def test_latest(args: list[str]) -> int:
         shutil.rmtree(env, ignore_errors=True)
 
 
+LINTERS = (
+    ("ruff check", ["ruff", "check", "."]),
+    ("ruff format", ["ruff", "format", "--check", "."]),
+    ("mypy", ["mypy"]),
+    ("lint-imports", ["lint-imports"]),
+)
+
+
+def lint() -> int:
+    """ruff check, ruff format --check, mypy and lint-imports (config in pyproject.toml); all run, any failure fails."""
+    failed = []
+    for name, cmd in LINTERS:
+        print(f"dev.py: {name}", file=sys.stderr, flush=True)
+        if subprocess.call([str(_bin(VENV) / cmd[0]), *cmd[1:]], cwd=ROOT) != 0:
+            failed.append(name)
+    if failed:
+        print(f"dev.py: lint FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["lock"]:
         return lock()
     if argv[:1] == ["test"] and "--latest" in argv:
         return test_latest([a for a in argv[1:] if a != "--latest"])
     _ensure_env()
+    if argv[:1] == ["lint"]:
+        return lint()
     if argv[:1] == ["test"]:
         cmd = [str(_bin(VENV) / "python"), "-m", "pytest", *argv[1:]]
     else:

@@ -246,7 +246,7 @@ class Store:
             else:
                 self._db.execute("COMMIT")
 
-    def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
@@ -375,7 +375,8 @@ class Store:
                         sample_ids[0] if sample_ids else None,
                     ),
                 )
-                attempt_id = int(cur.lastrowid)
+                assert cur.lastrowid is not None  # set by the INSERT just made
+                attempt_id = cur.lastrowid
             else:
                 attempt_id = int(row[0])
         return self.attempt(attempt_id)
@@ -511,7 +512,7 @@ class Store:
                 continue
             frac = a.score / a.max_score if a.max_score else a.score
             old = best.get(a.exercise_id)
-            if old is None or frac > (old.score / old.max_score if old.max_score else old.score or 0):
+            if old is None or frac > ((old.score or 0) / old.max_score if old.max_score else old.score or 0):
                 best[a.exercise_id] = a
         return best
 

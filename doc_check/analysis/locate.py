@@ -452,7 +452,7 @@ def _grids(
     if not 0.5 * nh < pitch < 2.0 * nh:
         return None
     pitch = _periodicity(per_line, pitch)
-    fits = []
+    fits: list[tuple[float, float, float, float, float, float, float] | None] = []
     for pts, w, h in per_line:
         single = (w < 1.15 * nh) & (h > 0.25 * nh)
         xs = pts[single, 0]

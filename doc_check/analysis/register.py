@@ -239,8 +239,8 @@ def _features_transform(img_s: np.ndarray, ref_s: np.ndarray, model: str) -> np.
             good.append(pair[0])
     if len(good) < 12:
         return None
-    src = np.float32([k1[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
-    dst = np.float32([k2[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+    src = np.array([k1[m.queryIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
+    dst = np.array([k2[m.trainIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
     if model == "similarity":
         aff, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0)
         if aff is None or inliers is None or int(inliers.sum()) < 10:
@@ -346,11 +346,11 @@ def register(
     if model == "homography":
         quad = find_quad(img_s)
         if quad is not None:
-            dst = np.float32([[0, 0], [rs_w - 1, 0], [rs_w - 1, rs_h - 1], [0, rs_h - 1]])
-            for q in (quad, np.roll(quad, 2, axis=0)):  # upright, or turned by 180 degrees
-                hs = cv2.getPerspectiveTransform(q, dst).astype(np.float64)
+            dst = np.array([[0, 0], [rs_w - 1, 0], [rs_w - 1, rs_h - 1], [0, rs_h - 1]], np.float32)
+            for corners_q in (quad, np.roll(quad, 2, axis=0)):  # upright, or turned by 180 degrees
+                hs = cv2.getPerspectiveTransform(corners_q, dst).astype(np.float64)
                 if _plausible(hs, img_s.shape, ref_s.shape):
-                    outlines[len(candidates)] = q
+                    outlines[len(candidates)] = corners_q
                     candidates.append((_score(img_s, ref_s, hs), "quad", hs))
     else:
         # a flat scan at the reference's scale: find the shift by phase correlation
@@ -363,7 +363,7 @@ def register(
         if fine is None:
             return None
         # the reference's outline: the outer edges of its corner pixels
-        edge = np.float32([[-0.5, -0.5], [rw - 0.5, -0.5], [rw - 0.5, rh - 0.5], [-0.5, rh - 0.5]])
+        edge = np.array([[-0.5, -0.5], [rw - 0.5, -0.5], [rw - 0.5, rh - 0.5], [-0.5, rh - 0.5]], np.float32)
         h_full = cv2.getPerspectiveTransform(fine.astype(np.float32), edge).astype(np.float64)
         he = _scale(fr) @ h_full @ np.linalg.inv(_scale(fi))
         if not _plausible(he, img_s.shape, ref_s.shape):
@@ -386,7 +386,7 @@ def register(
         hs = _features_transform(img_s, ref_s, model)
         if hs is not None and _plausible(hs, img_s.shape, ref_s.shape):
             if model == "homography":  # the reference's outline seen through the match, to refine like a quad's
-                corners = np.float64([[[0, 0]], [[rs_w - 1, 0]], [[rs_w - 1, rs_h - 1]], [[0, rs_h - 1]]])
+                corners = np.array([[[0, 0]], [[rs_w - 1, 0]], [[rs_w - 1, rs_h - 1]], [[0, rs_h - 1]]], np.float64)
                 outlines[len(candidates)] = cv2.perspectiveTransform(corners, np.linalg.inv(hs)).reshape(4, 2)
             candidates.append((_score(img_s, ref_s, hs), "features", hs))
     if not candidates:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from doc_check.cli.progress import progress_bars
+
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
 VERDICT_STYLE = {
     "genuine": "bold green",
@@ -81,22 +83,11 @@ def analyze(
     only_set = validate_only(only) if only else None
     targets = expand_paths(paths)
     workers = workers or os.cpu_count() or 1
-    progress = None
-    bar = None
-    if not as_json and sys.stderr.isatty() and len(targets) > 1:
-        from rich.progress import Progress
-
-        # Reports on stdout scroll above the bar only when stdout is the same terminal.
-        bar = Progress(transient=True, console=_console(stderr=True), redirect_stdout=sys.stdout.isatty())
-        task = bar.add_task("analysing", total=len(targets))
-        bar.start()
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
     console = None if as_json else _console(stderr=False)
     bad = 0
-    try:
+    # reports on stdout scroll above the bar only when stdout is the same terminal
+    with progress_bars(not as_json and len(targets) > 1, redirect_stdout=sys.stdout.isatty()) as phase:
+        progress = phase("analysing")
         for report in analyze_paths(targets, workers=workers, only=only_set, progress=progress, max_pixels=max_pixels):
             if report.error is not None:
                 bad += 1
@@ -105,9 +96,6 @@ def analyze(
                 click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             elif report.error is None:
                 _print_report(console, report)
-    finally:
-        if bar is not None:
-            bar.stop()
     if bad:
         sys.exit(2)
 

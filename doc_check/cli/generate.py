@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from doc_check.cli.progress import progress_bars
 from doc_check.samples import CAPTURES, DOCUMENT_TYPES
 from doc_check.specimen.forgeries import FORGERY_KINDS
 from doc_check.specimen.sampleset import DEFAULT_DPI, MAX_DPI, MIN_DPI, generate_set
@@ -90,27 +90,18 @@ def generate(
     given = [opt for opt, value in (("--variant", variant), ("--field", field_), ("--difficulty", difficulty)) if value]
     if given:
         raise click.UsageError(f"{', '.join(given)}: only with --from SAMPLE_ID")
-    kwargs = {
-        "seed": seed,
-        "count": count,
-        "types": types or DOCUMENT_TYPES,
-        "forgeries": forgeries,
-        "captures": captures or CAPTURES,
-        "genuine_share": genuine_share,
-        "dpi": dpi,
-    }
-    if sys.stderr.isatty() and not as_json:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
-        ) as bar:
-            task = bar.add_task("generate", total=None)
-            summary = generate_set(
-                out, progress=lambda done, total: bar.update(task, completed=done, total=total), **kwargs
-            )
-    else:
-        summary = generate_set(out, **kwargs)
+    with progress_bars(not as_json) as phase:
+        summary = generate_set(
+            out,
+            seed=seed,
+            count=count,
+            types=types or DOCUMENT_TYPES,
+            forgeries=forgeries,
+            captures=captures or CAPTURES,
+            genuine_share=genuine_share,
+            dpi=dpi,
+            progress=phase("generating"),
+        )
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:

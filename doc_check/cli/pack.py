@@ -17,8 +17,8 @@ from doc_check.exercise.pack import build_pack, open_pack, verify_pack
 
 def resolve_exercise(value: str) -> Path:
     """The exercise.toml of an exercise given as a folder, a file, or an id among the project's exercises."""
-    from doc_check.cli.train import builtin_exercises_dir
-    from doc_check.cli.train import resolve_exercise as resolve
+    from doc_check.cli.common import builtin_exercises_dir
+    from doc_check.cli.common import resolve_exercise as resolve
 
     return resolve(value, builtin_exercises_dir()).path
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
+from typing import IO, TypeGuard
 
 from doc_check import __version__
 from doc_check.errors import BadInput
@@ -261,7 +262,7 @@ def _check_name(pack: Path, name: str) -> str:
     return name
 
 
-def _hex64(value: object) -> bool:
+def _hex64(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
@@ -318,7 +319,9 @@ def _open_zip(pack: Path) -> zipfile.ZipFile:
         raise BadInput(f"{pack}: cannot read: {exc.strerror}") from None
 
 
-def _read_member(pack: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink=None) -> str:
+def _read_member(
+    pack: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: IO[bytes] | None = None
+) -> str:
     """Stream one member, refusing more than ``limit`` bytes; returns its SHA-256 (and writes to ``sink``)."""
     h = hashlib.sha256()
     n = 0

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from doc_check.durations import minutes_seconds
 from doc_check.errors import BadInput
 from doc_check.exercise.charts import ChartsUnavailable, render_summary_charts
 from doc_check.exercise.fastpath import paused_gc
@@ -65,9 +66,10 @@ def _result_dict(s: SampleResult, memo: dict[int, dict[str, Any]] | None = None)
     if memo is None:
         ind = _indicator_dict(i)
     else:
-        ind = memo.get(id(i))
-        if ind is None:
-            ind = memo[id(i)] = _indicator_dict(i)
+        cached = memo.get(id(i))
+        if cached is None:
+            cached = memo[id(i)] = _indicator_dict(i)
+        ind = cached
     return {
         "sample_id": s.sample_id,
         "truth": s.truth,
@@ -200,11 +202,6 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _secs(s: float) -> str:
-    s = round(s)
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def _calibration_word(over: float) -> str:
     if over > 0.05:
         return f"overconfident by {100 * over:.0f} points"
@@ -241,8 +238,8 @@ def individual_markdown(r: IndividualReport) -> str:
         f"- Started: {r.started or '—'}; submitted: {r.submitted or '—'}",
         f"- Result: {_result_line(r)}",
         f"- Verdicts correct: {r.correct} of {len(r.results)}; unanswered: {r.unanswered}",
-        f"- Time: {_secs(r.seconds_total)}"
-        + (f" of {_secs(r.time_limit_total)}" if r.time_limit_total else "")
+        f"- Time: {minutes_seconds(r.seconds_total)}"
+        + (f" of {minutes_seconds(r.time_limit_total)}" if r.time_limit_total else "")
         + (" — **over the time limit**" if r.time_over_total else ""),
         "",
         "## Samples",
@@ -257,7 +254,7 @@ def individual_markdown(r: IndividualReport) -> str:
             f"| {s.position} | `{s.sample_id}` | {_verdict(s.verdict)} | {_verdict(s.truth)} | {_outcome(s.outcome)} "
             f"| {', '.join(ind.matched) or '—'} | {', '.join(ind.partial) or '—'} | {', '.join(ind.missed) or '—'} "
             f"| {', '.join(ind.extra) or '—'} | {'—' if s.confidence is None else s.confidence} "
-            f"| {_secs(s.seconds)}{' (over)' if s.over_time else ''} | {s.points:.1f} / {s.max_points:.0f} |"
+            f"| {minutes_seconds(s.seconds)}{' (over)' if s.over_time else ''} | {s.points:.1f} / {s.max_points:.0f} |"
         )
     c = r.calibration
     lines += [
@@ -265,7 +262,7 @@ def individual_markdown(r: IndividualReport) -> str:
         "## Confidence",
         "",
     ]
-    if c.n:
+    if c.n and c.accuracy is not None and c.overconfidence is not None:
         lines += [
             f"- Answers with a confidence: {c.n}; mean confidence {c.mean_confidence:.0f} %, "
             f"verdicts correct {100 * c.accuracy:.0f} % "
@@ -402,7 +399,7 @@ def _indicator_cells(i: IndicatorScore) -> list[Any]:
 
 def individual_csv(reports: Sequence[IndividualReport]) -> str:
     """One CSV row per participant and sample."""
-    rows = [_INDIVIDUAL_HEAD]
+    rows: list[list[Any]] = [_INDIVIDUAL_HEAD]
     memo: dict[int, list[Any]] = {}
     for r in reports:
         for s in r.results:
@@ -432,7 +429,9 @@ def individual_csv(reports: Sequence[IndividualReport]) -> str:
 
 def summary_csv(s: SummaryReport) -> dict[str, str]:
     """The summary as CSV tables: file suffix -> text (participants, samples, confusion, indicators)."""
-    part = [["participant", "total", "pct", "z", "z_class", "passed", "critical_error", "correct", "brier"]]
+    part: list[list[Any]] = [
+        ["participant", "total", "pct", "z", "z_class", "passed", "critical_error", "correct", "brier"]
+    ]
     for p in s.participants:
         part.append(
             [
@@ -447,7 +446,7 @@ def summary_csv(s: SummaryReport) -> dict[str, str]:
                 "" if p.brier is None else round(p.brier, 4),
             ]
         )
-    samp = [
+    samp: list[list[Any]] = [
         [
             "position",
             "sample_id",
@@ -480,10 +479,10 @@ def summary_csv(s: SummaryReport) -> dict[str, str]:
                 x.key_difficulty or "",
             ]
         )
-    conf = [["key", *s.confusion_columns]]
+    conf: list[list[Any]] = [["key", *s.confusion_columns]]
     for label, row in zip(s.confusion_labels, s.confusion, strict=True):
         conf.append([label, *row])
-    ind = [["indicator", "expected", "detected", "partial", "rate", "false_alarms"]]
+    ind: list[list[Any]] = [["indicator", "expected", "detected", "partial", "rate", "false_alarms"]]
     for i in s.indicators:
         ind.append([i.indicator, i.expected, i.detected, i.partial, round(i.rate, 4), i.false_alarms])
     return {"participants": _csv(part), "samples": _csv(samp), "confusion": _csv(conf), "indicators": _csv(ind)}
@@ -554,7 +553,7 @@ def individual_html(r: IndividualReport) -> str:
         ("Points", f"{r.total:.1f} / {r.max_total:.0f}"),
         ("Result", f'<span class="{res_cls}">{"passed" if r.passed else "not passed"}</span>'),
         ("Correct verdicts", f"{r.correct} / {len(r.results)}"),
-        ("Time", _secs(r.seconds_total) + (' <span class="bad">over</span>' if r.time_over_total else "")),
+        ("Time", minutes_seconds(r.seconds_total) + (' <span class="bad">over</span>' if r.time_over_total else "")),
     ]
     body = [
         f"<h1>{_e(r.exercise_title)} — individual report</h1>",
@@ -585,7 +584,7 @@ def individual_html(r: IndividualReport) -> str:
                 _ids(ind.missed),
                 _ids(ind.extra),
                 "—" if s.confidence is None else str(s.confidence),
-                _secs(s.seconds) + (' <span class="bad">over</span>' if s.over_time else ""),
+                minutes_seconds(s.seconds) + (' <span class="bad">over</span>' if s.over_time else ""),
                 f"{s.points:.1f} / {s.max_points:.0f}",
             ]
         )
@@ -611,7 +610,7 @@ def individual_html(r: IndividualReport) -> str:
     )
     c = r.calibration
     body.append("<h2>Confidence</h2>")
-    if c.n:
+    if c.n and c.accuracy is not None and c.overconfidence is not None:
         body.append(
             f"<p>Mean confidence {c.mean_confidence:.0f} %, verdicts correct {100 * c.accuracy:.0f} % "
             f"({_calibration_word(c.overconfidence)}). Brier score {c.brier:.3f} "

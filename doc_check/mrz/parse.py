@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from doc_check.mrz import countries
 from doc_check.mrz.checkdigit import try_check_digit
@@ -220,7 +221,7 @@ def _document_number(lines: list[str], lay: Layout, out: _Collector) -> tuple[st
     return full, ok, rest
 
 
-def _flat_slices(lay: Layout) -> tuple:
+def _flat_slices(lay: Layout) -> tuple[Any, ...]:
     def sl(span: Span | None) -> slice | None:
         if span is None:
             return None
@@ -238,7 +239,7 @@ def _flat_slices(lay: Layout) -> tuple:
     )  # fmt: skip
 
 
-_FLAT: dict[str, tuple] = {}
+_FLAT: dict[str, tuple[Any, ...]] = {}
 _KNOWN = countries.KNOWN_CODES
 _NAME_OK = re.compile(r"[A-Z<]*")
 

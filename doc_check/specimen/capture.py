@@ -12,7 +12,7 @@ CAPTURES = ("scan", "photo")
 
 # what surrounds the document under each light (BGR or grey, 0..255)
 SCAN_BED = {"visible": (236, 238, 240), "uv": (24, 10, 16), "ir": 205}
-TABLE_BASE = {"visible": (92, 118, 150), "uv": (10, 4, 8), "ir": 120}
+TABLE_BASE: dict[str, int | tuple[int, int, int]] = {"visible": (92, 118, 150), "uv": (10, 4, 8), "ir": 120}
 
 
 def _geometry(kind: str, size: tuple[int, int], rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, int]]:
@@ -64,10 +64,10 @@ def _grain(out: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     return cv2.resize(grain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _table(channel: str, grain: np.ndarray, grey: bool) -> np.ndarray:
-    """The table top under one light, uint8."""
+def _table(channel: str, grain: np.ndarray) -> np.ndarray:
+    """The table top under one light, uint8 (one grey level for a grey channel, else BGR)."""
     base = TABLE_BASE[channel]
-    if grey:
+    if isinstance(base, int):
         return cv2.convertScaleAbs(grain, alpha=0.3 * base, beta=0.8 * base)
     return cv2.merge([cv2.convertScaleAbs(grain, alpha=0.3 * b, beta=0.8 * b) for b in base])
 
@@ -114,6 +114,8 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
     h, w = first.shape[:2]
     m, out = _geometry(kind, (w, h), rng)
     ow, oh = out
+    light: np.ndarray | None
+    glare: np.ndarray | None
     if kind == "photo":
         lx, ly = rng.uniform(-0.6, 0.6, size=2)
         light = _smooth_field(
@@ -160,7 +162,7 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
             comp = cv2.GaussianBlur(comp, (0, 0), blur)
             out_images[channel] = cv2.add(comp, _noise(comp.shape, noise_sigma, rng), dtype=cv2.CV_8U)
             continue
-        comp = _table(channel, grain, grey)
+        comp = _table(channel, grain)
         cv2.warpPerspective(img, m, out, dst=comp, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
         comp = cv2.GaussianBlur(comp, (0, 0), blur)
         strength = {"visible": 105.0, "uv": 18.0, "ir": 50.0}[channel]

@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -338,6 +339,7 @@ def plan_specs(
         fraud_kinds = []
     n_fraud = count - n_genuine
     fraud = [kv for kv in _rota() if kv[0] in fraud_kinds]
+    genuine_rota: list[tuple[str | None, str | None]]
     if trap_kinds:
         genuine_rota = [(k, v) for k, v in GENUINE_ROTA if k in trap_kinds] or [
             (k, FORGERY_KINDS[k].variants[0]) for k in trap_kinds
@@ -378,7 +380,7 @@ def generate_set(
     genuine_share: float = 0.4,
     dpi: int = DEFAULT_DPI,
     progress: Progress | None = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Write a whole sample set (samples, references, key.toml) into ``out``; returns a summary."""
     specs = plan_specs(
         count, seed, types=types, forgeries=forgeries, captures=captures, genuine_share=genuine_share, dpi=dpi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Protocol
 
 import numpy as np
 from PIL import Image as PILImage
@@ -30,6 +31,12 @@ def image_mode(requested: str | None = None) -> str:
     if AutoRenderable is TGPImage:
         return "tgp"
     return "halfcell"
+
+
+class PictureWidget(Protocol):
+    """A textual-image widget (SixelImage, TGPImage, HalfcellImage): shows the PIL image it is given."""
+
+    image: PILImage.Image | None
 
 
 def image_widget_class(mode: str) -> type:

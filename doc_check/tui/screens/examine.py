@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections import OrderedDict
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import cv2
 import numpy as np
@@ -18,9 +17,12 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from doc_check.analysis.load import load_image
+from doc_check.durations import clock_text
 from doc_check.errors import BadInput
 from doc_check.samples import Sample, load_sample, reference_folder
 from doc_check.store import AttemptClosed
+from doc_check.tui.host import train_host
+from doc_check.tui.pictures import FAIL_COLOUR, WARN_COLOUR, ImageCache
 from doc_check.tui.session import AttemptSession
 from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
 from doc_check.tui.widgets.key_footer import KeyFooter
@@ -28,44 +30,11 @@ from doc_check.tui.widgets.status_line import StatusLine
 from doc_check.tui.widgets.verdict_form import VerdictForm
 from doc_check.viewport import render_view, view_geometry
 
+if TYPE_CHECKING:
+    from doc_check.analysis.findings import AnalysisReport
+
 CHANNEL_KEYS = {"visible": "w", "uv": "u", "ir": "i"}
 CHANNEL_NAMES = {"visible": "White", "uv": "UV", "ir": "IR"}
-FAIL_COLOUR = (40, 40, 230)
-WARN_COLOUR = (0, 200, 255)
-IMAGE_CACHE = 12
-
-
-def clock_text(seconds: float) -> str:
-    """``mm:ss`` (or ``h:mm:ss``)."""
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
-
-
-class ImageCache:
-    """The last few decoded images, by file path (a channel switch back is instant)."""
-
-    def __init__(self, size: int = IMAGE_CACHE) -> None:
-        self.size = size
-        self._items: OrderedDict[Path, np.ndarray] = OrderedDict()
-
-    def get(self, path: Path) -> np.ndarray:
-        """The decoded image (BadInput for a broken file)."""
-        if path in self._items:
-            self._items.move_to_end(path)
-            return self._items[path]
-        image = load_image(path)
-        self.put(path, image)
-        return image
-
-    def put(self, path: Path, image: np.ndarray) -> None:
-        """Keep a decoded image (the oldest goes when full)."""
-        self._items[path] = image
-        self._items.move_to_end(path)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def __contains__(self, path: Path) -> bool:
-        return path in self._items
 
 
 class ExamineScreen(Screen):
@@ -103,7 +72,7 @@ class ExamineScreen(Screen):
         self.channel = self.exercise.channels[0]
         self.show_reference = False
         self.show_findings = False
-        self.reader_results: dict[str, object] = {}
+        self.reader_results: dict[str, AnalysisReport] = {}
         self.reader_running: set[str] = set()
         self.reader_errors: dict[str, str] = {}
         self.mrz_text: dict[str, str] = {}
@@ -116,7 +85,7 @@ class ExamineScreen(Screen):
     # -- layout -----------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        mode = self.app.image_mode
+        mode = train_host(self).image_mode
         magnifier = "magnifier" in self.exercise.tools
         yield StatusLine(id="status")
         with Horizontal(id="main"):
@@ -460,7 +429,7 @@ class ExamineScreen(Screen):
 
         path = folder / name
         atomic_write_bytes(path, data.tobytes())
-        self.app.last_saved_view = path
+        train_host(self).last_saved_view = path
         self.notify(f"View saved: {path}", timeout=8)
 
     def action_mrz_tool(self) -> None:
@@ -529,7 +498,7 @@ class ExamineScreen(Screen):
         self.notify(f"Reader: {message}", severity="error", timeout=10)
         self.refresh_findings()
 
-    def _reader_done(self, sample_id: str, report: object) -> None:
+    def _reader_done(self, sample_id: str, report: AnalysisReport) -> None:
         self.reader_running.discard(sample_id)
         self.reader_results[sample_id] = report
         if sample_id == self.sample_id:
@@ -597,13 +566,13 @@ class ExamineScreen(Screen):
 
     def action_leave(self) -> None:
         self.session.pause()
-        self.app.back_to_picker()
+        train_host(self).back_to_picker()
 
     def action_submit(self) -> None:
         from doc_check.tui.screens.confirm import ConfirmSubmitScreen
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.submit_attempt(self.session)
+                train_host(self).submit_attempt(self.session)
 
         self.app.push_screen(ConfirmSubmitScreen(self.session), done)
