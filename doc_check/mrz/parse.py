@@ -341,7 +341,11 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
 
 
 def parse(lines: Sequence[str] | str, *, today: date | None = None) -> MrzResult:
-    """Parse and check an MRZ given as its lines (or one string with a line per MRZ line)."""
+    """Parse and check an MRZ given as its lines (or one string with a line per MRZ line).
+
+    Every problem of the text is reported in the result, never raised; only a line that is not a ``str``
+    raises ``TypeError``.
+    """
     today = today or date.today()
     text = split_lines(lines)
     lay = detect(text)

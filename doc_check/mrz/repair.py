@@ -63,7 +63,10 @@ def _fix_filler_suffix(chars: list[str], span: Span) -> list[tuple[int, str]]:
 
 
 def repair(lines: Sequence[str] | str, *, today: date | None = None) -> Repair:
-    """Repair OCR'd MRZ lines; a document invalid as printed stays invalid (only look-alikes are swapped)."""
+    """Repair OCR'd MRZ lines; a document invalid as printed stays invalid (only look-alikes are swapped).
+
+    Like `parse`, it raises only ``TypeError``, for a line that is not a ``str``.
+    """
     text = split_lines(lines)
     changes: list[Change] = []
     rows: list[list[str]] = []
