@@ -24,6 +24,7 @@ CORE_PACKAGES = (
     "errors",
     "viewport",
     "durations",
+    "atomic",
 )
 FORBIDDEN = ("textual", "textual_image", "rich", "click", "doc_check.cli", "doc_check.tui")
 

@@ -16,10 +16,10 @@ from types import MappingProxyType
 from typing import IO, TypeGuard
 
 from doc_check import __version__
+from doc_check.atomic import atomic_write_bytes
 from doc_check.errors import BadInput
 from doc_check.exercise.load import EXERCISE_FILE, load_exercise, load_exercise_key
 from doc_check.exercise.model import Exercise
-from doc_check.exercise.submission import atomic_write_bytes
 from doc_check.indicators import VERDICTS
 from doc_check.indicators import ids as indicator_ids
 from doc_check.samples import KEY_FILE, SAMPLE_FILE, load_sample

@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from doc_check.atomic import atomic_write_text
 from doc_check.durations import minutes_seconds
 from doc_check.errors import BadInput
 from doc_check.exercise.charts import ChartsUnavailable, render_summary_charts
 from doc_check.exercise.fastpath import paused_gc
 from doc_check.exercise.score import IndicatorScore, IndividualReport, SampleResult
-from doc_check.exercise.submission import atomic_write_text
 from doc_check.exercise.summary import SummaryReport
 
 FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -17,7 +18,6 @@ _DIGITS = frozenset("0123456789")
 _ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
 _LETTERS_FILLER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
 _DOCUMENT_CODES = {"TD1": "ACI", "TD2": "ACI", "TD3": "P", "MRVA": "V", "MRVB": "V"}
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 EXPIRY_WINDOW_YEARS = 50
 """An expiry year is read in the century that puts it within this many years of today."""
 
@@ -52,12 +52,6 @@ class _Collector:
                                      span.width if length is None else length))  # fmt: skip
 
 
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-        return 29
-    return _DAYS[month - 1]
-
-
 def birth_year(yy: int, mm: int, dd: int, today: date, before: date | None = None) -> int:
     """The century for a birth date: the latest year with the date not after ``today`` (nor after ``before``,
     the expiry date, when known)."""
@@ -88,7 +82,7 @@ def _read_date(
         yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
         if 1 <= mm <= 12 and dd >= 1:
             year = birth_year(yy, mm, dd, today, before) if field == "birth_date" else expiry_year(yy, today)
-            if dd <= _days_in_month(year, mm):
+            if dd <= calendar.monthrange(year, mm)[1]:
                 return date(year, mm, dd)
             # a 29 February valid only in the other century
         out.error("date_invalid", field, f"{label} {raw} is not a calendar date (YYMMDD)", span)
@@ -302,14 +296,14 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
     if not (1 <= mm <= 12 and dd >= 1):
         return None
     year = expiry_year(yy, today)
-    if dd > _days_in_month(year, mm):
+    if dd > calendar.monthrange(year, mm)[1]:
         return None
     expiry = date(year, mm, dd)
     yy, mm, dd = int(birth_raw[:2]), int(birth_raw[2:4]), int(birth_raw[4:])
     if not (1 <= mm <= 12 and dd >= 1):
         return None
     year = birth_year(yy, mm, dd, today, expiry)
-    if dd > _days_in_month(year, mm):
+    if dd > calendar.monthrange(year, mm)[1]:
         return None
     birth = date(year, mm, dd)
 

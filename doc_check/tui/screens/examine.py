@@ -425,7 +425,7 @@ class ExamineScreen(Screen):
             return
         folder = self.session.store.path.parent / "views"
         name = f"{self.sample_id}-{self.side}-{self.channel}-z{doc.zoom:.1f}.png"
-        from doc_check.exercise.submission import atomic_write_bytes
+        from doc_check.atomic import atomic_write_bytes
 
         path = folder / name
         atomic_write_bytes(path, data.tobytes())
