@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from doc_check.cli.progress import progress_bars
 from doc_check.exercise.model import Exercise
 from doc_check.exercise.pack import build_pack, open_pack, verify_pack
 
@@ -21,24 +20,6 @@ def resolve_exercise(value: str) -> Path:
     from doc_check.cli.common import resolve_exercise as resolve
 
     return resolve(value, builtin_exercises_dir()).path
-
-
-@contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator:
-    """A rich progress bar on a terminal's stderr, else a no-op callback."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 @click.command("pack")
@@ -66,7 +47,8 @@ def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path 
     if verify is not None:
         if exercise or out:
             raise click.UsageError("--verify takes only the pack file")
-        with progress_bar("verifying", not as_json) as cb:
+        with progress_bars(not as_json) as phase:
+            cb = phase("verifying")
             manifest = verify_pack(verify, progress=cb)
         info = {
             "pack": str(verify),
@@ -87,7 +69,8 @@ def pack(exercise: str | None, out: Path | None, key: Path | None, verify: Path 
         return
     if not exercise or out is None:
         raise click.UsageError("give EXERCISE and --out FILE (or --verify PACK)")
-    with progress_bar("packing", not as_json) as cb:
+    with progress_bars(not as_json) as phase:
+        cb = phase("packing")
         opened = build_pack(resolve_exercise(exercise), out, key_path=key, progress=cb)
     m = opened.manifest
     info = {
