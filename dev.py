@@ -33,7 +33,7 @@ PINS = ROOT / "requirements-pins.txt"
 STAMP_NAME = ".doc-check-installed"
 UV = "uv==0.13.9"  # the lock tool itself, installed into a throwaway venv by `dev.py lock`
 LOCK_PYTHON = "3.11"  # the oldest Python the project supports; markers cover 3.11-3.13
-LOCK_EXTRAS = ("test", "lint")
+LOCK_EXTRAS = ("test", "lint", "cluster")
 SNAPSHOT_TESTS = "tests/test_tui_snapshots.py"
 
 
@@ -166,7 +166,7 @@ def test_latest(args: list[str]) -> int:
     try:
         _make_venv(env)
         print("dev.py: installing the newest releases into a throwaway venv ...", file=sys.stderr)
-        _run([*_pip(env), "--upgrade", f"{ROOT}[test]"], "pip install .[test] (newest releases)")
+        _run([*_pip(env), "--upgrade", f"{ROOT}[test,cluster]"], "pip install .[test,cluster] (newest releases)")
         locked, now = _locked_versions(), _installed(env)
         moved = sorted(
             f"{name} {'/'.join(sorted(locked[name]))} -> {v}"

@@ -17,6 +17,7 @@ AREAS: dict[str, str] = {
     "print": "Print",
     "uv": "UV",
     "ir": "IR",
+    "capture": "Capture",
 }
 """Checklist groups, keyed by the first part of an indicator id."""
 
@@ -42,6 +43,8 @@ class Indicator:
     icao: str | None = None
     fraud_sign: bool = True
     """False for signs that are findings but not fraud (an expired document)."""
+    checklist: bool = True
+    """False for what the reader reports about the capture itself (not on the trainee's checklist)."""
 
     @property
     def area(self) -> str:
@@ -79,6 +82,13 @@ def _build() -> tuple[Indicator, ...]:
         Indicator("ir.data", "Personal data not IR-absorbent", "IR", "(IR,AB,VZ)"),
         Indicator("ir.background", "Background not IR-transparent", "IR", "(IR,TR,IS)"),
         Indicator("ir.mark", "IR-only mark missing", "IR", "(IR,AB,AF)"),
+        Indicator(
+            "capture.quality",
+            "Capture quality: resolution, blur, glare, colour (a reader's note, not a fraud sign)",
+            "white",
+            fraud_sign=False,
+            checklist=False,
+        ),
     ]
     return tuple(items)
 
@@ -109,4 +119,4 @@ def ids() -> tuple[str, ...]:
 
 def by_area() -> dict[str, tuple[Indicator, ...]]:
     """Indicators grouped by area, in the checklist's order of areas."""
-    return {area: tuple(i for i in INDICATORS if i.area == area) for area in AREAS}
+    return {area: tuple(i for i in INDICATORS if i.area == area and i.checklist) for area in AREAS}

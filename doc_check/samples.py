@@ -59,6 +59,8 @@ def _read_toml(path: Path) -> dict:
         raise BadInput(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise BadInput(f"{path}: invalid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: cannot read: {exc}") from None
 
@@ -69,6 +71,10 @@ def _inside(folder: Path, name: str, source: Path) -> Path:
     if not target.is_relative_to(folder.resolve()):
         raise BadInput(f"{source}: path {name!r} escapes its folder")
     return target
+
+
+MIN_DPI, MAX_DPI = 50, 2400
+"""The scan resolutions a sample.toml may state (0 or a million is no scan)."""
 
 
 def load_sample(folder: str | Path) -> Sample:
@@ -90,6 +96,16 @@ def load_sample(folder: str | Path) -> Sample:
         raise BadInput(f"{meta_path}: wrong type: {exc}") from None
     if not isinstance(raw_images, dict):
         raise BadInput(f"{meta_path}: field 'images' must be a table of side -> channel -> file")
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise BadInput(f"{meta_path}: dpi {dpi} is not a scan resolution ({MIN_DPI} to {MAX_DPI})")
+    if not sides:
+        raise BadInput(f"{meta_path}: sides is empty")
+    for side in sides:
+        if not raw_images.get(side):
+            raise BadInput(f"{meta_path}: side {side!r} has no images (add [images.{side}])")
+    for side in raw_images:
+        if side not in sides:
+            raise BadInput(f"{meta_path}: images.{side}: not one of the sides {list(sides)}")
     if document_type not in DOCUMENT_TYPES:
         raise BadInput(f"{meta_path}: unknown document_type {document_type!r}")
     for c in channels:

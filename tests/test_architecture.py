@@ -25,6 +25,7 @@ CORE_PACKAGES = (
     "viewport",
     "durations",
     "atomic",
+    "cluster",
 )
 FORBIDDEN = ("textual", "textual_image", "rich", "click", "doc_check.cli", "doc_check.tui")
 

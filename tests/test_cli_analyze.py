@@ -117,3 +117,29 @@ def test_workers_get_one_blas_thread_unless_the_user_chose(monkeypatch) -> None:
         assert os.environ["OMP_NUM_THREADS"] == "3"
     assert "OPENBLAS_NUM_THREADS" not in os.environ and "MKL_NUM_THREADS" not in os.environ
     assert os.environ["OMP_NUM_THREADS"] == "3"
+
+
+def test_a_crash_on_one_input_is_its_error_and_the_batch_goes_on(tmp_path: Path, monkeypatch) -> None:
+    import cv2
+    import numpy as np
+
+    from doc_check.analysis import checks_mrz
+
+    real = checks_mrz.read_page_mrz
+
+    def crashing(image, **kw):
+        if image.shape[0] == 146:  # the crashing strip's height (an MRZ-only strip of 1100x146 px)
+            raise IndexError("boolean index did not match indexed array")
+        return real(image, **kw)
+
+    monkeypatch.setattr(checks_mrz, "read_page_mrz", crashing)
+    strip = tmp_path / "strip.png"
+    cv2.imwrite(str(strip), np.full((146, 1100), 230, np.uint8))
+    a, _ = two_samples()
+    result = CliRunner().invoke(cli, ["analyze", "--json", "--workers", "1", str(strip), str(a)])
+    assert result.exit_code == 2, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["input"] for d in lines] == [str(strip), str(a)]
+    assert "IndexError" in lines[0]["error"] and lines[1]["error"] is None and lines[1]["findings"]
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and errors[0].startswith("doc-check: error: ") and str(strip) in errors[0]

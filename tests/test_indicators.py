@@ -13,7 +13,13 @@ def test_every_indicator_has_an_area() -> None:
     for ind in indicators.INDICATORS:
         assert ind.area in indicators.AREAS, ind.id
     grouped = indicators.by_area()
-    assert sum(len(v) for v in grouped.values()) == len(indicators.INDICATORS)
+    assert sum(len(v) for v in grouped.values()) == sum(i.checklist for i in indicators.INDICATORS)
+
+
+def test_capture_quality_is_a_note_off_the_checklist() -> None:
+    ind = indicators.get("capture.quality")
+    assert not ind.fraud_sign and not ind.checklist
+    assert all(i.id != "capture.quality" for items in indicators.by_area().values() for i in items)
 
 
 def test_prefixes_are_known_but_fragments_are_not() -> None:

@@ -164,6 +164,20 @@ def analyze_path(
         return AnalysisReport(input=str(path), error=str(exc), seconds=time.perf_counter() - started)
     except MemoryError:
         return AnalysisReport(input=str(path), error=f"{path}: out of memory", seconds=time.perf_counter() - started)
+    except Exception as exc:  # a bug on one document is that document's error: the batch goes on
+        return AnalysisReport(input=str(path), error=crash_message(path, exc), seconds=time.perf_counter() - started)
+
+
+def crash_message(path: Path, exc: BaseException) -> str:
+    """One line naming the input and the unexpected exception raised while analysing it."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+    text = " ".join(str(exc).split())[:200]
+    return f"{path}: analysis failed ({type(exc).__name__}{where}: {text})"
 
 
 def _worker(args: tuple) -> AnalysisReport:

@@ -24,6 +24,11 @@ FIBRES_MIN_SHARE = {"scan": 0.25, "photo": 0.04}
 """Share of the reference's fibre count below which fibres count as missing (a photo's blur and noise hide many)."""
 
 
+FIBRES_MIN_SEEN = 12
+"""Fibres the reference must still show when seen through the sample's capture (its measured blur and chroma
+resolution) for a low count to mean missing fibres rather than a capture too soft to show them."""
+
+
 def _v(img: np.ndarray) -> np.ndarray:
     """Brightness as the maximum over colour channels (fluorescence is saturated colour)."""
     if img.ndim == 2:
@@ -47,13 +52,18 @@ def check_paper(page: Page) -> Finding:
         return Finding(
             "uv.paper_bright",
             "fail",
-            f"paper fluoresces: UV level {s:.0f} vs {r:.0f} on the reference",
+            f"paper fluoresces: UV level {s:.0f} vs {r:.0f} on the reference{page.tone_note('uv')}",
             region,
             page.side,
             "uv",
         )
     return Finding(
-        "uv.paper_bright", "pass", f"paper UV-dull: level {s:.0f} vs {r:.0f} on the reference", region, page.side, "uv"
+        "uv.paper_bright",
+        "pass",
+        f"paper UV-dull: level {s:.0f} vs {r:.0f} on the reference{page.tone_note('uv')}",
+        region,
+        page.side,
+        "uv",
     )
 
 
@@ -108,8 +118,50 @@ def check_emblem(page: Page) -> Finding:
 
 
 def count_fibres(page: Page, *, reference: bool = False) -> int:
-    """Thin bright specks and strands under UV on the plain paper (cached for the reference)."""
-    return page.memo(("fibres",), lambda: _count_fibres(page, reference=reference), reference=reference)
+    """Thin bright specks and strands under UV on the plain paper.
+
+    The reference's are counted on its image seen through the sample's capture (blurred as much as the capture
+    measures, its colour at the capture's chroma resolution): a softer or coarser capture loses fibres on both.
+    """
+    if reference:
+        return page.memo(("fibres", "seen"), lambda: _count_fibres(page, reference=True, image=_as_captured(page)))
+    return page.memo(("fibres",), lambda: _count_fibres(page))
+
+
+def _as_captured(page: Page) -> np.ndarray:
+    """The reference's UV image seen through the sample's capture: at the capture's resolution, JPEG-encoded with
+    the sample file's own quantisation tables and chroma subsampling (when it is a JPEG), back on the work grid,
+    blurred as much more as the capture measures."""
+    img = page.references["uv"]
+    q = page.quality
+    if q is None or img.ndim != 3:
+        return img
+    h, w = img.shape[:2]
+    out = img
+    encoding = page.encodings.get("uv")
+    if encoding is not None:
+        k = q.px_per_mm / page.px_per_mm
+        size = (max(8, round(w * k)), max(8, round(h * k)))
+        big = cv2.resize(img, size, interpolation=cv2.INTER_LINEAR if k > 1 else cv2.INTER_AREA)
+        big = _jpeg_round_trip(big, *encoding)
+        out = cv2.resize(big, (w, h), interpolation=cv2.INTER_AREA if k > 1 else cv2.INTER_LINEAR)
+    sigma = q.blur_mm * page.px_per_mm
+    return cv2.GaussianBlur(out, (0, 0), sigma) if sigma > 0.3 else out
+
+
+def _jpeg_round_trip(bgr: np.ndarray, qtables: dict, subsampling: int) -> np.ndarray:
+    """``bgr`` encoded and decoded as JPEG with the given quantisation tables and subsampling (Pillow)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    rgb = Image.fromarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    tables = [qtables[i] for i in sorted(qtables)]
+    rgb.save(buf, format="JPEG", qtables=tables, subsampling=subsampling if subsampling >= 0 else 2)
+    buf.seek(0)
+    with Image.open(buf) as im:
+        return cv2.cvtColor(np.asarray(im.convert("RGB")), cv2.COLOR_RGB2BGR)
 
 
 def fibre_signal(uv: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -134,9 +186,9 @@ def fibre_signal(uv: np.ndarray, px_per_mm: float) -> np.ndarray:
     return cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
 
 
-def _count_fibres(page: Page, *, reference: bool = False) -> int:
+def _count_fibres(page: Page, *, reference: bool = False, image: np.ndarray | None = None) -> int:
     """Thin coloured specks and strands under UV on the plain paper, counted as connected components."""
-    img = (page.references if reference else page.images)["uv"]
+    img = image if image is not None else (page.references if reference else page.images)["uv"]
     signal = fibre_signal(img, page.px_per_mm)
     mask = (signal > FIBRE_CHROMA).astype(np.uint8) * 255
     mask = cv2.bitwise_and(mask, page.background_mask())
@@ -153,6 +205,26 @@ def check_fibres(page: Page) -> Finding:
     if r == 0:
         return Finding("uv.fibres", "skip", "the reference shows no fibres to compare with", region, page.side, "uv")
     if s < FIBRES_MIN_SHARE.get(page.capture, 0.04) * r:
+        if r < FIBRES_MIN_SEEN:
+            return Finding(
+                "uv.fibres",
+                "warn",
+                f"few security fibres seen ({s}), but this capture would show only {r} of the reference's: "
+                "too soft or coarse to decide",
+                region,
+                page.side,
+                "uv",
+            )
+        if page.poor_capture:
+            return Finding(
+                "uv.fibres",
+                "warn",
+                f"few security fibres seen ({s} vs {r} on the reference), but the capture is too poor to decide: "
+                + ", ".join(page.quality.problems()),
+                region,
+                page.side,
+                "uv",
+            )
         return Finding(
             "uv.fibres", "fail", f"security fibres missing: {s} found vs {r} on the reference", region, page.side, "uv"
         )

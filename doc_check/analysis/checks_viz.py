@@ -302,9 +302,87 @@ def read_against(
     return wrong
 
 
+def read_cells(
+    ink: np.ndarray,
+    left_px: float,
+    baseline_px: float,
+    cap_px: float,
+    expected: str,
+    stretch: float = 1.0,
+) -> list[tuple[str, str, float, float]]:
+    """The field read on its own: for each letter or digit cell, (expected, best glyph, its match, the expected
+    glyph's match), the best glyph taken over every character of the cell's class whatever the MRZ says.
+
+    Cells sit where the typeface puts the expected value's characters, following the print on every well-matched
+    glyph (as in ``read_against``); a cell with no ink reads as a space with confidence 0.
+    """
+    cap = max(6, round(cap_px))
+    adv = [a * stretch for a in _offsets(expected, round(cap_px, 1))]
+    pad = max(2, round(cap * 0.2))
+    y0 = max(0, round(baseline_px - cap * 1.3))
+    y1 = min(ink.shape[0], round(baseline_px + cap * 0.3))
+    base = round(baseline_px) - y0
+    out = []
+    drift = 0
+    for i, ch in enumerate(expected):
+        pool = DIGITS if ch in DIGITS else LETTERS if ch in LETTERS else None
+        if pool is None:
+            continue
+        _, _, cell = _printed_cell(ink, adv, left_px, drift, i, y0, y1)
+        if cell.size == 0 or cell.shape[1] < 2:
+            continue
+        if cell.max(initial=0.0) < 0.3:
+            out.append((ch, " ", 0.0, 0.0))
+            continue
+        flat = _flat(cell)
+        own, shift = _score(cell, ch, cap, base, pad, flat)
+        best_c, best = ch, own
+        if own < CONFIDENT:
+            for c in pool:
+                if c != ch:
+                    m, _ = _score(cell, c, cap, base, pad, flat)
+                    if m > best:
+                        best_c, best = c, m
+        if own >= FOLLOW:
+            drift += shift
+        out.append((ch, best_c, best, own))
+    return out
+
+
+READ_CONFIDENT = 0.7
+"""Median match of a field's cells with their expected glyphs at or above which it reads as the MRZ's value."""
+READ_OTHER = 0.6
+"""Median match of the best glyphs, read independently, above which a field that does not read as the MRZ's value
+is read with confidence as something else (a changed field); below both, the field is unreadable (a warning)."""
+READ_DIFFERENT = 0.34
+"""Share of cells whose best glyph is another than the MRZ's (by a clear margin) that makes the readings differ."""
+
+
+PAGE_CLEAR = 0.8
+"""Median match of a page's other fields with their MRZ values at or above which the capture is clear enough that a
+field matching below ``PAGE_UNCLEAR`` is another text, not a poor capture of the MRZ's value."""
+PAGE_UNCLEAR = 0.6
+
+
+def independent_verdict(cells: list[tuple[str, str, float, float]]) -> tuple[str, str, float, float]:
+    """('pass' | 'fail' | 'warn', the independent reading, median own match, median best match) of a field."""
+    if not cells:
+        return "warn", "", 0.0, 0.0
+    reading = "".join(c[1] for c in cells)
+    own = float(np.median([c[3] for c in cells]))
+    best = float(np.median([c[2] for c in cells]))
+    other = sum(c[1] != c[0] and c[2] - c[3] > 0.1 for c in cells)
+    if own >= READ_CONFIDENT:
+        return "pass", reading, own, best
+    if best >= READ_OTHER and other >= max(2, READ_DIFFERENT * len(cells)):
+        return "fail", reading, own, best
+    return "warn", reading, own, best
+
+
 def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
     """viz.mrz_mismatch.<field>: each printed field the MRZ describes, read against the MRZ's value."""
-    out = []
+    out: list[Finding] = []
+    owns: dict[int, float] = {}
     values = expected_values(result)
     for field in VIZ_FIELDS:
         name = f"viz.{field}"
@@ -390,9 +468,42 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
                 )
             )
         else:
-            out.append(
-                Finding(
-                    indicator, "pass", f"printed {label} reads as the MRZ's {expected!r}", region, page.side, "visible"
+            status, reading, own, best = independent_verdict(
+                read_cells(ink, left_px, base_px, cap_px, expected, stretch)
+            )
+            if status == "fail":
+                text = (
+                    f"printed {label} reads on its own as {reading!r}, not the MRZ's {expected!r} "
+                    f"(match with the MRZ's glyphs {own:.2f}, with the glyphs read {best:.2f})"
                 )
+            elif status == "warn":
+                text = (
+                    f"printed {label} cannot be read with confidence (match with the MRZ's {expected!r} {own:.2f}, "
+                    f"best reading {reading!r} {best:.2f})"
+                )
+            else:
+                text = f"printed {label} reads as the MRZ's {expected!r} (match {own:.2f})"
+            out.append(Finding(indicator, status, text, region, page.side, "visible"))
+            owns[len(out) - 1] = own
+    return _against_the_page(out, owns)
+
+
+def _against_the_page(out: list[Finding], owns: dict[int, float]) -> list[Finding]:
+    """An unclear field on a page whose other fields read well is not the capture's fault: it fails."""
+    for i, own in owns.items():
+        f = out[i]
+        others = [v for j, v in owns.items() if j != i]
+        if f.status != "warn" or len(others) < 3 or own >= PAGE_UNCLEAR:
+            continue
+        page_own = float(np.median(others))
+        if page_own >= PAGE_CLEAR:
+            out[i] = Finding(
+                f.indicator,
+                "fail",
+                f.message.replace("cannot be read with confidence", "does not read as the MRZ's value")
+                + f", where the page's other fields read at {page_own:.2f}",
+                f.region,
+                f.side,
+                f.channel,
             )
     return out

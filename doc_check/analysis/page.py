@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from doc_check.analysis.capture_quality import CaptureQuality
 from doc_check.analysis.register import Registration
 from doc_check.specimen.layout import SideLayout
 
@@ -31,6 +32,14 @@ class Page:
     """channel -> the sample's image as loaded (for fine crops at a higher resolution)."""
     full_references: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     """channel -> the reference image at its own resolution."""
+    encodings: dict[str, tuple[dict, int]] = field(default_factory=dict, repr=False)
+    """channel -> (JPEG quantisation tables, chroma subsampling) of the sample's file, for JPEG files only."""
+    clipped: np.ndarray | None = field(default=None, repr=False)
+    """Work-grid uint8 mask (255) where the visible capture is clipped at white (its colour is lost there)."""
+    raw_images: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """channel -> the work image before tone normalisation (what the capture's levels were)."""
+    quality: CaptureQuality | None = None
+    """How good the capture is (resolution, blur, glare, tone normalisation), set when the page is registered."""
     _cache: dict = field(default_factory=dict, repr=False)
 
     def fine(self, channel: str, box: Box, px_per_mm: float, *, reference: bool = False) -> np.ndarray | None:
@@ -64,6 +73,18 @@ class Page:
     def px_per_mm(self) -> float:
         """Pixels per millimetre on the reference grid."""
         return self.size[0] / self.layout.width_mm
+
+    def tone_note(self, channel: str) -> str:
+        """What the colour and tone normalisation did to a channel, for a finding's message ('' when nothing)."""
+        if self.quality is None:
+            return ""
+        text = self.quality.tone.get(channel, "")
+        return f"; {text}" if text.startswith("levels normalised") else ""
+
+    @property
+    def poor_capture(self) -> bool:
+        """True when the capture's measured resolution, blur or glare is too poor for fine checks to decide."""
+        return self.quality is not None and self.quality.poor
 
     def mm(self, value: float) -> int:
         """A length in millimetres as whole pixels (at least 1)."""

@@ -11,6 +11,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from doc_check.analysis.capture_quality import CaptureQuality, estimate_blur, glare_share, jpeg_quality
 from doc_check.analysis.checks_ir import ir_findings
 from doc_check.analysis.checks_mrz import mrz_findings, mrz_object
 from doc_check.analysis.checks_photo import photo_findings
@@ -20,6 +21,7 @@ from doc_check.analysis.findings import Finding
 from doc_check.analysis.load import load_image
 from doc_check.analysis.page import Page
 from doc_check.analysis.register import Registration, register
+from doc_check.analysis.tone import fit_common_curve, fit_tone
 from doc_check.errors import BadInput
 from doc_check.mrz import Problem
 from doc_check.samples import SAMPLE_FILE, Sample, load_sample
@@ -142,7 +144,106 @@ def register_side(
         originals=originals,
         full_references={c: _reference_image(reference.image_path(side, c), max_pixels) for c in refs},
     )
+    page.encodings = {c: e for c in originals if (e := jpeg_encoding(sample.image_path(side, c))) is not None}
+    if reg.ok:
+        ref_px_per_mm = ref_full.shape[1] / lay.width_mm
+        normalise_page(page, ref_px_per_mm / _scale_of(reg_full.homography))
     return originals, page
+
+
+def jpeg_encoding(path: Path) -> tuple[dict, int] | None:
+    """(quantisation tables, chroma subsampling code) of a JPEG file, read from its header; None for other files."""
+    from PIL import Image, JpegImagePlugin
+
+    try:
+        with Image.open(path) as im:
+            if im.format != "JPEG" or not getattr(im, "quantization", None):
+                return None
+            return dict(im.quantization), int(JpegImagePlugin.get_sampling(im))
+    except (OSError, ValueError):
+        return None
+
+
+def normalise_page(page: Page, capture_px_per_mm: float) -> None:
+    """Map every channel's levels onto the reference's (a bounded per-channel gain and tone curve fitted on the
+    registered paper and background print) and measure the capture's quality into ``page.quality``.
+
+    The work images are normalised; the full-resolution originals the fine checks resample (microprint, fields,
+    ink colour) are not: those measures are relative to their own crop's paper and ink.
+    """
+    mask = page.background_mask()
+    tone: dict[str, str] = {}
+    unlit = mask
+    vis = page.images["visible"]
+    top = vis.max(axis=2) if vis.ndim == 3 else vis
+    page.clipped = cv2.dilate((top >= 252).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+    for channel in sorted(page.images, key=lambda c: c != "visible"):
+        img, ref = page.images[channel], page.references.get(channel)
+        if ref is None or ref.shape != img.shape:
+            continue
+        if channel == "uv" and img.ndim == 3:
+            # fluorescence is saturated colour: one curve for its brightness (the maximum over colour channels),
+            # fitted without the fibres (random on every sheet, never paired), applied to every colour channel
+            fit = fit_tone(
+                page.brightness("uv"), page.brightness("uv", reference=True), _without_fibres(page, unlit), prior=0.05
+            )
+        elif channel == "visible" and img.ndim == 3 and page.capture == "scan":
+            # a flatbed lights the page evenly: one curve and three gains (a photo's light varies over the page:
+            # a free curve per channel, and its colours are compared with a wider margin)
+            fit = fit_common_curve(img, ref, mask)
+        else:
+            fit = fit_tone(img, ref, unlit)
+        tone[channel] = fit.describe()
+        page.raw_images[channel] = img
+        if not fit.identity:
+            page.images[channel] = fit.apply_all(img)
+        page._cache.clear()
+        if channel == "visible":
+            unlit = cv2.bitwise_and(mask, cv2.bitwise_not(_glare_mask(page)))
+    page._cache.clear()
+    gray = page.gray("visible")
+    ref_gray = page.gray("visible", reference=True)
+    blur_px = estimate_blur(gray, ref_gray, mask)
+    page.quality = CaptureQuality(
+        px_per_mm=capture_px_per_mm,
+        blur_mm=blur_px / page.px_per_mm,
+        glare=glare_share(gray, ref_gray, mask),
+        clipped=cv2.countNonZero(cv2.bitwise_and(mask, page.clipped)) / max(1, cv2.countNonZero(mask)),
+        jpeg_quality=min((jpeg_quality(e[0][0]) for e in page.encodings.values() if 0 in e[0]), default=None),
+        tone=tone,
+    )
+
+
+def _glare_mask(page: Page) -> np.ndarray:
+    """Where the normalised visible image is smoothly brighter than the reference (glare, a lamp's hot spot):
+    a photo's glare lies over every channel, so the other channels' tone fits leave it out."""
+    sigma = 3.0 * page.px_per_mm
+    s = cv2.GaussianBlur(page.gray("visible").astype(np.float32), (0, 0), sigma)
+    r = cv2.GaussianBlur(page.gray("visible", reference=True).astype(np.float32), (0, 0), sigma)
+    return ((s - r) > 6.0).astype(np.uint8) * 255
+
+
+def _without_fibres(page: Page, mask: np.ndarray) -> np.ndarray:
+    """``mask`` less every pixel near a UV fibre of the sample or of the reference (random on every sheet: never
+    paired, they would teach the tone fit that bright maps to dark)."""
+    from doc_check.analysis.checks_uv import fibre_signal
+
+    fibres = cv2.bitwise_or(
+        fibre_signal(page.images["uv"], page.px_per_mm), fibre_signal(page.references["uv"], page.px_per_mm)
+    )
+    near = cv2.dilate((fibres > 10).astype(np.uint8) * 255, np.ones((5, 5), np.uint8))
+    return cv2.bitwise_and(mask, cv2.bitwise_not(near))
+
+
+def quality_finding(page: Page) -> Finding:
+    """capture.quality: resolution, blur, glare and colour of the capture; ``warn`` when too poor to decide."""
+    q = page.quality
+    if q is None:
+        return Finding("capture.quality", "skip", "capture not measured", None, page.side, "visible")
+    if q.poor:
+        text = "capture too poor for fine checks: " + ", ".join(q.problems()) + f" ({q.summary()})"
+        return Finding("capture.quality", "warn", text, None, page.side, "visible")
+    return Finding("capture.quality", "pass", f"capture usable: {q.summary()}", None, page.side, "visible")
 
 
 def _scale_of(h: np.ndarray) -> float:
@@ -236,6 +337,8 @@ def examine_sample(
                 if _wants(area, only):
                     side_findings.append(Finding(f"{area}.{_FIRST[area]}", "skip", why, None, side, "visible"))
         else:
+            if _wants("capture", only):
+                side_findings.append(quality_finding(page))
             if _wants("uv", only) or _wants("photo", only):
                 side_findings += uv_findings(page) if _wants("uv", only) else []
             if _wants("ir", only):

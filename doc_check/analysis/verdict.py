@@ -98,12 +98,25 @@ def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tu
     elif not ran or not analysed:
         verdict = "unknown"
         reasons.append("too few checks could run to judge the document" if ran else "no check could run")
+    elif blank_unchecked := _blank_unchecked(findings):
+        # a clean MRZ says nothing of the blank: without one check of its security printing, no `genuine`
+        verdict = "unknown"
+        reasons.append(f"no check of the blank's security printing could run ({blank_unchecked})")
     else:
         verdict = "genuine"
         reasons.append(f"all {len(ran)} checks that ran passed" + (" (with warnings)" if warns else ""))
     reasons += [reason(f) for f in notes]
     reasons += [f"warning: {reason(f)}" for f in warns]
     return verdict, tuple(reasons)
+
+
+def _blank_unchecked(findings: list[Finding]) -> str:
+    """Why the blank went unchecked (the first skip message) when every key check of it was skipped, else ''."""
+    key = COUNTERFEIT_SIGNS | PERSONALISATION_SIGNS
+    if any(f.indicator in key and f.status != "skip" for f in findings):
+        return ""
+    skipped = [f for f in findings if f.indicator in key and f.status == "skip"]
+    return f"{skipped[0].indicator}: {skipped[0].message}" if skipped else ""
 
 
 def areas_failed(findings: Iterable[Finding]) -> tuple[str, ...]:

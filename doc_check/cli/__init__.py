@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
+from typing import Any
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from doc_check import __version__
 from doc_check.errors import BadInput
@@ -56,14 +59,48 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BadInput as exc:
-            click.echo(f"doc-check: error: {exc}", err=True)
+            click.echo(f"doc-check: error: {one_line(str(exc))}", err=True)
             ctx.exit(2)
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
+        """Run the command; usage errors are one line `doc-check: error: ...` and exit 2 (not click's block)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            click.echo(usage_line(exc), err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"doc-check: error: {one_line(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("doc-check: aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def one_line(text: str) -> str:
+    """The text on one line: line breaks become '; ' (an error message is exactly one line of stderr)."""
+    return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """One line for a usage error: the command, the problem and where help is."""
+    where = exc.ctx.command_path.partition(" ")[2] if exc.ctx is not None else ""
+    prefix = f"{where}: " if where else ""
+    see = f"doc-check {where}".strip()
+    return f"doc-check: error: {prefix}{one_line(exc.format_message())} (see '{see} -h')"
 
 
 def _available(name: str) -> bool:

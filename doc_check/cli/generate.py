@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -61,6 +64,13 @@ from doc_check.specimen.sampleset import DEFAULT_DPI, MAX_DPI, MIN_DPI, generate
     help="With --from: draw a variant of this difficulty.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
+@click.option(
+    "--scheduler",
+    envvar="DOC_CHECK_SCHEDULER",
+    metavar="ADDRESS",
+    help="Generate on a Dask cluster: tcp://HOST:PORT of a scheduler, or local:N for N local worker processes "
+    "(needs doc-check[cluster]; workers must see OUT at the same path). [env DOC_CHECK_SCHEDULER]",
+)
 @click.pass_context
 def generate(
     ctx: click.Context,
@@ -77,6 +87,7 @@ def generate(
     field_: str | None,
     difficulty: str | None,
     as_json: bool,
+    scheduler: str | None,
 ) -> None:
     """Generate synthetic Utopia documents, forgeries and their key into OUT.
 
@@ -85,13 +96,22 @@ def generate(
     opaque sample.
     """
     if source is not None:
+        if ctx.get_parameter_source("scheduler") is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("--from forges one sample here: drop --scheduler")
         _forge_existing(ctx, out, source, forgeries, variant, field_, difficulty, as_json)
         return
     given = [opt for opt, value in (("--variant", variant), ("--field", field_), ("--difficulty", difficulty)) if value]
     if given:
         raise click.UsageError(f"{', '.join(given)}: only with --from SAMPLE_ID")
+    run: Callable[..., dict[str, Any]]
+    if scheduler:
+        from doc_check.cluster.generate import generate_set_on_cluster
+
+        run = functools.partial(generate_set_on_cluster, scheduler=scheduler)
+    else:
+        run = generate_set
     with progress_bars(not as_json) as phase:
-        summary = generate_set(
+        summary = run(
             out,
             seed=seed,
             count=count,

@@ -24,6 +24,8 @@ from doc_check.mrz import (
 MAX_STDIN_BYTES = 256 * 1024 * 1024
 MAX_LINE = 60
 """A line longer than this is no MRZ line (the longest is 44): the input is rejected, not checked."""
+EXPLAIN_MAX = 10000
+"""`explain` prints about 40 lines per MRZ: more MRZs than this are refused (use `check` for batches)."""
 BATCH_MIN = 1000
 """From this many MRZs on, `check` finds the verdicts with the vectorised batch path."""
 
@@ -43,16 +45,28 @@ _FIELDS = (
 )
 
 
+TODAY_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+"""--today must lie here: MRZ dates have two-digit years, read within a century of today."""
+
+
 def _today(value: datetime | None) -> date | None:
     return value.date() if value else None
+
+
+def _check_today(ctx: click.Context, param: click.Parameter, value: datetime | None) -> datetime | None:
+    if value is not None and not (TODAY_RANGE[0] <= value.date() <= TODAY_RANGE[1]):
+        lo, hi = (d.isoformat() for d in TODAY_RANGE)
+        raise click.BadParameter(f"{value.date().isoformat()} is outside {lo}..{hi}", ctx=ctx, param=param)
+    return value
 
 
 today_option = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    callback=_check_today,
     metavar="YYYY-MM-DD",
-    help="Check expiry (and choose date centuries) as of this day, YYYY-MM-DD. Default: today.",
+    help="Check expiry (and choose date centuries) as of this day, YYYY-MM-DD (1900-2999). Default: today.",
 )
 
 
@@ -65,6 +79,9 @@ def _read_input(lines: tuple[str, ...]) -> list[list[str]]:
     """The MRZs to work on: the LINE arguments (one MRZ), else standard input (blank-line separated)."""
     if lines:
         mrz_lines = [part.strip() for line in lines for part in line.splitlines() if part.strip()]
+        for number, line in enumerate(mrz_lines, 1):
+            if len(line) > MAX_LINE:
+                raise BadInput(f"argument line {number} has {len(line)} characters: not an MRZ line")
         if len(mrz_lines) not in (2, 3):
             raise click.UsageError(f"an MRZ has 2 or 3 lines, {len(mrz_lines)} given")
         return [mrz_lines]
@@ -81,6 +98,7 @@ def _read_input(lines: tuple[str, ...]) -> list[list[str]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadInput(f"standard input: not UTF-8 text (byte {exc.start})") from None
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors write
     blocks: list[list[str]] = []
     current: list[str] = []
     start = 0
@@ -189,6 +207,30 @@ _MAKE_KEYS = ("format", "document_code", "issuing_state", "surname", "given_name
               "nationality", "birth_date", "sex", "expiry_date", "optional_data", "optional_data_2")  # fmt: skip
 
 
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _read_make_json(json_file: str) -> dict[str, str | None]:
+    """The MRZ fields of a `make --json` file: a flat JSON object of strings (or null)."""
+    try:
+        text = sys.stdin.read() if json_file == "-" else Path(json_file).read_text(encoding="utf-8")
+        data = json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BadInput(f"{json_file}: {exc}") from None
+    except RecursionError:
+        raise BadInput(f"{json_file}: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{json_file}: expected a JSON object of MRZ fields")
+    unknown = set(data) - set(_MAKE_KEYS)
+    if unknown:
+        raise BadInput(f"{json_file}: unknown field(s) {', '.join(sorted(unknown))}")
+    for key, value in data.items():
+        if value is not None and not isinstance(value, str):
+            raise BadInput(f"{json_file}: field {key!r} must be a string, not {type(value).__name__}")
+    return data
+
+
 @mrz.command(short_help="Print valid MRZ lines built from fields.")
 @click.option("--format", "fmt", type=click.Choice(["TD1", "TD2", "TD3", "MRVA", "MRVB"], case_sensitive=False))
 @click.option("--document-code", help="P, I, ID, V, ... (default by format).")
@@ -209,17 +251,8 @@ def make(json_file: str | None, fmt: str | None, **fields: str | None) -> None:
     values: dict[str, str | None] = {"format": fmt, **fields}
     if json_file:
         values = {k: v for k, v in values.items() if v not in (None, "", "<")}
-        try:
-            text = sys.stdin.read() if json_file == "-" else Path(json_file).read_text(encoding="utf-8")
-            data = json.loads(text)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadInput(f"{json_file}: {exc}") from None
-        if not isinstance(data, dict):
-            raise BadInput(f"{json_file}: expected a JSON object of MRZ fields")
-        unknown = set(data) - set(_MAKE_KEYS)
-        if unknown:
-            raise BadInput(f"{json_file}: unknown field(s) {', '.join(sorted(unknown))}")
-        values = {**{k: (None if v is None else str(v)) for k, v in data.items()}, **values}
+        data = _read_make_json(json_file)
+        values = {**data, **values}
     fmt_name = (values.get("format") or "").upper()
     if not fmt_name:
         raise click.UsageError("give --format (or 'format' in the JSON file)")
@@ -270,20 +303,21 @@ def repair_cmd(lines: tuple[str, ...], as_json: bool, today: datetime | None) ->
     sys.exit(0 if all_valid else 1)
 
 
-def _show_explanation(e: CheckExplanation) -> None:
+def _explanation_lines(e: CheckExplanation) -> list[str]:
     verdict = click.style("ok", fg="green") if e.ok else click.style("FAIL", fg="red", bold=True)
-    click.echo(f"{e.field.replace('_', ' ')}  (check digit at line {e.line} col {e.column}): {verdict}")
+    out = [f"{e.field.replace('_', ' ')}  (check digit at line {e.line} col {e.column}): {verdict}"]
     cells = [(c, str(v), str(w), str(p)) for c, v, w, p in zip(e.chars, e.values, e.weights, e.products, strict=True)]
     for start in range(0, len(cells), 15):
         chunk = cells[start : start + 15]
         for label, k in (("char", 0), ("value", 1), ("weight", 2), ("product", 3)):
-            click.echo(f"  {label:<8}" + "".join(f"{cell[k]:>4}" for cell in chunk))
+            out.append(f"  {label:<8}" + "".join(f"{cell[k]:>4}" for cell in chunk))
         if start + 15 < len(cells):
-            click.echo()
-    click.echo(f"  sum {e.sum}, {e.sum} mod 10 = {e.mod10}; printed {e.printed!r}, expected {e.expected}")
+            out.append("")
+    out.append(f"  sum {e.sum}, {e.sum} mod 10 = {e.mod10}; printed {e.printed!r}, expected {e.expected}")
     subs = [f"{c}~{'/'.join(alts)}" for c, alts in e.undetectable if alts]
     if subs:
-        click.echo("  not detected by this digit (equal value mod 10): " + "  ".join(subs))
+        out.append("  not detected by this digit (equal value mod 10): " + "  ".join(subs))
+    return out
 
 
 @mrz.command("explain", short_help="Show every check digit computed step by step.")
@@ -291,16 +325,26 @@ def _show_explanation(e: CheckExplanation) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per MRZ with every check's steps.")
 def explain_cmd(lines: tuple[str, ...], as_json: bool) -> None:
     """Show each check digit computed step by step: values, weights 7-3-1, products, sum, mod 10."""
-    for i, block in enumerate(_read_input(lines)):
+    blocks = _read_input(lines)
+    if len(blocks) > EXPLAIN_MAX:
+        raise BadInput(
+            f"standard input: {len(blocks)} MRZs; explain takes at most {EXPLAIN_MAX} (check takes any number)"
+        )
+    out: list[str] = []  # written in chunks: one echo per line is slow on megabytes of input
+    for i, block in enumerate(blocks):
         steps = explain(block)
         if as_json:
-            click.echo(json.dumps({"lines": block, "checks": [
+            out.append(json.dumps({"lines": block, "checks": [
                 {**e.__dict__, "undetectable": {c: list(a) for c, a in e.undetectable}} for e in steps]}))  # fmt: skip
-            continue
-        if i:
-            click.echo()
-        for line in block:
-            click.echo(line)
-        for e in steps:
-            click.echo()
-            _show_explanation(e)
+        else:
+            if i:
+                out.append("")
+            out.extend(block)
+            for e in steps:
+                out.append("")
+                out.extend(_explanation_lines(e))
+        if len(out) >= 20000:
+            click.echo("\n".join(out))
+            out = []
+    if out:
+        click.echo("\n".join(out))

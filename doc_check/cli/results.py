@@ -190,6 +190,9 @@ def results(
         raise click.UsageError("--watch and --json do not go together")
     store = Store(db)
     try:
+        if targets and targets[0][1] is None and not watch and targets[0][0] not in exercise_ids(store):
+            raise BadInput(f"--exercise {spec}: no such exercise folder or built-in exercise, and no attempt at it "
+                           "in the database")  # fmt: skip
 
         def snapshot() -> list[ClassResults]:
             todo = targets or [(eid, None, None) for eid in exercise_ids(store)]

@@ -92,6 +92,28 @@ def child_command(db: Path, exercise: Path | None = None, pack: Path | None = No
     help="Allow a non-loopback --host (a classroom LAN). There is no login: trust the network.",
 )
 @click.option("--title", default=None, help="Browser tab title [the exercise's title].")
+@click.option(
+    "--child-memory",
+    type=click.IntRange(256, 65536),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Address space of each trainee process (it ends with MemoryError past it).",
+)
+@click.option(
+    "--idle-minutes",
+    type=click.IntRange(1, 24 * 60),
+    default=30,
+    show_default=True,
+    help="End a trainee session after this long without input (answers are kept: resume by code).",
+)
+@click.option(
+    "--max-trainees",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="Trainee sessions at once; more browsers are refused.",
+)
 def serve(
     spec: str | None,
     pack_file: Path | None,
@@ -100,11 +122,19 @@ def serve(
     db: Path | None,
     allow_remote: bool,
     title: str | None,
+    child_memory: int,
+    idle_minutes: int,
+    max_trainees: int,
 ) -> None:
     """Serve the trainee UI to browsers (class mode). Each browser tab runs its own `doc-check train`
     process; every trainee gives a participant code and all answers go into one SQLite database (WAL, one
     transaction per answer), so a closed tab loses nothing: reopening and giving the same code resumes.
     Follow the class with `doc-check results --exercise ID --watch --db PATH`.
+
+    \b
+    Every websocket must come from this server's own page (Origin check); each trainee process has bounded
+    memory, CPU time, idle time and lifetime, and ends when its tab closes and when serve stops. There is no
+    sign-in: anyone who can reach the address can open a session (see docs/class-mode-security.md).
 
     \b
     Exit codes: 0 stopped with Ctrl+C, 2 bad input (unknown exercise, bad pack, refused address).
@@ -128,8 +158,10 @@ def serve(
         command = child_command(db_path, exercise=exercise.path.resolve().parent)
     _check_port(host, port)
     Store(db_path).close()  # create the database (WAL) once, before the first trainee connects
-    from textual_serve.server import Server
+    from doc_check.cli.class_server import ChildLimits, ClassServer
+
+    limits = ChildLimits(memory_mb=child_memory, idle_seconds=idle_minutes * 60.0, max_children=max_trainees)
 
     click.echo(f"doc-check serve: {label}; database {db_path}", err=True)
     click.echo(f"results: doc-check results --exercise {spec or manifest.exercise_id} --watch --db {db_path}", err=True)
-    Server(command, host=host, port=port, title=title or f"doc-check: {label}").serve()
+    ClassServer(command, limits=limits, host=host, port=port, title=title or f"doc-check: {label}").serve()

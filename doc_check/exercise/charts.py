@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -128,7 +129,9 @@ def render_summary_charts(s: SummaryReport) -> dict[str, str]:
     """Inline SVG of the z-score bar chart, the confusion matrix and per-sample accuracy; ChartsUnavailable
     without matplotlib."""
     plt = _pyplot()
-    with plt.rc_context({"svg.hashsalt": "doc-check", "svg.fonttype": "none"}):
+    # a round of one participant gives degenerate axes: matplotlib's warnings about them are no news to the user
+    with plt.rc_context({"svg.hashsalt": "doc-check", "svg.fonttype": "none"}), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
         out = {
             "zscores": _zscore_chart(plt, s),
             "confusion": _confusion_chart(plt, s),

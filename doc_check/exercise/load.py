@@ -69,6 +69,8 @@ class _Doc:
             self.data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             raise BadInput(f"{path}: invalid TOML: {exc}") from None
+        except RecursionError:
+            raise BadInput(f"{path}: invalid TOML: nested too deeply") from None
 
     def error(self, field_path: str, problem: str, needle: str | None = None) -> BadInput:
         """A BadInput naming file, line and field."""

@@ -136,6 +136,20 @@ def load_submissions(
     return out
 
 
+def _finite(x: float) -> bool:
+    """math.isfinite, False for an integer too large for a float (a 401-digit number)."""
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+def _short(value: object) -> str:
+    """repr of a value, cut to 40 characters (an error message stays one readable line)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
+
+
 def parse_submission(text: str, source: str | Path = "<submission>") -> Submission:
     """Parse submission JSON text; errors name ``source``, the line and the field."""
     try:
@@ -144,6 +158,8 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
         raise BadInput(f"{source}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise BadInput(f"{source}: invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise BadInput(f"{source}: invalid JSON: {exc}") from None
 
     def err(field_path: str, problem: str, needle: str | None = None) -> BadInput:
         line = text_line(text, needle) if needle else None
@@ -226,10 +242,12 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
             if (
                 isinstance(confidence, bool)
                 or not isinstance(confidence, (int, float))
-                or not (math.isfinite(confidence) and 0 <= confidence <= 100 and confidence == int(confidence))
+                or not (_finite(confidence) and 0 <= confidence <= 100 and confidence == int(confidence))
             ):
                 raise err(
-                    f"answers[{i}].confidence", f"must be a whole number 0-100 or null, not {confidence!r}", f'"{sid}"'
+                    f"answers[{i}].confidence",
+                    f"must be a whole number 0-100 or null, not {_short(confidence)}",
+                    f'"{sid}"',
                 )
             confidence = int(confidence)
         seconds = item.get("seconds", 0)
@@ -237,9 +255,11 @@ def parse_submission(text: str, source: str | Path = "<submission>") -> Submissi
             if (
                 isinstance(seconds, bool)
                 or not isinstance(seconds, (int, float))
-                or not (math.isfinite(seconds) and seconds >= 0)
+                or not (_finite(seconds) and seconds >= 0)
             ):
-                raise err(f"answers[{i}].seconds", f"must be a number of seconds >= 0, not {seconds!r}", f'"{sid}"')
+                raise err(
+                    f"answers[{i}].seconds", f"must be a number of seconds >= 0, not {_short(seconds)}", f'"{sid}"'
+                )
             seconds = float(seconds)
         note = item.get("note", "")
         if type(note) is not str:

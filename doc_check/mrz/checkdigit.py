@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import string
 
 ALPHABET: str = string.digits + string.ascii_uppercase + "<"
@@ -45,6 +46,7 @@ def try_check_digit(text: str) -> int | None:
     return (7 * sum(b[0::3]) + 3 * sum(b[1::3]) + sum(b[2::3])) % 10
 
 
+@functools.cache
 def undetectable_substitutions(char: str) -> tuple[str, ...]:
     """Characters that can replace ``char`` anywhere without changing any check digit.
 

@@ -126,6 +126,11 @@ def compose(
     put(lay.document_code, _code(document_code, "document code", 2))
     put(lay.issuing_state, _code(issuing_state, "issuing state", 3))
     put(lay.nationality, _code(nationality, "nationality", 3))
+    for what, name in (("surname", surname), ("given names", given_names)):
+        if not isinstance(name, str):
+            raise MrzValueError(f"{what} {name!r}: give text")
+        if name.strip() and not transliterate(name):
+            raise MrzValueError(f"{what} {name!r}: nothing in it transliterates to A-Z (give a Latin-script form)")
     put(lay.names, name_field(surname, given_names, lay.names.width))
     sex_text = (sex or "<").strip().upper()[:1] or "<"
     if sex_text not in ("M", "F", "<", "X"):

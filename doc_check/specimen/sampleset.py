@@ -242,6 +242,8 @@ def write_key(set_dir: str | Path, entries: dict[str, KeyEntry], *, merge: bool 
             existing = tomllib.loads(path.read_text(encoding="utf-8")).get("samples", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise BadInput(f"{path}: invalid TOML: {exc}") from None
+        except RecursionError:
+            raise BadInput(f"{path}: invalid TOML: nested too deeply") from None
     table = dict(existing)
     table.update({sid: key_table(e) for sid, e in entries.items()})
     tmp = path.with_name(f".{KEY_FILE}.tmp-{os.getpid()}")

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -169,7 +170,7 @@ class TrainApp(App):
         folder = self.store.path.parent / "views"
         folder.mkdir(parents=True, exist_ok=True)
         path = self.save_screenshot(path=str(folder))
-        self.notify(f"Screenshot saved: {path}", timeout=8)
+        self.notify(f"Screenshot saved: {escape(str(path))}", timeout=8)
 
     def action_help(self) -> None:
         from doc_check.tui.screens.help import HelpScreen

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -48,12 +51,60 @@ def write_reports(
     progress: Progress | None = None,
     per_participant: bool = True,
 ) -> list[Path]:
-    """Write the reports into ``out_dir``, each file atomically: the summary (``summary.{md,html,json}``,
+    """Write the reports into ``out_dir``, the whole set staged in a temporary folder next to it and then moved
+    into place (nothing half-written; an unwritable target is BadInput): the summary (``summary.{md,html,json}``,
     ``summary_*.csv``), all individual reports in one file per machine format (``individual.jsonl``,
     ``individual.csv``) and, with ``per_participant``, one confidential report per participant
     (``individual/<participant>.{md,html}``)."""
-    with paused_gc():
-        return _write_reports(out_dir, individual, summary, formats, progress, per_participant)
+    for f in formats:
+        if f not in FORMATS:
+            raise BadInput(f"unknown report format {f!r} (known: {', '.join(FORMATS)})")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"{out}: exists and is not a folder")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise BadInput(f"{out}: folder not writable; nothing written")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    except OSError as exc:
+        raise BadInput(f"{out}: cannot write reports here ({exc.strerror or exc}); nothing written") from None
+    try:
+        with paused_gc():
+            staged = _write_reports(stage, individual, summary, formats, progress, per_participant)
+        return _move_into_place(stage, out, [p.relative_to(stage) for p in staged])
+    except OSError as exc:
+        raise BadInput(f"{out}: cannot write reports ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _move_into_place(stage: Path, out: Path, files: list[Path]) -> list[Path]:
+    """Move a complete report set from ``stage`` to ``out``: the folder itself when new, else file by file
+    (each an atomic replace) after checking that no target is in the way."""
+    if not out.exists():
+        stage.chmod(0o777 & ~_process_umask())
+        stage.rename(out)
+        return [out / f for f in files]
+    for f in files:
+        target = out / f
+        for parent in target.parents:
+            if parent == out:
+                break
+            if parent.exists() and not parent.is_dir():
+                raise BadInput(f"{parent}: exists and is not a folder; nothing written")
+        if target.is_dir():
+            raise BadInput(f"{target}: is a folder; nothing written")
+    for f in files:
+        (out / f).parent.mkdir(parents=True, exist_ok=True)
+        (stage / f).replace(out / f)
+    return [out / f for f in files]
+
+
+def _process_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_reports(
@@ -64,12 +115,7 @@ def _write_reports(
     progress: Progress | None,
     per_participant: bool,
 ) -> list[Path]:
-    for f in formats:
-        if f not in FORMATS:
-            raise BadInput(f"unknown report format {f!r} (known: {', '.join(FORMATS)})")
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise BadInput(f"{out}: exists and is not a folder")
     names = [_safe_name(r.participant) for r in individual]
     written: list[Path] = []
 

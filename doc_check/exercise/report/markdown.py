@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from doc_check.durations import minutes_seconds
 from doc_check.exercise.report.wording import METHOD_NAMES, calibration_word, number, outcome, verdict
 from doc_check.exercise.score import IndividualReport
@@ -9,7 +11,9 @@ from doc_check.exercise.summary import SummaryReport
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Free text (notes, explanations, titles) for Markdown: one line, table-safe, and no raw HTML (a note's
+    `<script>` would run in a Markdown viewer that renders HTML)."""
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def _result_line(r: IndividualReport) -> str:
@@ -27,7 +31,7 @@ def _result_line(r: IndividualReport) -> str:
 def individual_markdown(r: IndividualReport) -> str:
     """An individual report as Markdown."""
     lines = [
-        f"# {r.exercise_title} — individual report",
+        f"# {_md_cell(r.exercise_title)} — individual report",
         "",
         f"- Exercise: `{r.exercise_id}` version {r.exercise_version}",
         f"- Participant: `{r.participant}`",
@@ -87,7 +91,7 @@ def summary_markdown(s: SummaryReport) -> str:
     """A summary report as Markdown."""
     st = s.stats
     lines = [
-        f"# {s.exercise_title} — summary report",
+        f"# {_md_cell(s.exercise_title)} — summary report",
         "",
         f"- Exercise: `{s.exercise_id}` version {s.exercise_version}; participants: {s.n_participants}",
         f"- Mean {s.mean_pct:.1f} %, median {s.median_pct:.1f} %, passed {100 * s.pass_rate:.0f} %",

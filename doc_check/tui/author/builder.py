@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -103,16 +104,16 @@ class BuilderPane(Horizontal):
     def add_sample(self, sample_id: str) -> None:
         """Append a sample (its key entry from the set's key)."""
         if sample_id in self.samples:
-            self.notify(f"{sample_id} is already in the exercise")
+            self.notify(f"{escape(sample_id)} is already in the exercise")
             return
         entry = self.key.get(sample_id) or self.set_key.get(sample_id)
         if entry is None:
-            self.notify(f"{sample_id}: not in the set's key.toml, its truth is unknown", severity="error")
+            self.notify(f"{escape(sample_id)}: not in the set's key.toml, its truth is unknown", severity="error")
             return
         self.key[sample_id] = entry
         self.samples.append(sample_id)
         self.refresh_table(select=len(self.samples) - 1)
-        self.notify(f"Added {sample_id} as sample {len(self.samples)}")
+        self.notify(f"Added {escape(sample_id)} as sample {len(self.samples)}")
 
     def refresh_table(self, select: int | None = None) -> None:
         """Redraw the ordered sample list."""
@@ -215,11 +216,11 @@ class BuilderPane(Horizontal):
             draft = self.current_draft()
             exercise, key = save_exercise(draft, self.exercises_dir / draft.id, self.set_dir)
         except BadInput as exc:
-            status.update(f"[red]Not saved: {exc}[/]")
+            status.update(f"[red]Not saved: {escape(str(exc))}[/]")
             return None
         self.draft = draft
         status.update(
-            f"[green]Saved[/] {exercise.path} and key.toml: {len(exercise.samples)} samples, "
+            f"[green]Saved[/] {escape(str(exercise.path))} and key.toml: {len(exercise.samples)} samples, "
             f"lights {'/'.join(exercise.channels)}, tools {', '.join(sorted(exercise.tools)) or 'none'}"
         )
         return exercise, key
@@ -252,9 +253,9 @@ class BuilderPane(Horizontal):
         try:
             report = audit_exercise(exercise, key)
         except Exception as exc:
-            self.app.call_from_thread(self._audited, [f"[red]audit failed: {exc}[/]"], False)
+            self.app.call_from_thread(self._audited, [f"[red]audit failed: {escape(str(exc))}[/]"], False)
             return
-        lines = [f"[yellow]warning:[/] {w.message}" for w in report.warnings]
+        lines = [f"[yellow]warning:[/] {escape(w.message)}" for w in report.warnings]
         self.app.call_from_thread(self._audited, lines, report.ok)
 
     def _audited(self, lines: list[str], ok: bool) -> None:

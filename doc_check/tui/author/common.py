@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from rich.markup import escape
 
 from doc_check.errors import BadInput
 from doc_check.samples import KeyEntry, Sample, load_sample
@@ -39,11 +40,11 @@ def truth_text(entry: KeyEntry | None) -> str:
         if k in ("forgery", "variant", "field", "difficulty", "wear", "derived_from")
     )
     if notes:
-        lines.append(f"[dim]{notes}[/]")
+        lines.append(f"[dim]{escape(notes)}[/]")
     if entry.indicators:
-        lines.append("[b]Indicators:[/] " + ", ".join(entry.indicators))
+        lines.append("[b]Indicators:[/] " + escape(", ".join(entry.indicators)))
     if entry.explanation:
-        lines.append(entry.explanation)
+        lines.append(escape(entry.explanation))
     return "\n".join(lines)
 
 
@@ -51,12 +52,12 @@ def findings_rows(report) -> list[tuple[str, str, str, str]]:
     """The reader's findings as table rows (status, indicator, where, message), failing first."""
     rows = []
     if report.error:
-        rows.append(("error", "", "", report.error))
+        rows.append(("error", "", "", escape(str(report.error))))
     order = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
     for f in sorted(report.findings, key=lambda f: order.get(f.status, 9)):
         status = {"fail": "[red]fail[/]", "warn": "[yellow]warn[/]"}.get(f.status, f.status)
-        rows.append((status, f.indicator, f"{f.side}/{f.channel}", f.message))
-    rows.append(("", f"suggests {report.verdict}", "", "; ".join(report.reasons)))
+        rows.append((status, escape(f.indicator), escape(f"{f.side}/{f.channel}"), escape(f.message)))
+    rows.append(("", f"suggests {report.verdict}", "", escape("; ".join(report.reasons))))
     return rows
 
 

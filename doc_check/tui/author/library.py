@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -139,7 +140,7 @@ class LibraryPane(Horizontal):
                 table.add_row(*row)
             viewer.set_boxes({side: finding_boxes(report, side) for side in viewer.sides})
         elif sid in self.failures:
-            table.add_row("[red]error[/]", "reader failed", "", self.failures[sid])
+            table.add_row("[red]error[/]", "reader failed", "", escape(str(self.failures[sid])))
         elif sid not in self.running:
             table.add_row("", "press a", "", "to run the document reader on this sample")
 
@@ -171,7 +172,7 @@ class LibraryPane(Horizontal):
             self.reports[sample_id] = report
         else:
             self.failures[sample_id] = problem
-            self.notify(f"Reader: {problem}", severity="error", timeout=10)
+            self.notify(f"Reader: {escape(str(problem))}", severity="error", timeout=10)
         if sample_id == self.current:
             self.refresh_findings()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -251,7 +252,7 @@ class MakerPane(Horizontal):
         self.busy = False
         self.generated = generated
         if generated is None:
-            self.query_one("#mk-truth", Static).update(f"[red]{problem}[/]")
+            self.query_one("#mk-truth", Static).update(f"[red]{escape(str(problem))}[/]")
             return
         pictures = {f"{side}.{c}": img for side, chans in generated.images.items() for c, img in chans.items()}
         origin = generated.truth.extra.get("derived_from")
@@ -269,11 +270,11 @@ class MakerPane(Horizontal):
         try:
             folder = add_sample(self.set_dir, self.generated)
         except (BadInput, OSError) as exc:
-            self.notify(f"Could not save: {exc}", severity="error", timeout=10)
+            self.notify(f"Could not save: {escape(str(exc))}", severity="error", timeout=10)
             return
         sid = self.generated.id
         self.generated = None
         self.query_one("#mk-save", Button).disabled = True
-        self.notify(f"Saved {sid} into {folder.parent} (key updated)")
+        self.notify(escape(f"Saved {sid} into {folder.parent} (key updated)"))
         self.load_sources()
         self.post_message(self.Saved(sid))

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import cv2
 import numpy as np
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -103,7 +104,7 @@ class SampleViewer(Vertical):
             for c in (*CHANNELS, ALL)
             if c == ALL or f"{self.side}.{c}" in self.pictures
         )
-        text = f"[b]{self.label}[/] · {self.side} · {lights}" if self.pictures else "[dim]no sample[/]"
+        text = f"[b]{escape(str(self.label))}[/] · {self.side} · {lights}" if self.pictures else "[dim]no sample[/]"
         self.query_one(".caption", Static).update(text)
 
     def action_channel(self, channel: str) -> None:

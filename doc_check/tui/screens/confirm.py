@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -33,7 +34,7 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
             yield Label("[b]Submit your answers?[/b] A submitted attempt cannot be changed.")
             if unanswered:
                 listing = ", ".join(f"{ids.index(u) + 1} ({u})" for u in unanswered)
-                yield Static(f"[yellow]Unanswered ({len(unanswered)}):[/] {listing}", id="unanswered")
+                yield Static(f"[yellow]Unanswered ({len(unanswered)}):[/] {escape(listing)}", id="unanswered")
             else:
                 yield Static(f"All {len(ids)} samples answered.", id="unanswered")
             over = s.over_time_samples()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import cv2
 import numpy as np
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -430,7 +431,7 @@ class ExamineScreen(Screen):
         path = folder / name
         atomic_write_bytes(path, data.tobytes())
         train_host(self).last_saved_view = path
-        self.notify(f"View saved: {path}", timeout=8)
+        self.notify(f"View saved: {escape(str(path))}", timeout=8)
 
     def action_mrz_tool(self) -> None:
         if "mrz_tool" not in self.exercise.tools:
@@ -495,7 +496,7 @@ class ExamineScreen(Screen):
     def _reader_failed(self, sample_id: str, message: str) -> None:
         self.reader_running.discard(sample_id)
         self.reader_errors[sample_id] = message
-        self.notify(f"Reader: {message}", severity="error", timeout=10)
+        self.notify(f"Reader: {escape(str(message))}", severity="error", timeout=10)
         self.refresh_findings()
 
     def _reader_done(self, sample_id: str, report: AnalysisReport) -> None:
@@ -525,16 +526,16 @@ class ExamineScreen(Screen):
         if sid in self.reader_running:
             table.add_row("…", "reader running", "", "")
         if sid in self.reader_errors and sid not in self.reader_results:
-            table.add_row("[red]error[/]", "", "", self.reader_errors[sid])
+            table.add_row("[red]error[/]", "", "", escape(str(self.reader_errors[sid])))
         report = self.reader_results.get(sid)
         if report is not None:
             if report.error:
-                table.add_row("error", "", "", report.error)
+                table.add_row("error", "", "", escape(str(report.error)))
             order = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
             for n, f in sorted(enumerate(report.findings), key=lambda nf: order.get(nf[1].status, 9)):
                 style = {"fail": "[red]fail[/]", "warn": "[yellow]warn[/]"}.get(f.status, f.status)
-                table.add_row(style, f.indicator, f"{f.side}/{f.channel}", f.message, key=str(n))
-            table.add_row("", f"suggests: {report.verdict}", "", "; ".join(report.reasons))
+                table.add_row(style, f.indicator, f"{f.side}/{f.channel}", escape(f.message), key=str(n))
+            table.add_row("", f"suggests: {report.verdict}", "", escape("; ".join(report.reasons)))
         doc = self.query_one("#doc", DocumentView)
         doc.set_boxes(self.finding_boxes())
         self.update_caption()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -108,7 +109,7 @@ class FeedbackScreen(Screen):
         saved = f"Submission saved: {self.path}" if self.path else ""
         r = self.report
         if r is None:
-            summary.update(f"[b]Submitted.[/b] {self.message}\n{saved}")
+            summary.update(f"[b]Submitted.[/b] {escape(str(self.message))}\n{escape(saved)}")
             self.query_one("#detail", Markdown).update("Your answers are in the submission file above.")
             return
         verdict = "[reverse green] PASS [/]" if r.passed else "[reverse red] FAIL [/]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -33,7 +34,9 @@ class GoToScreen(ModalScreen[int]):
             verdict = a.verdict or "[dim]not answered[/dim]"
             marks = f", {len(a.indicators)} indicator(s)" if a.indicators else ""
             here = "  ◀ on screen" if i == s.index else ""
-            options.append(Option(f"{i + 1:>2}. {sid}  {verdict}{marks}  [dim]{clock_text(a.seconds)}[/dim]{here}"))
+            options.append(
+                Option(f"{i + 1:>2}. {escape(sid)}  {verdict}{marks}  [dim]{clock_text(a.seconds)}[/dim]{here}")
+            )
         with Vertical(id="dialog"):
             yield Label("[b]Go to sample[/b] (Enter)")
             yield OptionList(*options, id="goto-list")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -44,8 +45,8 @@ class HistoryScreen(Screen):
             result = {True: "[green]passed[/]", False: "[red]failed[/]", None: ""}[a.passed]
             table.add_row(
                 a.started.replace("T", " ")[:16],
-                a.exercise_id,
-                a.exercise_version,
+                escape(a.exercise_id),
+                escape(a.exercise_version),
                 "in progress" if a.is_open else "submitted",
                 f"{answered}/{len(a.sample_ids)}",
                 clock_text(a.total_seconds),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -24,6 +25,6 @@ class ParticipantScreen(ModalScreen[str]):
         try:
             code = train_host(self).store.ensure_participant(event.value)
         except BadInput as exc:
-            self.query_one("#problem", Label).update(f"[red]{exc}[/]")
+            self.query_one("#problem", Label).update(f"[red]{escape(str(exc))}[/]")
             return
         self.dismiss(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -66,9 +67,11 @@ class PickerScreen(Screen):
                 mark = f"  best {100 * max(b.score or 0, 0) / b.max_score:.0f}%"
             if app.store.open_attempt(app.participant, ex.id, ex.sha256):
                 mark += "  (in progress)"
-            options.add_option(Option(f"{ex.title}\n[dim]{ex.id} · {len(ex.samples)} samples{mark}[/dim]", id=ex.id))
+            options.add_option(
+                Option(f"{escape(ex.title)}\n[dim]{escape(ex.id)} · {len(ex.samples)} samples{mark}[/dim]", id=ex.id)
+            )
         for path, problem in app.exercise_errors:
-            options.add_option(Option(f"[red]{path}[/]\n[dim]{problem}[/dim]", disabled=True))
+            options.add_option(Option(f"[red]{escape(str(path))}[/]\n[dim]{escape(str(problem))}[/dim]", disabled=True))
         if app.exercises:
             options.highlighted = highlighted if highlighted is not None else self.default_index()
         self.show_details()
