@@ -6,6 +6,7 @@
     python3 dev.py test --latest  # the suite on the newest release of every dependency (snapshots excepted)
     python3 dev.py lock           # refresh requirements.lock (+ requirements-bench.lock) from pyproject.toml
     python3 dev.py bench bench/SCRIPT.py [ARGS]   # a benchmark in .venv-bench (the lock + the bench extra's lock)
+    python3 dev.py lint           # ruff check, ruff format --check, mypy, lint-imports
     python3 dev.py <any doc-check arguments>
 
 The first run makes `.venv/` and installs exactly `requirements.lock` into it (every package pinned, with
@@ -231,6 +232,27 @@ def test_latest(args: list[str]) -> int:
         shutil.rmtree(env, ignore_errors=True)
 
 
+LINTERS = (
+    ("ruff check", ["ruff", "check", "."]),
+    ("ruff format", ["ruff", "format", "--check", "."]),
+    ("mypy", ["mypy"]),
+    ("lint-imports", ["lint-imports"]),
+)
+
+
+def lint() -> int:
+    """ruff check, ruff format --check, mypy and lint-imports (config in pyproject.toml); all run, any failure fails."""
+    failed = []
+    for name, cmd in LINTERS:
+        print(f"dev.py: {name}", file=sys.stderr, flush=True)
+        if subprocess.call([str(_bin(VENV) / cmd[0]), *cmd[1:]], cwd=ROOT) != 0:
+            failed.append(name)
+    if failed:
+        print(f"dev.py: lint FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["lock"]:
         return lock()
@@ -242,6 +264,8 @@ def main(argv: list[str]) -> int:
         _ensure_env(BENCH_VENV, (LOCK, BENCH_LOCK))
         return subprocess.call([str(_bin(BENCH_VENV) / "python"), *argv[1:]], cwd=ROOT)
     _ensure_env()
+    if argv[:1] == ["lint"]:
+        return lint()
     if argv[:1] == ["test"]:
         cmd = [str(_bin(VENV) / "python"), "-m", "pytest", *argv[1:]]
     else:

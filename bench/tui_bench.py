@@ -70,7 +70,8 @@ def main() -> None:
     cols, rows = (int(v) for v in args.size.lower().split("x"))
 
     import doc_check.cli  # noqa: F401  (what the `doc-check` command imports first)
-    from doc_check.cli.train import builtin_exercises_dir, make_app, resolve_exercise
+    from doc_check.cli.common import builtin_exercises_dir, resolve_exercise
+    from doc_check.cli.train import make_app
 
     tmp_dir = tempfile.TemporaryDirectory()
     exercise = resolve_exercise(args.exercise, builtin_exercises_dir())

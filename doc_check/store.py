@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -13,6 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import platformdirs
+
+from doc_check.atomic import atomic_write_text
 from doc_check.errors import BadInput
 from doc_check.exercise.load import ID_RE
 from doc_check.exercise.model import Answer, Submission
@@ -149,32 +151,18 @@ class ParticipantProgress:
 
 
 def default_db_path() -> Path:
-    """`$DOC_CHECK_DB`, else `$XDG_DATA_HOME/doc-check/doc-check.sqlite` (XDG default `~/.local/share`)."""
+    """`$DOC_CHECK_DB`, else `doc-check.sqlite` in the user's data folder for doc-check.
+
+    That folder is platformdirs' (on Linux `$XDG_DATA_HOME/doc-check`, by default `~/.local/share/doc-check`).
+    """
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "doc-check" / "doc-check.sqlite"
+    return platformdirs.user_data_path("doc-check", appauthor=False) / "doc-check.sqlite"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file through a temporary file in the same folder and `os.replace`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            Path(tmp).unlink()
-        raise
 
 
 class Store:
@@ -246,7 +234,7 @@ class Store:
             else:
                 self._db.execute("COMMIT")
 
-    def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
@@ -375,7 +363,8 @@ class Store:
                         sample_ids[0] if sample_ids else None,
                     ),
                 )
-                attempt_id = int(cur.lastrowid)
+                assert cur.lastrowid is not None  # set by the INSERT just made
+                attempt_id = cur.lastrowid
             else:
                 attempt_id = int(row[0])
         return self.attempt(attempt_id)
@@ -446,7 +435,7 @@ class Store:
         if not current.is_open:
             raise AttemptClosed(f"attempt {attempt_id} was already submitted")
         path = Path(submission_path)
-        write_text_atomic(path, submission_json)
+        atomic_write_text(path, submission_json, durable=True)
         with self._write() as db:
             db.execute(
                 "UPDATE attempts SET state = 'submitted', submitted = ?, submission_path = ?, submission_json = ?, "
@@ -511,7 +500,7 @@ class Store:
                 continue
             frac = a.score / a.max_score if a.max_score else a.score
             old = best.get(a.exercise_id)
-            if old is None or frac > (old.score / old.max_score if old.max_score else old.score or 0):
+            if old is None or frac > ((old.score or 0) / old.max_score if old.max_score else old.score or 0):
                 best[a.exercise_id] = a
         return best
 

@@ -9,7 +9,15 @@ import cv2
 import numpy as np
 
 MIN_ZOOM = 1.0
+"""Zoom 1 shows the whole page: the magnifier never shows less than that."""
 MAX_ZOOM = 32.0
+"""The magnifier's upper limit, a design choice (docs/trainee.md: "zooms up to 32x")."""
+AREA_BELOW_SCALE = 1.0
+"""Below one output pixel per image pixel the view shrinks the image: OpenCV's area averaging (no aliasing)."""
+NEAREST_FROM_SCALE = 4.0
+"""From 4 output pixels per image pixel on, image pixels are drawn as blocks (nearest neighbour), a design choice:
+that far in, the pixels themselves are what is examined, and bilinear blending would blur them; in between,
+bilinear."""
 BACKGROUND = (40, 40, 40)
 """BGR colour around the page where the view is larger than the image."""
 
@@ -77,7 +85,38 @@ def render_view(
     boxes: Iterable[Box] = (),
     box_color: Sequence[int] = (0, 0, 255),
 ) -> np.ndarray:
-    """The ``out_h x out_w`` picture of ``image`` at ``zoom`` around ``center``; ``boxes`` (image x,y,w,h) outlined."""
+    """The ``out_h x out_w`` picture of ``image`` at ``zoom`` around ``center``; ``boxes`` (image x,y,w,h) outlined.
+
+    Parameters
+    ----------
+    image : numpy.ndarray
+        The document image, ``uint8``: ``(H, W, 3)`` BGR or ``(H, W)`` grey.
+    zoom : float
+        1 shows the whole image in the view; clamped to ``[MIN_ZOOM, MAX_ZOOM]``.
+    center : tuple of float or None
+        The image point (x, y) at the middle of the view; None for the image's middle. Clamped so the view
+        stays on the page.
+    out_w, out_h : int
+        The size of the picture in pixels (positive).
+    boxes : iterable of (x, y, w, h)
+        Rectangles in image pixels to outline, one pixel wide.
+    box_color : sequence of int
+        Their BGR colour.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(out_h, out_w, 3)`` ``uint8`` BGR; what lies outside the image is ``BACKGROUND``.
+
+    Raises
+    ------
+    ValueError
+        For an image that is not ``uint8`` or not ``(H, W)`` / ``(H, W, 3)``, and for sizes that are not positive.
+    """
+    if image.dtype != np.uint8:
+        raise ValueError(f"render_view: image must be uint8, not {image.dtype}")
+    if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
+        raise ValueError(f"render_view: image must be (H, W) or (H, W, 3), not {image.shape}")
     img_h, img_w = image.shape[:2]
     g = view_geometry(img_w, img_h, zoom, center, out_w, out_h)
     # Integer crop of the source that covers the visible window, then one resize of just that crop.
@@ -91,7 +130,10 @@ def render_view(
     u_a, v_a = round(u_a), round(v_a)
     dst_w = max(1, min(out_w, round(u_b)) - max(0, u_a))
     dst_h = max(1, min(out_h, round(v_b)) - max(0, v_a))
-    interp = cv2.INTER_AREA if g.scale < 1 else (cv2.INTER_LINEAR if g.scale < 4 else cv2.INTER_NEAREST)
+    if g.scale < AREA_BELOW_SCALE:
+        interp = cv2.INTER_AREA
+    else:
+        interp = cv2.INTER_LINEAR if g.scale < NEAREST_FROM_SCALE else cv2.INTER_NEAREST
     if crop.ndim == 2:
         crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
     part = cv2.resize(crop, (dst_w, dst_h), interpolation=interp)

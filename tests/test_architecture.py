@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ CORE_PACKAGES = (
     "errors",
     "viewport",
     "library",
+    "durations",
+    "atomic",
     "cluster",
 )
 FORBIDDEN = ("textual", "textual_image", "rich", "click", "doc_check.cli", "doc_check.tui")
@@ -64,3 +67,22 @@ def test_import_linter_contract() -> None:
     exe = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(exe)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _contract(name_start: str) -> dict:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (found,) = [c for c in data["tool"]["importlinter"]["contracts"] if c["name"].startswith(name_start)]
+    return found
+
+
+def test_every_cli_command_is_in_the_independence_contract() -> None:
+    from doc_check.cli import COMMANDS
+
+    commands = {target.split(":")[0] for target in COMMANDS.values()}
+    assert commands == set(_contract("CLI commands are independent")["modules"])
+
+
+def test_every_screen_is_in_the_independence_contract() -> None:
+    screens = Path(doc_check.__path__[0]) / "tui" / "screens"
+    on_disk = {f"doc_check.tui.screens.{p.stem}" for p in screens.glob("*.py") if p.stem != "__init__"}
+    assert on_disk == set(_contract("Screens are independent")["modules"])

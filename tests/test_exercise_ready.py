@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from doc_check.exercise import Answer, Submission
+from doc_check.exercise.catalogue import find_exercises
 from doc_check.exercise.score import score_submission
-from doc_check.exercise.validate import find_exercises, validate_exercise
+from doc_check.exercise.validate import validate_exercise
 from doc_check.indicators import FRAUD_VERDICTS
 from doc_check.samples import load_key
 

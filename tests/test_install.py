@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 from doc_check.builtin import builtin_exercises, builtin_samples
-from doc_check.exercise.validate import find_exercises
+from doc_check.exercise.catalogue import find_exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 

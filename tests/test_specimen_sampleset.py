@@ -259,7 +259,7 @@ def test_cli_generate_json_and_errors(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_curated_set_regenerates_byte_identically(tmp_path: Path) -> None:
-    """The README's command reproduces the committed samples/ exactly (about a minute)."""
+    """The documented command (docs/cli.md) reproduces the committed samples/ exactly (about a minute)."""
     generate_set(tmp_path, **CURATED, secret=read_secret(SAMPLES / "key.toml"))
     assert tree_digest(tmp_path) == tree_digest(SAMPLES)
 

@@ -412,7 +412,7 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
         )
         crop = page.fine("visible", box, FIELD_PX_PER_MM)
         line = text_line(crop, FIELD_PX_PER_MM, min_cap_mm=0.5) if crop is not None else None
-        if line is None:
+        if crop is None or line is None:
             out.append(
                 Finding(indicator, "warn", f"no printed {field.replace('_', ' ')} found", region, page.side, "visible")
             )
@@ -448,13 +448,13 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
                 continue
         if wrong:
             i, ch, other = wrong[0]
-            seen = "nothing" if other == " " else repr(other)
+            printed = "nothing" if other == " " else repr(other)
             out.append(
                 Finding(
                     indicator,
                     "fail",
                     f"printed {label} differs from the MRZ's {expected!r} "
-                    f"(character {i + 1}: {seen} where the MRZ gives {ch!r})",
+                    f"(character {i + 1}: {printed} where the MRZ gives {ch!r})",
                     region,
                     page.side,
                     "visible",

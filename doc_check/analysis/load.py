@@ -43,7 +43,7 @@ def load_image(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PI
             # We check the header dimensions against our own limit below; Pillow's must not refuse first.
             Image.MAX_IMAGE_PIXELS = None
             try:
-                im = Image.open(p)
+                im: Image.Image = Image.open(p)
             finally:
                 Image.MAX_IMAGE_PIXELS = saved
     except UnidentifiedImageError:

@@ -585,7 +585,7 @@ def _grids(
     if not 0.5 * nh < pitch < 2.0 * nh:
         return None
     pitch = _periodicity(per_line, pitch)
-    fits = []
+    fits: list[tuple[float, float, float, float, float, float, float] | None] = []
     for pts, w, h in per_line:
         single = (w < SINGLE_GLYPH_MAX_WIDTH * nh) & (h > SINGLE_GLYPH_MIN_HEIGHT * nh)
         xs = pts[single, 0]

@@ -100,7 +100,7 @@ def glyph_features(patches: np.ndarray) -> np.ndarray:
     hist = np.bincount((cells * _ORIENTATIONS + b0).ravel(), (mag * (1 - frac)).ravel(), size)
     hist += np.bincount((cells * _ORIENTATIONS + b1).ravel(), (mag * frac).ravel(), size)
     hist = hist.reshape(n, -1)
-    hist /= np.linalg.norm(hist, axis=1, keepdims=True) + 1e-6
+    hist = hist / (np.linalg.norm(hist, axis=1, keepdims=True) + 1e-6)
     return np.hstack([patches, _HOG_WEIGHT * np.sqrt(hist)]).astype(np.float32)
 
 
@@ -145,7 +145,8 @@ class GlyphClassifier:
 def train_classifier(seed: int = 9303, lines: int = TRAIN_LINES) -> GlyphClassifier:
     """Render `lines` random degraded OCR-B lines, cut them like real zones, and fit the PCA + neighbour model."""
     rng = np.random.default_rng(seed)
-    feats, labels = [], []
+    feats: list[np.ndarray] = []
+    labels: list[int] = []
     index = {ch: i for i, ch in enumerate(ALPHABET)}
     for _ in range(lines):
         text = random_text(rng, 44)

@@ -51,6 +51,15 @@ class Registration:
         return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
+def _check_image(name: str, image: np.ndarray, *, grey_only: bool = False) -> None:
+    """ValueError unless ``image`` is a uint8 grey (H, W) image, or (unless ``grey_only``) a BGR (H, W, 3) one."""
+    if image.dtype != np.uint8:
+        raise ValueError(f"{name} must be uint8, not {image.dtype}")
+    if not (image.ndim == 2 or (not grey_only and image.ndim == 3 and image.shape[2] == 3)):
+        want = "(H, W)" if grey_only else "(H, W) or (H, W, 3)"
+        raise ValueError(f"{name} must be {want}, not shape {image.shape}")
+
+
 def _gray(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
@@ -69,7 +78,18 @@ def _scale(f: float) -> np.ndarray:
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Zero-mean normalised correlation of two equally sized grey images."""
+    """Zero-mean normalised correlation of two equally sized grey images.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        Arrays of the same number of elements, any numeric dtype (compared as float32, flattened).
+
+    Returns
+    -------
+    float
+        In [-1, 1]; 0 when either is constant.
+    """
     a = a.astype(np.float32).ravel()
     b = b.astype(np.float32).ravel()
     a -= a.mean()
@@ -95,23 +115,58 @@ def _order_corners(pts: np.ndarray) -> np.ndarray:
     return np.roll(pts, -start, axis=0)
 
 
+QUAD_BLUR = 5
+"""Gaussian kernel (px, at the working width) smoothing paper texture and noise before the page's outline is sought."""
+QUAD_CANNY = (30, 90)
+"""Canny's low and high thresholds: the usual 1:3 ratio, low enough for a pale page on a pale table."""
+QUAD_CLOSE = 7
+"""Closing kernel (px) bridging small gaps in a mask's outline (glare, print touching the page's edge)."""
+QUAD_CONTOURS = 3
+"""The largest contours of each mask that are tried: the page is among the biggest shapes of a capture."""
+QUAD_AREA = (0.15, 0.995)
+"""Share of the frame a document's outline may cover: at least 15 % (a photo's page covers about 80 %,
+docs/formats.md), less than all of it (the frame's own border is not a document)."""
+QUAD_EPSILONS = (0.01, 0.02, 0.03, 0.05)
+"""Polygon-fit tolerances (share of the perimeter), tightest first: the first fit with 4 corners is the closest;
+when none has 4, the minimum-area rectangle stands in."""
+
+
 def find_quad(gray: np.ndarray) -> np.ndarray | None:
-    """Corners (TL, TR, BR, BL) of the largest document-like quadrilateral in a grey image, or None."""
+    """Corners (TL, TR, BR, BL) of the largest document-like quadrilateral in a grey image, or None.
+
+    Parameters
+    ----------
+    gray : numpy.ndarray
+        ``(H, W)`` ``uint8`` grey image (a capture shrunk to the working width, ``WORK_WIDTH``).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``(4, 2)`` ``float32`` corners in ``gray``'s pixels, top-left first and clockwise; None when no
+        candidate covers ``QUAD_AREA`` of the frame.
+
+    Raises
+    ------
+    ValueError
+        When ``gray`` is not a ``uint8`` ``(H, W)`` array.
+    """
+    _check_image("find_quad: gray", gray, grey_only=True)
     h, w = gray.shape
-    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    blur = cv2.GaussianBlur(gray, (QUAD_BLUR, QUAD_BLUR), 0)
     candidates: list[np.ndarray] = []
     _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    edges = cv2.dilate(cv2.Canny(blur, 30, 90), np.ones((3, 3), np.uint8))
+    edges = cv2.dilate(cv2.Canny(blur, *QUAD_CANNY), np.ones((3, 3), np.uint8))
+    close = np.ones((QUAD_CLOSE, QUAD_CLOSE), np.uint8)
     for mask in (otsu, 255 - otsu, edges):
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+        for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:QUAD_CONTOURS]:
             area = cv2.contourArea(cnt)
-            if area < 0.15 * h * w or area > 0.995 * h * w:
+            if area < QUAD_AREA[0] * h * w or area > QUAD_AREA[1] * h * w:
                 continue
             hull = cv2.convexHull(cnt)
             peri = cv2.arcLength(hull, True)
-            for eps in (0.01, 0.02, 0.03, 0.05):
+            for eps in QUAD_EPSILONS:
                 approx = cv2.approxPolyDP(hull, eps * peri, True)
                 if len(approx) == 4:
                     candidates.append(_order_corners(approx))
@@ -162,9 +217,29 @@ def refine_quad(gray: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
     """A document outline (TL, TR, BR, BL in ``gray``'s pixels, a few pixels off) refined to subpixel corners.
 
     Each side's edge is found across the side at ``EDGE_SAMPLES`` points, a line is fitted robustly through them,
-    and the corners are the lines' intersections. None when a side has too few clear edge points or the result
-    strays from the given outline.
+    and the corners are the lines' intersections.
+
+    Parameters
+    ----------
+    gray : numpy.ndarray
+        ``(H, W)`` ``uint8`` grey image at full resolution.
+    quad : numpy.ndarray
+        ``(4, 2)`` (or ``(4, 1, 2)``) corners TL, TR, BR, BL in ``gray``'s pixels, any float or int dtype.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``(4, 2)`` ``float64`` corners; None when a side has too few clear edge points or the result strays from
+        the given outline.
+
+    Raises
+    ------
+    ValueError
+        When ``gray`` is not a ``uint8`` ``(H, W)`` array or ``quad`` does not hold 4 points.
     """
+    _check_image("refine_quad: gray", gray, grey_only=True)
+    if np.asarray(quad).size != 8:
+        raise ValueError(f"refine_quad: quad must hold 4 (x, y) points, not shape {np.asarray(quad).shape}")
     quad = np.asarray(quad, np.float64).reshape(4, 2)
     center = quad.mean(axis=0)
     diag = float(np.linalg.norm(quad[2] - quad[0]))
@@ -239,8 +314,8 @@ def _features_transform(img_s: np.ndarray, ref_s: np.ndarray, model: str) -> np.
             good.append(pair[0])
     if len(good) < 12:
         return None
-    src = np.float32([k1[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
-    dst = np.float32([k2[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+    src = np.array([k1[m.queryIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
+    dst = np.array([k2[m.trainIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
     if model == "similarity":
         aff, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0)
         if aff is None or inliers is None or int(inliers.sum()) < 10:
@@ -328,8 +403,30 @@ def register(
     """Map a document image onto a reference image: outline quad or ORB features (photos), phase correlation or
     features (scans); refined by the outline's edges at full resolution (photos) or else by ECC.
 
-    ``model`` is ``homography`` (photos: perspective) or ``similarity`` (flat scans: rotation, shift, scale).
+    Parameters
+    ----------
+    image : numpy.ndarray
+        The document, ``uint8``: ``(H, W, 3)`` BGR or ``(H, W)`` grey.
+    reference : numpy.ndarray
+        The reference specimen's image, ``uint8`` grey or BGR.
+    model : str
+        ``homography`` (photos: perspective) or ``similarity`` (flat scans: rotation, shift, scale).
+    refine : bool
+        Refine the first estimate (outline edges or ECC).
+
+    Returns
+    -------
+    Registration
+        The homography from ``image`` to ``reference`` pixels (3x3 ``float64``), the reference's size, the method
+        that won and its score (correlation of the warped image with the reference; -1 when nothing fitted).
+
+    Raises
+    ------
+    ValueError
+        For images that are not ``uint8`` grey or BGR arrays.
     """
+    _check_image("register: image", image)
+    _check_image("register: reference", reference)
     gray = _gray(image)
     rh, rw = reference.shape[:2]
     ref_s, fr = _ref_small(reference)
@@ -346,11 +443,11 @@ def register(
     if model == "homography":
         quad = find_quad(img_s)
         if quad is not None:
-            dst = np.float32([[0, 0], [rs_w - 1, 0], [rs_w - 1, rs_h - 1], [0, rs_h - 1]])
-            for q in (quad, np.roll(quad, 2, axis=0)):  # upright, or turned by 180 degrees
-                hs = cv2.getPerspectiveTransform(q, dst).astype(np.float64)
+            dst = np.array([[0, 0], [rs_w - 1, 0], [rs_w - 1, rs_h - 1], [0, rs_h - 1]], np.float32)
+            for corners_q in (quad, np.roll(quad, 2, axis=0)):  # upright, or turned by 180 degrees
+                hs = cv2.getPerspectiveTransform(corners_q, dst).astype(np.float64)
                 if _plausible(hs, img_s.shape, ref_s.shape):
-                    outlines[len(candidates)] = q
+                    outlines[len(candidates)] = corners_q
                     candidates.append((_score(img_s, ref_s, hs), "quad", hs))
     else:
         # a flat scan at the reference's scale: find the shift by phase correlation
@@ -363,7 +460,7 @@ def register(
         if fine is None:
             return None
         # the reference's outline: the outer edges of its corner pixels
-        edge = np.float32([[-0.5, -0.5], [rw - 0.5, -0.5], [rw - 0.5, rh - 0.5], [-0.5, rh - 0.5]])
+        edge = np.array([[-0.5, -0.5], [rw - 0.5, -0.5], [rw - 0.5, rh - 0.5], [-0.5, rh - 0.5]], np.float32)
         h_full = cv2.getPerspectiveTransform(fine.astype(np.float32), edge).astype(np.float64)
         he = _scale(fr) @ h_full @ np.linalg.inv(_scale(fi))
         if not _plausible(he, img_s.shape, ref_s.shape):
@@ -386,7 +483,7 @@ def register(
         hs = _features_transform(img_s, ref_s, model)
         if hs is not None and _plausible(hs, img_s.shape, ref_s.shape):
             if model == "homography":  # the reference's outline seen through the match, to refine like a quad's
-                corners = np.float64([[[0, 0]], [[rs_w - 1, 0]], [[rs_w - 1, rs_h - 1]], [[0, rs_h - 1]]])
+                corners = np.array([[[0, 0]], [[rs_w - 1, 0]], [[rs_w - 1, rs_h - 1]], [[0, rs_h - 1]]], np.float64)
                 outlines[len(candidates)] = cv2.perspectiveTransform(corners, np.linalg.inv(hs)).reshape(4, 2)
             candidates.append((_score(img_s, ref_s, hs), "features", hs))
     if not candidates:

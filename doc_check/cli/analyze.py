@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from doc_check.cli.progress import progress_bars
 from doc_check.errors import BadInput
 
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
@@ -101,28 +102,19 @@ def analyze(
     if not targets:
         raise BadInput(f"{', '.join(str(p) for p in paths)}: no images or sample folders to analyse")
     workers = workers or os.cpu_count() or 1
-    progress = None
-    bar = None
-    if not as_json and sys.stderr.isatty() and len(targets) > 1:
-        from rich.progress import Progress
-
-        # Reports on stdout scroll above the bar only when stdout is the same terminal.
-        bar = Progress(transient=True, console=_console(stderr=True), redirect_stdout=sys.stdout.isatty())
-        task = bar.add_task("analysing", total=len(targets))
-        bar.start()
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
     console = None if as_json else _console(stderr=False)
-    if scheduler:
-        from doc_check.cluster.analyze import analyze_paths_on_cluster
-
-        reports = analyze_paths_on_cluster(targets, scheduler, only=only_set, progress=progress, max_pixels=max_pixels)
-    else:
-        reports = analyze_paths(targets, workers=workers, only=only_set, progress=progress, max_pixels=max_pixels)
     bad = 0
-    try:
+    # reports on stdout scroll above the bar only when stdout is the same terminal
+    with progress_bars(not as_json and len(targets) > 1, redirect_stdout=sys.stdout.isatty()) as phase:
+        progress = phase("analysing")
+        if scheduler:
+            from doc_check.cluster.analyze import analyze_paths_on_cluster
+
+            reports = analyze_paths_on_cluster(
+                targets, scheduler, only=only_set, progress=progress, max_pixels=max_pixels
+            )
+        else:
+            reports = analyze_paths(targets, workers=workers, only=only_set, progress=progress, max_pixels=max_pixels)
         for report in reports:
             if report.error is not None:
                 bad += 1
@@ -131,9 +123,6 @@ def analyze(
                 click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
             elif report.error is None:
                 _print_report(console, report)
-    finally:
-        if bar is not None:
-            bar.stop()
     if bad:
         sys.exit(2)
 

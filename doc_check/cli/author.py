@@ -37,7 +37,7 @@ def author(set_dir: Path | None, exercises_dir: Path | None, spec: str | None, i
     \b
     Exit codes: 0 done, 2 bad input (unknown exercise or folder).
     """
-    from doc_check.cli.train import builtin_exercises_dir, resolve_exercise
+    from doc_check.cli.common import builtin_exercises_dir, resolve_exercise
 
     exercises_dir = exercises_dir or builtin_exercises_dir()
     set_dir = set_dir or exercises_dir.resolve().parent / "samples"

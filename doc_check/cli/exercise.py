@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from doc_check.errors import BadInput
-from doc_check.exercise.validate import find_exercises, validate_exercise
+from doc_check.exercise.catalogue import find_exercises
+from doc_check.exercise.validate import validate_exercise
 
 
 @click.group()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
+from doc_check.cli.progress import progress_bars
 from doc_check.samples import CAPTURES, DOCUMENT_TYPES
 from doc_check.specimen.forgeries import FORGERY_KINDS
 from doc_check.specimen.sampleset import DEFAULT_DPI, MAX_DPI, MIN_DPI, generate_set, read_secret
@@ -114,32 +116,26 @@ def generate(
     given = [opt for opt, value in (("--variant", variant), ("--field", field_), ("--difficulty", difficulty)) if value]
     if given:
         raise click.UsageError(f"{', '.join(given)}: only with --from SAMPLE_ID")
-    kwargs = {
-        "seed": seed,
-        "count": count,
-        "types": types or DOCUMENT_TYPES,
-        "forgeries": forgeries,
-        "captures": captures or CAPTURES,
-        "genuine_share": genuine_share,
-        "dpi": dpi,
-        "secret": read_secret(secret_from) if secret_from is not None else None,
-    }
+    run: Callable[..., dict[str, Any]]
     if scheduler:
         from doc_check.cluster.generate import generate_set_on_cluster
 
         run = functools.partial(generate_set_on_cluster, scheduler=scheduler)
     else:
         run = generate_set
-    if sys.stderr.isatty() and not as_json:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
-        ) as bar:
-            task = bar.add_task("generate", total=None)
-            summary = run(out, progress=lambda done, total: bar.update(task, completed=done, total=total), **kwargs)
-    else:
-        summary = run(out, **kwargs)
+    with progress_bars(not as_json) as phase:
+        summary = run(
+            out,
+            seed=seed,
+            count=count,
+            types=types or DOCUMENT_TYPES,
+            forgeries=forgeries,
+            captures=captures or CAPTURES,
+            genuine_share=genuine_share,
+            dpi=dpi,
+            secret=read_secret(secret_from) if secret_from is not None else None,
+            progress=phase("generating"),
+        )
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:

@@ -8,12 +8,12 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from doc_check.cli.progress import progress_bars
 from doc_check.exercise.model import Exercise
 from doc_check.exercise.pack import build_pack, open_pack, verify_pack
 from doc_check.exercise.signing import fingerprint, public_pem, public_raw, signing_key
@@ -29,28 +29,10 @@ SIGNER_OPTION = click.option(
 
 def resolve_exercise(value: str) -> Path:
     """The exercise.toml of an exercise given as a folder, a file, or an id among the project's exercises."""
-    from doc_check.cli.train import builtin_exercises_dir
-    from doc_check.cli.train import resolve_exercise as resolve
+    from doc_check.cli.common import builtin_exercises_dir
+    from doc_check.cli.common import resolve_exercise as resolve
 
     return resolve(value, builtin_exercises_dir()).path
-
-
-@contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator:
-    """A rich progress bar on a terminal's stderr, else a no-op callback."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 @click.command("pack")
@@ -117,7 +99,8 @@ def pack(
     if verify is not None:
         if exercise or out:
             raise click.UsageError("--verify takes only the pack file")
-        with progress_bar("verifying", not as_json) as cb:
+        with progress_bars(not as_json) as phase:
+            cb = phase("verifying")
             manifest = verify_pack(verify, progress=cb, signers=signers)
         info = {
             "pack": str(verify),
@@ -140,7 +123,8 @@ def pack(
         return
     if not exercise or out is None:
         raise click.UsageError("give EXERCISE and --out FILE (or --verify PACK)")
-    with progress_bar("packing", not as_json) as cb:
+    with progress_bars(not as_json) as phase:
+        cb = phase("packing")
         opened = build_pack(
             resolve_exercise(exercise), out, key_path=key, progress=cb, signing_key_path=sign_key, key_out=key_out
         )

@@ -15,6 +15,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from doc_check.durations import minutes_seconds
 from doc_check.errors import BadInput
 from doc_check.exercise import load_exercise_key
 from doc_check.exercise.live import ClassResults, class_results, exercise_ids
@@ -27,7 +28,7 @@ Z_STYLE = {"satisfactory": "green", "questionable": "yellow", "unsatisfactory": 
 
 def _find_exercise(spec: str) -> tuple[str, Exercise | None, ExerciseKey | None]:
     """The exercise id to look up, and the exercise and key when ``spec`` names an exercise on disk."""
-    from doc_check.cli.train import builtin_exercises_dir, resolve_exercise
+    from doc_check.cli.common import builtin_exercises_dir, resolve_exercise
 
     try:
         exercise = resolve_exercise(spec, builtin_exercises_dir())
@@ -50,11 +51,6 @@ def _idle(updated: str, now: datetime | None = None) -> str:
         then = then.replace(tzinfo=UTC)
     minutes = int(((now or datetime.now(UTC)) - then).total_seconds() // 60)
     return f"idle {minutes}m" if minutes >= 1 else ""
-
-
-def _mmss(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60}:{s % 60:02d}"
 
 
 def render_table(res: ClassResults, title: str = "") -> Table:
@@ -96,7 +92,7 @@ def render_table(res: ClassResults, title: str = "") -> Table:
             Text(r.participant),  # never markup: ids and codes come from the database
             state,
             progress,
-            _mmss(r.seconds),
+            minutes_seconds(r.seconds),
             Text("" if r.state == "submitted" else (r.current_sample or "")),
             "" if r.score is None else f"{r.score:.1f}",
             "" if r.pct is None else f"{r.pct:.0f}",

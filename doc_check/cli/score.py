@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from doc_check.cli.progress import progress_bars
 from doc_check.errors import BadInput
 from doc_check.exercise.fastpath import paused_gc
 from doc_check.exercise.load import load_exercise, load_exercise_key
@@ -18,8 +17,6 @@ from doc_check.exercise.score import Scorer
 from doc_check.exercise.submission import load_submissions
 from doc_check.exercise.summary import summarize
 from doc_check.exercise.zscore import METHODS
-
-Progress = Callable[[int, int], None]
 
 
 def _submission_files(paths: tuple[Path, ...]) -> list[Path]:
@@ -33,36 +30,6 @@ def _submission_files(paths: tuple[Path, ...]) -> list[Path]:
         else:
             files.append(p)
     return files
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str], Progress]]:
-    """Yield a factory of progress callbacks, one per phase; a rich bar on stderr only when enabled."""
-    if not enabled:
-        yield lambda label: lambda done, total: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-    from rich.progress import Progress as Bar
-
-    with Bar(
-        TextColumn("{task.description:<10}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-
-        def phase(label: str) -> Progress:
-            task = bar.add_task(label, total=None)
-
-            def update(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            return update
-
-        yield phase
 
 
 @click.command()
@@ -142,7 +109,7 @@ def _score(
     key = load_exercise_key(key_path if key_path is not None else ex.folder, ex)
     files = _submission_files(submissions)
     show = sys.stderr.isatty() and not as_json
-    with _progress(show) as phase:
+    with progress_bars(show) as phase:
         subs = load_submissions(files, phase("loading"))
         reports = Scorer(ex, key).score_many(subs, phase("scoring"))
         summary = summarize(ex, key, reports, method)

@@ -151,7 +151,7 @@ def serve(
         label = f"{manifest.exercise_id} (pack {pack_file.name})"
         command = child_command(db_path, pack=pack_file.resolve())
     else:
-        from doc_check.cli.train import builtin_exercises_dir, resolve_exercise
+        from doc_check.cli.common import builtin_exercises_dir, resolve_exercise
 
         exercise = resolve_exercise(spec or "", builtin_exercises_dir())
         label = f"{exercise.id}: {exercise.title}"

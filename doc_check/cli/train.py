@@ -8,37 +8,7 @@ from pathlib import Path
 
 import click
 
-from doc_check.errors import BadInput
-
-EXERCISES_ENV = "DOC_CHECK_EXERCISES"
-
-
-def builtin_exercises_dir() -> Path:
-    """`$DOC_CHECK_EXERCISES`, else the built-in exercises (inside the installed package, or the checkout's)."""
-    from doc_check.builtin import builtin_exercises
-
-    env = os.environ.get(EXERCISES_ENV)
-    if env:
-        return Path(env).expanduser()
-    return builtin_exercises()
-
-
-def resolve_exercise(spec: str, root: Path):
-    """An exercise by path (folder or exercise.toml) or by id among the built-in exercises."""
-    from doc_check.exercise import load_exercise
-
-    path = Path(spec).expanduser()
-    if path.exists():
-        return load_exercise(path)
-    if root.is_dir():
-        if (root / spec / "exercise.toml").is_file():
-            return load_exercise(root / spec)
-        from doc_check.tui.app import find_exercises
-
-        for ex in find_exercises(root)[0]:
-            if ex.id == spec:
-                return ex
-    raise BadInput(f"{spec}: no such exercise (not a path, and no exercise with that id in {root})")
+from doc_check.cli.common import builtin_exercises_dir, resolve_exercise
 
 
 def make_app(
@@ -57,8 +27,9 @@ def make_app(
     # then move what the imports made out of the collector's sight.
     gc.disable()
     try:
+        from doc_check.exercise.catalogue import load_exercises
         from doc_check.store import Store
-        from doc_check.tui.app import TrainApp, find_exercises
+        from doc_check.tui.app import TrainApp
     finally:
         gc.freeze()
         gc.enable()
@@ -68,10 +39,11 @@ def make_app(
     store = Store(db)
     if participant is not None:
         participant = store.ensure_participant(participant)
+    errors: list[tuple[str, str]]
     if class_mode and start is not None:  # a served class sees only the served exercise
         exercises, errors = [start], []
     else:
-        exercises, errors = find_exercises(builtin_exercises_dir())
+        exercises, errors = load_exercises(builtin_exercises_dir())
     app = TrainApp(store, exercises, start=start, participant=participant, image_mode=image, exercise_errors=errors)
     return app, store
 

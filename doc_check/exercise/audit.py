@@ -82,7 +82,9 @@ def _visible(indicator: str, channel: str, exercise: Exercise) -> bool:
 def audit_sample(exercise: Exercise, sample_id: str, entry: KeyEntry, analyze: Reader | None = None) -> SampleAudit:
     """Analyse one sample of the exercise and compare the reader's findings with its key entry."""
     if analyze is None:
-        from doc_check.analysis import analyze_sample as analyze
+        from doc_check.analysis import analyze_sample
+
+        analyze = analyze_sample
     folder = exercise.sample(sample_id).folder
     try:
         doc_type = load_sample(folder).document_type

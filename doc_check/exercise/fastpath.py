@@ -5,9 +5,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
-def fast_build(cls: type, /, **values: object):  # type: ignore[no-untyped-def]
+def fast_build(cls: type[T], /, **values: object) -> T:
     """Build a frozen (non-slots) dataclass from all its field values without the per-field
     ``object.__setattr__`` of the generated ``__init__``: 2-3x faster in the scorer's hot loops."""
     obj = object.__new__(cls)

@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from doc_check.errors import BadInput
 from doc_check.exercise.model import TOOLS, Exercise, ExerciseKey, ExerciseSample, ScoringPolicy
@@ -79,7 +80,7 @@ class _Doc:
         return BadInput(f"{where(self.path, line, field_path)}: {problem}")
 
 
-def _str(doc: _Doc, data: dict, name: str, prefix: str = "", allow_empty: bool = False) -> str:
+def _str(doc: _Doc, data: dict[str, Any], name: str, prefix: str = "", allow_empty: bool = False) -> str:
     value = data[name]
     if not isinstance(value, str):
         raise doc.error(prefix + name, f"must be a string, not {type(value).__name__}")
@@ -88,14 +89,14 @@ def _str(doc: _Doc, data: dict, name: str, prefix: str = "", allow_empty: bool =
     return value
 
 
-def _str_list(doc: _Doc, data: dict, name: str) -> list[str]:
+def _str_list(doc: _Doc, data: dict[str, Any], name: str) -> list[str]:
     value = data[name]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise doc.error(name, "must be a list of strings")
     return value
 
 
-def _seconds(doc: _Doc, data: dict, name: str) -> int | None:
+def _seconds(doc: _Doc, data: dict[str, Any], name: str) -> int | None:
     if name not in data:
         return None
     value = data[name]

@@ -15,17 +15,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
+from typing import IO, TypeGuard
 
 import numpy as np
 import tomli_w
 
 from doc_check import __version__
+from doc_check.atomic import atomic_write_bytes
 from doc_check.errors import BadInput
 from doc_check.exercise.imagefiles import PAD_MIN, pad_to, strip_metadata
 from doc_check.exercise.load import EXERCISE_FILE, load_exercise, load_exercise_key
 from doc_check.exercise.model import Exercise
 from doc_check.exercise.signing import check_signature, fingerprint, public_raw, sign, signing_key, trusted_keys
-from doc_check.exercise.submission import atomic_write_bytes
 from doc_check.indicators import VERDICTS
 from doc_check.indicators import ids as indicator_ids
 from doc_check.samples import CHANNELS, KEY_FILE, REFERENCES_DIR, SAMPLE_FILE, load_sample
@@ -434,7 +435,7 @@ def _check_name(pack: Path, name: str) -> str:
     return name
 
 
-def _hex64(value: object) -> bool:
+def _hex64(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
@@ -496,7 +497,9 @@ def _open_zip(pack: Path) -> zipfile.ZipFile:
         raise BadInput(f"{pack}: cannot read: {exc.strerror}") from None
 
 
-def _read_member(pack: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink=None) -> str:
+def _read_member(
+    pack: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: IO[bytes] | None = None
+) -> str:
     """Stream one member, refusing more than ``limit`` bytes; returns its SHA-256 (and writes to ``sink``)."""
     h = hashlib.sha256()
     n = 0

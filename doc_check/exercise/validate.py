@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doc_check.errors import BadInput
-from doc_check.exercise.load import EXERCISE_FILE, load_exercise, load_exercise_key
+from doc_check.exercise.load import load_exercise, load_exercise_key
 from doc_check.exercise.model import Exercise, ExerciseKey
 from doc_check.samples import KEY_FILE, load_key, load_sample, reference_folder
 
@@ -22,26 +22,6 @@ class Validation:
     verdicts: tuple[str, ...]
     """Key verdict of each sample, in exercise order (empty without a key)."""
     warnings: tuple[str, ...]
-
-
-def find_exercises(path: str | Path) -> list[Path]:
-    """The exercise folders at ``path``: the folder itself if it holds exercise.toml, else its sub-folders that do."""
-    path = Path(path)
-    if not path.exists() and len(path.parts) == 1:  # a bare id names a built-in exercise
-        from doc_check.builtin import builtin_exercises
-
-        if (builtin_exercises() / path / EXERCISE_FILE).is_file():
-            return [builtin_exercises() / path]
-    if path.is_file():
-        return [path.parent]
-    if (path / EXERCISE_FILE).is_file():
-        return [path]
-    if not path.is_dir():
-        raise BadInput(f"{path}: no such exercise file or folder")
-    found = sorted(p for p in path.iterdir() if (p / EXERCISE_FILE).is_file())
-    if not found:
-        raise BadInput(f"{path}: no {EXERCISE_FILE} here or in its sub-folders")
-    return found
 
 
 def validate_exercise(

@@ -80,12 +80,6 @@ def _plan(lay: Layout) -> _Plan:
 _PLANS = {name: _plan(lay) for name, lay in LAYOUTS.items()}
 
 
-def _as_joined(item) -> str:
-    if isinstance(item, str):
-        return item
-    return "\n".join(item)
-
-
 def _codes_for(strings: list[str], lay: Layout) -> np.ndarray | None:
     """The (n, total) uint8 array of n MRZs with all lines exactly the width, or None."""
     total = lay.line_count * lay.width
@@ -185,7 +179,7 @@ def check_batch(mrzs: np.ndarray | Sequence[Sequence[str] | str], *, today: date
     if isinstance(mrzs, np.ndarray) and mrzs.dtype == np.uint8 and mrzs.ndim == 2:
         return _check_code_array(mrzs, today)
     if isinstance(mrzs, np.ndarray) and mrzs.ndim == 2:
-        items: list = ["\n".join(str(x) for x in row) for row in mrzs]
+        items: list[str | Sequence[str]] = ["\n".join(str(x) for x in row) for row in mrzs]
     else:
         items = [str(x) if isinstance(x, np.str_ | np.bytes_) else x for x in mrzs]
     n = len(items)
@@ -225,11 +219,11 @@ def check_batch(mrzs: np.ndarray | Sequence[Sequence[str] | str], *, today: date
             formats[i] = name
     for i in slow:
         item = items[i]
-        res = parse(item if isinstance(item, str) else list(item), today=today)
-        formats[i] = res.format
-        valid[i] = res.valid
+        one = parse(item if isinstance(item, str) else list(item), today=today)
+        formats[i] = one.format
+        valid[i] = one.valid
         for f in CHECK_FIELDS:
-            v = res.checks[f]
+            v = one.checks[f]
             checks[f][i] = -1 if v is None else int(v)
     return BatchResult(tuple(formats), valid, checks)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from doc_check.errors import BadInput
 from doc_check.mrz.checkdigit import check_digit
-from doc_check.mrz.formats import layout
+from doc_check.mrz.formats import Span, layout
 
 
 class MrzValueError(BadInput, ValueError):
@@ -118,7 +118,7 @@ def compose(
         raise MrzValueError(str(exc)) from None
     lines = [["<"] * lay.width for _ in range(lay.line_count)]
 
-    def put(span, text: str) -> None:
+    def put(span: Span, text: str) -> None:
         if len(text) > span.width:
             raise MrzValueError(f"{text!r} does not fit its {span.width}-character field")
         lines[span.line][span.start : span.start + len(text)] = list(text)

@@ -167,6 +167,7 @@ def char_classes(lay: Layout) -> list[list[str]]:
             for col in range(span.start, span.end):
                 classes[span.line][col] = cls
 
+    span: Span | None
     for span in (lay.document_code, lay.issuing_state, lay.nationality, lay.names):
         mark(span, "alpha")
     for span in (lay.birth_date, lay.expiry_date, lay.birth_date_check, lay.expiry_date_check,

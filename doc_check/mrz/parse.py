@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from doc_check.mrz import countries
 from doc_check.mrz.checkdigit import try_check_digit
@@ -16,7 +18,6 @@ _DIGITS = frozenset("0123456789")
 _ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
 _LETTERS_FILLER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
 _DOCUMENT_CODES = {"TD1": "ACI", "TD2": "ACI", "TD3": "P", "MRVA": "V", "MRVB": "V"}
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 EXPIRY_WINDOW_YEARS = 50
 """An expiry year is read in the century that puts it within this many years of today."""
 
@@ -51,12 +52,6 @@ class _Collector:
                                      span.width if length is None else length))  # fmt: skip
 
 
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-        return 29
-    return _DAYS[month - 1]
-
-
 def birth_year(yy: int, mm: int, dd: int, today: date, before: date | None = None) -> int:
     """The century for a birth date: the latest year with the date not after ``today`` (nor after ``before``,
     the expiry date, when known)."""
@@ -87,7 +82,7 @@ def _read_date(
         yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
         if 1 <= mm <= 12 and dd >= 1:
             year = birth_year(yy, mm, dd, today, before) if field == "birth_date" else expiry_year(yy, today)
-            if dd <= _days_in_month(year, mm):
+            if dd <= calendar.monthrange(year, mm)[1]:
                 return date(year, mm, dd)
             # a 29 February valid only in the other century
         out.error("date_invalid", field, f"{label} {raw} is not a calendar date (YYMMDD)", span)
@@ -220,7 +215,7 @@ def _document_number(lines: list[str], lay: Layout, out: _Collector) -> tuple[st
     return full, ok, rest
 
 
-def _flat_slices(lay: Layout) -> tuple:
+def _flat_slices(lay: Layout) -> tuple[Any, ...]:
     def sl(span: Span | None) -> slice | None:
         if span is None:
             return None
@@ -238,7 +233,7 @@ def _flat_slices(lay: Layout) -> tuple:
     )  # fmt: skip
 
 
-_FLAT: dict[str, tuple] = {}
+_FLAT: dict[str, tuple[Any, ...]] = {}
 _KNOWN = countries.KNOWN_CODES
 _NAME_OK = re.compile(r"[A-Z<]*")
 
@@ -301,14 +296,14 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
     if not (1 <= mm <= 12 and dd >= 1):
         return None
     year = expiry_year(yy, today)
-    if dd > _days_in_month(year, mm):
+    if dd > calendar.monthrange(year, mm)[1]:
         return None
     expiry = date(year, mm, dd)
     yy, mm, dd = int(birth_raw[:2]), int(birth_raw[2:4]), int(birth_raw[4:])
     if not (1 <= mm <= 12 and dd >= 1):
         return None
     year = birth_year(yy, mm, dd, today, expiry)
-    if dd > _days_in_month(year, mm):
+    if dd > calendar.monthrange(year, mm)[1]:
         return None
     birth = date(year, mm, dd)
 
@@ -340,7 +335,11 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
 
 
 def parse(lines: Sequence[str] | str, *, today: date | None = None) -> MrzResult:
-    """Parse and check an MRZ given as its lines (or one string with a line per MRZ line)."""
+    """Parse and check an MRZ given as its lines (or one string with a line per MRZ line).
+
+    Every problem of the text is reported in the result, never raised; only a line that is not a ``str``
+    raises ``TypeError``.
+    """
     today = today or date.today()
     text = split_lines(lines)
     lay = detect(text)

@@ -4,7 +4,7 @@ choose among candidates where a field allows both letters and digits."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,7 +63,10 @@ def _fix_filler_suffix(chars: list[str], span: Span) -> list[tuple[int, str]]:
 
 
 def repair(lines: Sequence[str] | str, *, today: date | None = None) -> Repair:
-    """Repair OCR'd MRZ lines; a document invalid as printed stays invalid (only look-alikes are swapped)."""
+    """Repair OCR'd MRZ lines; a document invalid as printed stays invalid (only look-alikes are swapped).
+
+    Like `parse`, it raises only ``TypeError``, for a line that is not a ``str``.
+    """
     text = split_lines(lines)
     changes: list[Change] = []
     rows: list[list[str]] = []
@@ -111,8 +114,8 @@ def repair(lines: Sequence[str] | str, *, today: date | None = None) -> Repair:
                 set_char(span.line, col, new, "filler '<' read as K")
     for span in (lay.optional_data, lay.optional_data_2):
         if span is not None:
-            text = "".join(rows[span.line][span.start : span.end])
-            if "K" in text and not text.replace("K", "<").strip("<"):  # only K and fillers: an empty field
+            field_text = "".join(rows[span.line][span.start : span.end])
+            if "K" in field_text and not field_text.replace("K", "<").strip("<"):  # only K and fillers: an empty field
                 for col in range(span.start, span.end):
                     if rows[span.line][col] == "K":
                         set_char(span.line, col, "<", "filler '<' read as K (empty field)")
@@ -120,9 +123,9 @@ def repair(lines: Sequence[str] | str, *, today: date | None = None) -> Repair:
     if rows[code.line][code.start + 1] == "K":
         set_char(code.line, code.start + 1, "<", "filler '<' read as K (document code)")
     for span in (lay.issuing_state, lay.nationality):
-        code = "".join(rows[span.line][span.start : span.end])
-        alt = code.replace("K", "<")
-        if not countries.is_known(code) and alt != code and countries.is_known(alt) and alt.rstrip("<") == alt[:1]:
+        state = "".join(rows[span.line][span.start : span.end])
+        alt = state.replace("K", "<")
+        if not countries.is_known(state) and alt != state and countries.is_known(alt) and alt.rstrip("<") == alt[:1]:
             for k in range(span.width):
                 set_char(span.line, span.start + k, alt[k], "filler '<' read as K")
     # 3. letter-or-digit fields: let the check digit pick among look-alike candidates
@@ -144,7 +147,7 @@ def _candidates(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
     return out
 
 
-def _by_check(rows: list[list[str]], lay: Layout, set_char) -> None:
+def _by_check(rows: list[list[str]], lay: Layout, set_char: Callable[[int, int, str, str], None]) -> None:
     lines = ["".join(r) for r in rows]
     for field, text, digit, _dspan in check_spans(lines):
         if field in ("birth_date", "expiry_date", "composite") or digit not in "0123456789":

@@ -12,30 +12,51 @@ CAPTURES = ("scan", "photo")
 
 # what surrounds the document under each light (BGR or grey, 0..255)
 SCAN_BED = {"visible": (236, 238, 240), "uv": (24, 10, 16), "ir": 205}
-TABLE_BASE = {"visible": (92, 118, 150), "uv": (10, 4, 8), "ir": 120}
+TABLE_BASE: dict[str, int | tuple[int, int, int]] = {"visible": (92, 118, 150), "uv": (10, 4, 8), "ir": 120}
+
+
+SCAN_MARGIN = 0.04
+"""Scanner bed around a scanned page, as a share of its longer side (docs/formats.md: "a 4 % margin")."""
+SCAN_MAX_TURN_DEG = 1.5
+"""A page laid on a scanner by hand sits up to this many degrees askew."""
+SCAN_MAX_SHIFT = 0.4
+"""... and off centre by up to this share of the margin (it never touches the bed's edge)."""
+PHOTO_FRAME = (1.22, 1.28)
+"""A photo's frame (width, height) relative to the page: the table shows all round the page."""
+PHOTO_PAGE_SCALE = (0.82, 0.9)
+"""The page's size in the frame before perspective: it covers about 80 % of the photo (docs/formats.md)."""
+PHOTO_MAX_TURN_DEG = 6.0
+"""A photographed page is turned up to this many degrees in the frame."""
+PHOTO_MAX_TILT_DEG = 10.0
+"""The camera's tilt about each of the page's axes, up to 10 degrees (docs/cli.md: "perspective up to 10
+degrees")."""
+PHOTO_MAX_OFF_CENTRE = 0.03
+"""The page's centre lies up to this share of the frame off the frame's centre."""
 
 
 def _geometry(kind: str, size: tuple[int, int], rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, int]]:
     """The homography from the page to the captured image, and the output size (width, height)."""
     w, h = size
     if kind == "scan":
-        margin = int(0.04 * max(w, h))
+        margin = int(SCAN_MARGIN * max(w, h))
         out = (w + 2 * margin, h + 2 * margin)
-        angle = math.radians(float(rng.uniform(-1.5, 1.5)))
-        dx, dy = rng.uniform(-0.4, 0.4, size=2) * margin
+        angle = math.radians(float(rng.uniform(-SCAN_MAX_TURN_DEG, SCAN_MAX_TURN_DEG)))
+        dx, dy = rng.uniform(-SCAN_MAX_SHIFT, SCAN_MAX_SHIFT, size=2) * margin
         c, s = math.cos(angle), math.sin(angle)
         cx, cy = w / 2, h / 2
         m = np.array(
             [[c, -s, out[0] / 2 + dx - (c * cx - s * cy)], [s, c, out[1] / 2 + dy - (s * cx + c * cy)], [0, 0, 1]]
         )
         return m, out
-    out = (int(w * 1.22), int(h * 1.28))
+    out = (int(w * PHOTO_FRAME[0]), int(h * PHOTO_FRAME[1]))
     src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    scale = float(rng.uniform(0.82, 0.9))
-    angle = math.radians(float(rng.uniform(-6, 6)))
-    tilt_x = math.radians(float(rng.uniform(-10, 10)))  # the camera's tilt about the page's vertical axis
-    tilt_y = math.radians(float(rng.uniform(-10, 10)))
-    cx, cy = out[0] / 2 + rng.uniform(-0.03, 0.03) * out[0], out[1] / 2 + rng.uniform(-0.03, 0.03) * out[1]
+    scale = float(rng.uniform(*PHOTO_PAGE_SCALE))
+    angle = math.radians(float(rng.uniform(-PHOTO_MAX_TURN_DEG, PHOTO_MAX_TURN_DEG)))
+    tilt = PHOTO_MAX_TILT_DEG
+    tilt_x = math.radians(float(rng.uniform(-tilt, tilt)))  # the camera's tilt about the page's vertical axis
+    tilt_y = math.radians(float(rng.uniform(-tilt, tilt)))
+    off = PHOTO_MAX_OFF_CENTRE
+    cx, cy = out[0] / 2 + rng.uniform(-off, off) * out[0], out[1] / 2 + rng.uniform(-off, off) * out[1]
     dst = []
     for x, y in src:
         u, v = (x - w / 2) * scale, (y - h / 2) * scale
@@ -64,10 +85,10 @@ def _grain(out: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     return cv2.resize(grain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _table(channel: str, grain: np.ndarray, grey: bool) -> np.ndarray:
-    """The table top under one light, uint8."""
+def _table(channel: str, grain: np.ndarray) -> np.ndarray:
+    """The table top under one light, uint8 (one grey level for a grey channel, else BGR)."""
     base = TABLE_BASE[channel]
-    if grey:
+    if isinstance(base, int):
         return cv2.convertScaleAbs(grain, alpha=0.3 * base, beta=0.8 * base)
     return cv2.merge([cv2.convertScaleAbs(grain, alpha=0.3 * b, beta=0.8 * b) for b in base])
 
@@ -107,13 +128,45 @@ def _smooth_field(out: tuple[int, int], fn) -> np.ndarray:
 
 
 def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Image one side's channels the same way (one geometry for all, so they stay pixel-aligned)."""
+    """Image one side's channels the same way (one geometry for all, so they stay pixel-aligned).
+
+    Parameters
+    ----------
+    images : dict of str to numpy.ndarray
+        The flat render of one side per channel (``visible``, ``uv``, ``ir``), ``uint8``: ``(H, W, 3)`` BGR or
+        ``(H, W)`` grey, all of the same ``H`` and ``W``.
+    kind : str
+        ``scan`` (flat on a scanner bed, slightly askew, scanner noise) or ``photo`` (on a table, perspective,
+        uneven light, a glare spot, blur, sensor noise).
+    rng : numpy.random.Generator
+        The capture's randomness; the same state gives the same pictures.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The captured picture per channel, ``uint8``, grey channels staying grey; larger than the page (the bed or
+        the table around it).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``, no images, or images that are not ``uint8`` or differ in size.
+    """
     if kind not in CAPTURES:
         raise ValueError(f"unknown capture {kind!r}; choose from {', '.join(CAPTURES)}")
+    if not images:
+        raise ValueError("capture_side: no images")
+    for channel, img in images.items():
+        if img.dtype != np.uint8 or not (img.ndim == 2 or (img.ndim == 3 and img.shape[2] == 3)):
+            raise ValueError(f"capture_side: {channel} must be uint8 (H, W) or (H, W, 3), not {img.dtype} {img.shape}")
+    if len({img.shape[:2] for img in images.values()}) > 1:
+        raise ValueError("capture_side: the channels differ in size")
     first = next(iter(images.values()))
     h, w = first.shape[:2]
     m, out = _geometry(kind, (w, h), rng)
     ow, oh = out
+    light: np.ndarray | None
+    glare: np.ndarray | None
     if kind == "photo":
         lx, ly = rng.uniform(-0.6, 0.6, size=2)
         light = _smooth_field(
@@ -160,7 +213,7 @@ def capture_side(images: dict[str, np.ndarray], kind: str, rng: np.random.Genera
             comp = cv2.GaussianBlur(comp, (0, 0), blur)
             out_images[channel] = cv2.add(comp, _noise(comp.shape, noise_sigma, rng), dtype=cv2.CV_8U)
             continue
-        comp = _table(channel, grain, grey)
+        comp = _table(channel, grain)
         cv2.warpPerspective(img, m, out, dst=comp, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
         comp = cv2.GaussianBlur(comp, (0, 0), blur)
         strength = {"visible": 105.0, "uv": 18.0, "ir": 50.0}[channel]

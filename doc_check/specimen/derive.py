@@ -109,15 +109,16 @@ def record_of(sample_id: str, entry: KeyEntry, where: str | Path = KEY_FILE) -> 
     text = {k: x.get(k) for k in ("forgery", "variant", "field", "derived_from", "wear")}
     if any(v is not None and not isinstance(v, str) for v in text.values()):
         raise BadInput(f"{where}: samples.{sample_id}: broken generation record (forgery, variant, field, wear)")
+    nums = {k: v for k, v in ints.items() if isinstance(v, int)}  # all of them (checked above)
     return GenerationRecord(
-        seed=x["seed"],
-        index=x["index"],
+        seed=nums["seed"],
+        index=nums["index"],
         document_type=x["document_type"],
         capture=x["capture"],
-        dpi=x["dpi"],  # type: ignore[arg-type]
-        print_seed=x["print_seed"],
+        dpi=nums["dpi"],
+        print_seed=nums["print_seed"],
         channels=tuple(channels),
-        derivation=int(x.get("derivation", 0)),  # type: ignore[arg-type]
+        derivation=nums.get("derivation", 0),
         **text,  # type: ignore[arg-type]
     )
 

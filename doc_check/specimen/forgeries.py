@@ -7,6 +7,7 @@ MRZ truth is taken from the MRZ engine (``doc_check.mrz.parse``), not assumed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -184,7 +185,7 @@ def apply_forgery(
     diff = spec.difficulty[variant]
 
     def done(
-        plan: RenderPlan, indicators: list[str], explanation: str, d: DocumentData = doc, f: str | None = None
+        plan: RenderPlan, indicators: Iterable[str], explanation: str, d: DocumentData = doc, f: str | None = None
     ) -> Planted:
         uniq = tuple(dict.fromkeys(indicators))
         return Planted(d, plan, spec.verdict, uniq, explanation, kind, variant, f, diff)
@@ -216,7 +217,8 @@ def apply_forgery(
 
     if kind == "data_alteration":
         allowed = CHECKED_FIELDS if variant == "check_digit_stale" else ALTERABLE_FIELDS
-        field = field if field in allowed else allowed[int(rng.integers(len(allowed)))]
+        if field is None or field not in allowed:
+            field = allowed[int(rng.integers(len(allowed)))]
         new = _new_value(doc, field, rng)
         printed = new.viz()[field]
         original = doc.viz()[field]
@@ -253,9 +255,9 @@ def apply_forgery(
             )
         if variant == "font_mismatch":
             how = "font" if rng.random() < 0.5 else "alignment"
-            style = FieldStyle(size=1.12, weight=620) if how == "font" else FieldStyle(dx_mm=0.45, dy_mm=0.4)
+            restyle = FieldStyle(size=1.12, weight=620) if how == "font" else FieldStyle(dx_mm=0.45, dy_mm=0.4)
             plan = replace(
-                base_plan, viz_values=((field, printed),), field_styles=((field, style),), mrz_lines=new.mrz()
+                base_plan, viz_values=((field, printed),), field_styles=((field, restyle),), mrz_lines=new.mrz()
             )
             what = "a heavier, larger typeface" if how == "font" else "off the baseline and column of the other fields"
             return done(

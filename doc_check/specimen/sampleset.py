@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -420,6 +421,7 @@ def plan_specs(
         n_genuine = count
     n_fraud = count - n_genuine
     fraud = [kv for kv in _rota() if kv[0] in fraud_kinds]
+    genuine_rota: list[tuple[str | None, str | None]]
     if trap_kinds:
         genuine_rota = [(k, v) for k, v in GENUINE_ROTA if k in trap_kinds] or [
             (k, FORGERY_KINDS[k].variants[0]) for k in trap_kinds
@@ -471,7 +473,7 @@ def generate_set(
     dpi: int = DEFAULT_DPI,
     secret: bytes | None = None,
     progress: Progress | None = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Write a whole sample set (samples, references, key.toml) into ``out``; returns a summary.
 
     ``secret`` keys the ids, the plan and every random draw (a new random one when None; it is recorded in

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from textual import events, on
@@ -18,10 +18,11 @@ from doc_check.errors import BadInput
 from doc_check.exercise.model import Exercise
 from doc_check.samples import KEY_FILE
 from doc_check.store import Store
+from doc_check.tui.host import TrainHost
 from doc_check.tui.images import image_mode as choose_image_mode
 from doc_check.tui.screens.examine import FULL_VIEW, ExamineScreen
 from doc_check.tui.screens.participant import ParticipantScreen
-from doc_check.tui.session import AttemptSession
+from doc_check.tui.session import AttemptSession, SubmitResult
 
 # The picker, feedback, history and help screens (Markdown, tables) are imported when first shown, so that
 # `doc-check train --exercise X` reaches its first document sooner.
@@ -64,7 +65,7 @@ class TrainApp(App):
         self.exercise_errors = list(exercise_errors)
         self.session: AttemptSession | None = None
         self.last_saved_view: Path | None = None
-        self.last_result = None
+        self.last_result: SubmitResult | None = None
 
     def on_mount(self) -> None:
         if self.participant:
@@ -199,15 +200,7 @@ class TrainApp(App):
                 self.session.pause()
 
 
-def find_exercises(root: Path) -> tuple[list[Exercise], list[tuple[str, str]]]:
-    """Every exercise folder below ``root`` that loads, and (path, problem) for those that do not."""
-    from doc_check.exercise.load import load_exercise
+if TYPE_CHECKING:
 
-    found, errors = [], []
-    if root.is_dir():
-        for folder in sorted(p for p in root.iterdir() if (p / "exercise.toml").is_file()):
-            try:
-                found.append(load_exercise(folder))
-            except BadInput as exc:
-                errors.append((str(folder), str(exc)))
-    return found, errors
+    def _host_of(app: TrainApp) -> TrainHost:
+        return app  # mypy checks here that TrainApp gives its screens everything TrainHost promises

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import struct
+import sys
+from typing import Protocol
 
 import numpy as np
 from PIL import Image as PILImage
@@ -32,6 +35,12 @@ def image_mode(requested: str | None = None) -> str:
     return "halfcell"
 
 
+class PictureWidget(Protocol):
+    """A textual-image widget (SixelImage, TGPImage, HalfcellImage): shows the PIL image it is given."""
+
+    image: PILImage.Image | None
+
+
 def image_widget_class(mode: str) -> type:
     """The textual-image widget class for a renderer mode."""
     from textual_image import widget
@@ -39,18 +48,38 @@ def image_widget_class(mode: str) -> type:
     return {"sixel": widget.SixelImage, "tgp": widget.TGPImage}.get(mode, widget.HalfcellImage)
 
 
+DEFAULT_CELL = (10, 20)
+"""Pixels per cell (width, height) when the terminal does not say: a VT340's, as textual-image assumes too."""
+
+
+def terminal_cell_size() -> tuple[int, int] | None:
+    """Pixels per terminal cell (width, height) as the terminal reports them, or None when it does not.
+
+    Asks the kernel for the window size of stdout (``TIOCGWINSZ``: rows, columns and the window's pixels), then
+    looks at ``$TEXTUAL_CELL_WIDTH``/``$TEXTUAL_CELL_HEIGHT`` (set by textual-serve for browser terminals).
+    """
+    stream = sys.__stdout__
+    try:
+        import fcntl
+        import termios
+
+        if stream is not None and stream.isatty():
+            rows, cols, px_w, px_h = struct.unpack("4H", fcntl.ioctl(stream, termios.TIOCGWINSZ, b"\0" * 8))
+            if rows and cols and px_w // cols > 0 and px_h // rows > 0:
+                return px_w // cols, px_h // rows
+    except (ImportError, OSError, ValueError):  # not a POSIX terminal, or stdout closed
+        pass
+    w, h = os.environ.get("TEXTUAL_CELL_WIDTH", ""), os.environ.get("TEXTUAL_CELL_HEIGHT", "")
+    if w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0:
+        return int(w), int(h)
+    return None
+
+
 def cell_pixels(mode: str) -> tuple[int, int]:
     """Image pixels per terminal cell (width, height) for a renderer mode."""
     if mode == "halfcell":
         return 1, 2
-    from textual_image._terminal import get_cell_size
-
-    try:
-        size = get_cell_size()
-        w, h = int(size.width), int(size.height)
-    except Exception:  # the terminal did not answer: assume a common 10x20 font
-        w, h = 10, 20
-    return (w if w > 0 else 10), (h if h > 0 else 20)
+    return terminal_cell_size() or DEFAULT_CELL
 
 
 def to_pil(bgr: np.ndarray) -> PILImage.Image:

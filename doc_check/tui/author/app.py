@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Select, TabbedContent, TabPane
 
 from doc_check.exercise.draft import ExerciseDraft
 from doc_check.tui.author.builder import BuilderPane
@@ -102,14 +102,14 @@ class AuthorApp(App):
             entry = self.query_one(LibraryPane).entries[message.sample_id].truth
             self.notify(why_not_source(message.sample_id, entry) or "cannot be forged", severity="warning", timeout=8)
             return
-        maker.query_one("#mk-source").value = message.sample_id
+        maker.query_one("#mk-source", Select).value = message.sample_id
         self.action_tab("maker")
 
     def on_maker_pane_saved(self, message: MakerPane.Saved) -> None:
         lib = self.query_one(LibraryPane)
         lib.reload()
         self._share_key()
-        table = lib.query_one("#lib-table")
+        table = lib.query_one("#lib-table", DataTable)
         # the row is not there when the folder could not be read back
         with contextlib.suppress(Exception):
             table.move_cursor(row=table.get_row_index(message.sample_id))

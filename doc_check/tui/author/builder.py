@@ -162,7 +162,7 @@ class BuilderPane(Horizontal):
         self.samples[i], self.samples[i + step] = self.samples[i + step], self.samples[i]
         self.refresh_table(select=i + step)
 
-    def remove(self) -> None:
+    def remove_selected(self) -> None:
         """Take the highlighted sample out of the exercise."""
         i = self.selected()
         if i is not None:
@@ -229,7 +229,7 @@ class BuilderPane(Horizontal):
         actions = {
             "ex-up": lambda: self.move(-1),
             "ex-down": lambda: self.move(1),
-            "ex-remove": self.remove,
+            "ex-remove": self.remove_selected,
             "ex-save": self.save,
             "ex-audit": self.save_and_audit,
         }

@@ -27,7 +27,7 @@ def side_by_side(images: list[np.ndarray]) -> np.ndarray | None:
     if not images:
         return None
     height = min(img.shape[0] for img in images)
-    row = []
+    row: list[np.ndarray] = []
     for img in images:
         if img.ndim == 2:
             img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)

@@ -8,9 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections import OrderedDict
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import cv2
 import numpy as np
@@ -25,9 +24,12 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from doc_check.analysis.load import load_image
+from doc_check.durations import clock_text
 from doc_check.errors import BadInput
 from doc_check.samples import Sample, load_sample, reference_folder
 from doc_check.store import AttemptClosed
+from doc_check.tui.host import train_host
+from doc_check.tui.pictures import FAIL_COLOUR, WARN_COLOUR, ImageCache
 from doc_check.tui.session import AttemptSession
 from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
 from doc_check.tui.widgets.key_footer import KeyFooter
@@ -35,11 +37,11 @@ from doc_check.tui.widgets.status_line import StatusLine
 from doc_check.tui.widgets.verdict_form import VerdictForm
 from doc_check.viewport import encode_png, full_resolution_view, render_view, side_by_side, view_geometry
 
+if TYPE_CHECKING:
+    from doc_check.analysis.findings import AnalysisReport
+
 CHANNEL_KEYS = {"visible": "w", "uv": "u", "ir": "i"}
 CHANNEL_NAMES = {"visible": "White", "uv": "UV", "ir": "IR"}
-FAIL_COLOUR = (40, 40, 230)
-WARN_COLOUR = (0, 200, 255)
-IMAGE_CACHE = 12
 FULL_VIEW = "full-view"
 """The name of a full-resolution delivery (in Textual's DeliveryComplete and DeliveryFailed events)."""
 
@@ -68,39 +70,6 @@ def open_with_desktop(path: Path) -> bool:
         start_new_session=True,
     )
     return True
-
-
-def clock_text(seconds: float) -> str:
-    """``mm:ss`` (or ``h:mm:ss``)."""
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
-
-
-class ImageCache:
-    """The last few decoded images, by file path (a channel switch back is instant)."""
-
-    def __init__(self, size: int = IMAGE_CACHE) -> None:
-        self.size = size
-        self._items: OrderedDict[Path, np.ndarray] = OrderedDict()
-
-    def get(self, path: Path) -> np.ndarray:
-        """The decoded image (BadInput for a broken file)."""
-        if path in self._items:
-            self._items.move_to_end(path)
-            return self._items[path]
-        image = load_image(path)
-        self.put(path, image)
-        return image
-
-    def put(self, path: Path, image: np.ndarray) -> None:
-        """Keep a decoded image (the oldest goes when full)."""
-        self._items[path] = image
-        self._items.move_to_end(path)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def __contains__(self, path: Path) -> bool:
-        return path in self._items
 
 
 class ExamineScreen(Screen):
@@ -149,7 +118,7 @@ class ExamineScreen(Screen):
         self.exercise = session.exercise
         self.images = ImageCache()
         self.set_reactive(ExamineScreen.channel, self.exercise.channels[0])
-        self.reader_results: dict[str, object] = {}
+        self.reader_results: dict[str, AnalysisReport] = {}
         self.reader_running: set[str] = set()
         self.reader_errors: dict[str, str] = {}
         self.mrz_text: dict[str, str] = {}
@@ -162,7 +131,7 @@ class ExamineScreen(Screen):
     # -- layout -----------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        mode = self.app.image_mode
+        mode = train_host(self).image_mode
         magnifier = "magnifier" in self.exercise.tools
         yield StatusLine(id="status")
         with Horizontal(id="main"):
@@ -478,7 +447,7 @@ class ExamineScreen(Screen):
             start = (self.sample.document_type, self.side, self.channel)
         except BadInput:
             start = None
-        self.app.show_library(start, self.exercise.channels)
+        train_host(self).show_library(start, self.exercise.channels)
 
     def action_toggle_form(self) -> None:
         form = self.query_one(VerdictForm)
@@ -524,11 +493,11 @@ class ExamineScreen(Screen):
             return
         folder = self.session.store.path.parent / "views"
         name = f"{self.sample_id}-{self.side}-{self.channel}-z{doc.zoom:.1f}.png"
-        from doc_check.exercise.submission import atomic_write_bytes
+        from doc_check.atomic import atomic_write_bytes
 
         path = folder / name
         atomic_write_bytes(path, data.tobytes())
-        self.app.last_saved_view = path
+        train_host(self).last_saved_view = path
         self.notify(f"View saved: {escape(str(path))}", timeout=8)
 
     def full_view_request(self) -> tuple[list[tuple], str] | None:
@@ -576,7 +545,7 @@ class ExamineScreen(Screen):
         except OSError as exc:
             self.notify(f"Could not write {escape(str(path))}: {exc.strerror}", severity="error")
             return
-        self.app.last_saved_view = path
+        train_host(self).last_saved_view = path
         self.notify(f"Full resolution ({size}) saved: {escape(str(path))}", timeout=8)
         open_with_desktop(path.resolve())
 
@@ -647,7 +616,7 @@ class ExamineScreen(Screen):
         self.notify(f"Reader: {escape(str(message))}", severity="error", timeout=10)
         self.refresh_findings()
 
-    def _reader_done(self, sample_id: str, report: object) -> None:
+    def _reader_done(self, sample_id: str, report: AnalysisReport) -> None:
         self.reader_running.discard(sample_id)
         self.reader_results[sample_id] = report
         if sample_id == self.sample_id:
@@ -718,13 +687,13 @@ class ExamineScreen(Screen):
 
     def action_leave(self) -> None:
         self.session.pause()
-        self.app.back_to_picker()
+        train_host(self).back_to_picker()
 
     def action_submit(self) -> None:
         from doc_check.tui.screens.confirm import ConfirmSubmitScreen
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.submit_attempt(self.session)
+                train_host(self).submit_attempt(self.session)
 
         self.app.push_screen(ConfirmSubmitScreen(self.session), done)

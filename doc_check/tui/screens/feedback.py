@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from textual import work
@@ -13,13 +13,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
+from doc_check.durations import clock_text
 from doc_check.errors import BadInput
 from doc_check.exercise import Exercise
 from doc_check.exercise.score import IndividualReport, SampleResult
 from doc_check.indicators import get as get_indicator
 from doc_check.samples import load_sample
-from doc_check.tui.screens.examine import FAIL_COLOUR, WARN_COLOUR, ImageCache, clock_text
+from doc_check.tui.host import train_host
+from doc_check.tui.pictures import FAIL_COLOUR, WARN_COLOUR, ImageCache
 from doc_check.tui.widgets.document_view import DocumentView
+
+if TYPE_CHECKING:
+    from doc_check.analysis.findings import AnalysisReport
 
 OUTCOME_TEXT = {
     "correct": "[green]correct[/]",
@@ -87,14 +92,14 @@ class FeedbackScreen(Screen):
         self.path = path
         self.message = message
         self.images = ImageCache(6)
-        self.findings: dict[str, object] = {}
+        self.findings: dict[str, AnalysisReport] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary")
         with Horizontal(id="feedback"):
             with Vertical(id="results-pane"):
                 yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-                yield DocumentView(self.app.image_mode, True, id="fb-doc")
+                yield DocumentView(train_host(self).image_mode, True, id="fb-doc")
             with VerticalScroll(id="detail-pane"):
                 yield Markdown(id="detail")
         yield Footer()
@@ -194,14 +199,14 @@ class FeedbackScreen(Screen):
             return
         self.app.call_from_thread(self._reader_done, sample_id, report)
 
-    def _reader_done(self, sample_id: str, report: object) -> None:
+    def _reader_done(self, sample_id: str, report: AnalysisReport) -> None:
         self.findings[sample_id] = report
         if getattr(self, "current", None) == sample_id and self.report is not None:
             ids = [r.sample_id for r in self.report.results]
             self.show_result(ids.index(sample_id))
 
     def action_history(self) -> None:
-        self.app.show_history()
+        train_host(self).show_history()
 
     def action_close(self) -> None:
-        self.app.back_to_picker()
+        train_host(self).back_to_picker()

@@ -25,7 +25,7 @@ class GoToScreen(ModalScreen[int]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        from doc_check.tui.screens.examine import clock_text
+        from doc_check.durations import clock_text
 
         s = self.session
         options = []

@@ -10,7 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Sparkline
 
-from doc_check.tui.screens.examine import clock_text
+from doc_check.durations import clock_text
+from doc_check.tui.host import train_host
 
 
 class HistoryScreen(Screen):
@@ -28,10 +29,9 @@ class HistoryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        app = self.app
+        app = train_host(self)
         attempts = app.store.history(app.participant)
-        scored = [a for a in reversed(attempts) if a.score is not None and a.max_score]
-        pcts = [100 * max(a.score, 0) / a.max_score for a in scored]
+        pcts = [100 * max(a.score, 0) / a.max_score for a in reversed(attempts) if a.score is not None and a.max_score]
         self.query_one("#history-title", Label).update(
             f"[b]History of {app.participant}[/b] · {len(attempts)} attempt(s)"
             + (f" · scores over time (oldest → newest): {', '.join(f'{p:.0f}%' for p in pcts[-12:])}" if pcts else "")
@@ -61,7 +61,8 @@ class HistoryScreen(Screen):
         if table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.app.open_attempt_report(int(key))
+        if key is not None:  # every row is added with its attempt id as key
+            train_host(self).open_attempt_report(int(key))
 
     def action_close(self) -> None:
         self.app.pop_screen()

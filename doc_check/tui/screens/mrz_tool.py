@@ -17,6 +17,7 @@ from textual.widgets import Footer, Label, Static, TextArea
 
 from doc_check.mrz import parse
 from doc_check.mrz.explain import CheckExplanation, explain
+from doc_check.tui.host import train_host
 
 
 def marked_lines(
@@ -147,7 +148,7 @@ class MrzToolScreen(ModalScreen[str]):
             steps.update("")
             return
         try:
-            result = parse(lines, today=self.app.today())
+            result = parse(lines, today=train_host(self).today())
             checks = explain(lines)
         except (ValueError, TypeError) as exc:
             marked.update(Text("\n".join(lines)))

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from doc_check.errors import BadInput
+from doc_check.tui.host import train_host
 
 
 class ParticipantScreen(ModalScreen[str]):
@@ -22,7 +23,7 @@ class ParticipantScreen(ModalScreen[str]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            code = self.app.store.ensure_participant(event.value)
+            code = train_host(self).store.ensure_participant(event.value)
         except BadInput as exc:
             self.query_one("#problem", Label).update(f"[red]{escape(str(exc))}[/]")
             return

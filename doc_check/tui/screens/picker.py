@@ -12,8 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
+from doc_check.durations import clock_text
 from doc_check.exercise import Exercise
-from doc_check.tui.screens.examine import clock_text
+from doc_check.tui.host import train_host
 
 
 def limits_text(ex: Exercise) -> str:
@@ -52,7 +53,7 @@ class PickerScreen(Screen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
-        app = self.app
+        app = train_host(self)
         self.query_one("#who", Label).update(
             f"[b]doc-check train[/b] · participant [b]{app.participant}[/b] · database {app.store.path}"
         )
@@ -62,8 +63,8 @@ class PickerScreen(Screen):
         best = app.store.best_scores(app.participant)
         for ex in app.exercises:
             mark = ""
-            if ex.id in best and best[ex.id].max_score:
-                b = best[ex.id]
+            b = best.get(ex.id)
+            if b is not None and b.max_score:
                 mark = f"  best {100 * max(b.score or 0, 0) / b.max_score:.0f}%"
             if app.store.open_attempt(app.participant, ex.id, ex.sha256):
                 mark += "  (in progress)"
@@ -77,12 +78,12 @@ class PickerScreen(Screen):
         self.show_details()
 
     def default_index(self) -> int:
-        ids = [e.id for e in self.app.exercises]
+        ids = [e.id for e in train_host(self).exercises]
         return ids.index("first-line") if "first-line" in ids else 0
 
     def selected(self) -> Exercise | None:
         index = self.query_one("#exercises", OptionList).highlighted
-        exercises = self.app.exercises
+        exercises = train_host(self).exercises
         return exercises[index] if index is not None and index < len(exercises) else None
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -97,7 +98,7 @@ class PickerScreen(Screen):
         if ex is None:
             md.update("No exercise found. Give one with `doc-check train --exercise PATH`.")
             return
-        store, who = self.app.store, self.app.participant
+        store, who = train_host(self).store, train_host(self).participant
         lines = [
             f"# {ex.title}",
             f"`{ex.id}` version {ex.version} · **{len(ex.samples)} samples** · {limits_text(ex)}",
@@ -133,10 +134,10 @@ class PickerScreen(Screen):
     def action_start(self) -> None:
         ex = self.selected()
         if ex is not None:
-            self.app.open_exercise(ex)
+            train_host(self).open_exercise(ex)
 
     def action_history(self) -> None:
-        self.app.show_history()
+        train_host(self).show_history()
 
     def action_library(self) -> None:
-        self.app.show_library()
+        train_host(self).show_library()

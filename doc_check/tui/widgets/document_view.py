@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import numpy as np
 from textual import events
@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from doc_check.tui.images import cell_pixels, image_widget_class, to_pil
+from doc_check.tui.images import PictureWidget, cell_pixels, image_widget_class, to_pil
 from doc_check.tui.widgets.halfcell import ArrayHalfcellImage
 from doc_check.viewport import ViewGeometry, clamp_zoom, render_view, view_geometry, zoom_about
 
@@ -124,7 +124,7 @@ class DocumentView(Widget, can_focus=True):
             if isinstance(picture, ArrayHalfcellImage):
                 picture.clear_array()
             else:
-                picture.image = None
+                cast("PictureWidget", picture).image = None
             return
         out_w, out_h = self.out_size()
         h, w = self.image.shape[:2]
@@ -143,7 +143,7 @@ class DocumentView(Widget, can_focus=True):
         if isinstance(picture, ArrayHalfcellImage):
             picture.set_array(rendered)
         else:
-            picture.image = to_pil(rendered)
+            cast("PictureWidget", picture).image = to_pil(rendered)
         if not self._first_frame_posted:
             self._first_frame_posted = True  # callbacks "after refresh" run once the next frame is composited
             self.call_after_refresh(self.post_message, self.FirstFrame(self))

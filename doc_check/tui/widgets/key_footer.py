@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import textual
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+TESTED_TEXTUAL = "8.2."
+"""Textual releases whose `Footer` internals this footer relies on: `FooterKey` (not exported), the private
+`_bindings_ready` reactive and what `Footer.bindings_changed` does (copied below with its coalescing added).
+On any other release `KeyFooter` is a plain `Footer`; `tests/test_tui_public_apis.py` pins what was copied."""
+
+SHORTCUTS = textual.__version__.startswith(TESTED_TEXTUAL)
+"""Whether the rebuild shortcuts are on (this Textual is one they were written for)."""
+
+if SHORTCUTS:
+    from textual.widgets._footer import FooterKey
 
 
 class KeyFooter(Footer):
-    """A `Footer` that skips redundant rebuilds.
+    """A `Footer` that skips redundant rebuilds (on the Textual releases of `TESTED_TEXTUAL`).
 
     Textual's footer recomposes (some twenty widgets, about 40 ms) on every "bindings changed" signal: on each
     focus change and `refresh_bindings()`, several times while a screen starts. This one coalesces the signals of
@@ -22,6 +33,9 @@ class KeyFooter(Footer):
         self._shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
+        if not SHORTCUTS:
+            yield from super().compose()
+            return
         # Each key's `compact` watcher adds the "-compact" class once mounted, which restyles every key a second
         # time; the keys are given the class before they are mounted instead (the same look, half the styling).
         for widget in super().compose():
@@ -30,6 +44,9 @@ class KeyFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
+        if not SHORTCUTS:
+            super().bindings_changed(screen)
+            return
         self._bindings_ready = True
         if not screen.app.app_focus:
             return

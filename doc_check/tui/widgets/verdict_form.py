@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, RadioButton, RadioSet, SelectionList
 
 from doc_check.indicators import AREAS, INDICATORS, VERDICTS, by_area
@@ -67,7 +68,7 @@ class VerdictForm(VerticalScroll):
         if self._lists_started:
             return
         self._lists_started = True
-        widgets = []
+        widgets: list[Widget] = []
         for area, items in by_area().items():
             if items:
                 widgets.append(Label(AREAS[area], classes="area-title"))
