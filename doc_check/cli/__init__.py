@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "pack": "doc_check.cli.pack:pack",
     "serve": "doc_check.cli.serve:serve",
     "results": "doc_check.cli.results:results",
+    "class": "doc_check.cli.classroom:class_group",
 }
 
 HELP: dict[str, str] = {
@@ -36,6 +37,7 @@ HELP: dict[str, str] = {
     "pack": "Seal an exercise into an exam pack without its key.",
     "serve": "Serve the trainee UI to browsers (class mode).",
     "results": "Live table of a class's progress and scores.",
+    "class": "Enrol a class (sign-in), assign exercises to cohorts, release feedback, rounds.",
 }
 
 

@@ -71,6 +71,8 @@ class SQLiteStore(Store):
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not self.read_only:
+            self._db = db
+            self._refuse_foreign(self._version())  # before WAL: a foreign file is left byte for byte as it was
             mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise BadInput(f"{self.path}: cannot switch the database to WAL mode (got {mode})")
