@@ -62,8 +62,5 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
 def store_spec(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
     """The same test on both backends: a function giving the database spec (a SQLite path, or a fresh
     PostgreSQL database's URL; the same spec on every call)."""
-    if request.param == "sqlite":
-        spec = str(tmp_path / "store.sqlite")
-    else:
-        spec = request.getfixturevalue("pg_url")
+    spec = str(tmp_path / "store.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_url")
     return lambda: spec

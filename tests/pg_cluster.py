@@ -8,7 +8,6 @@ trust authentication for the one local superuser. Standard library only (`.ci/ru
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -23,9 +22,10 @@ PORT = 5433
 
 def pg_bin() -> Path | None:
     """The newest Debian PostgreSQL bin folder (or the one holding `initdb` on PATH), None when absent."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    root = Path("/usr/lib/postgresql")
+    found = sorted(root.glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])) if root.is_dir() else []
     if found:
-        return Path(found[-1]).parent
+        return found[-1].parent
     which = shutil.which("initdb")
     return Path(which).resolve().parent if which else None
 

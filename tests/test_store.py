@@ -134,7 +134,7 @@ def test_participant_codes(store_spec) -> None:
 def test_not_a_database(tmp_path: Path) -> None:
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(BadInput, match="bad.sqlite"):
+    with pytest.raises(BadInput, match=r"bad\.sqlite"):
         Store(bad)
 
 
