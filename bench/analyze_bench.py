@@ -116,14 +116,16 @@ def run(args: argparse.Namespace) -> int:
     print("| measure | value | goal |")
     print("| --- | --- | --- |")
     print(
-        f"| median wall seconds per TD3 sample (load, register, all channels, all checks) | {statistics.median(r[3].seconds for r in td3):.3f} | < 0.3 |"
+        "| median wall seconds per TD3 sample (load, register, all channels, all checks) | "
+        f"{statistics.median(r[3].seconds for r in td3):.3f} | < 0.3 |"
     )
     print(f"| median CPU seconds per TD3 sample | {statistics.median(r[5] for r in td3):.3f} | |")
     for capture in args.captures:
         sub = [r[5] for r in td3 if r[0] == capture]
         if sub:
             print(
-                f"| median CPU seconds per TD3 {capture} ({len(sub)} samples; max) | {statistics.median(sub):.3f} ({max(sub):.3f}) | |"
+                f"| median CPU seconds per TD3 {capture} ({len(sub)} samples; max) | "
+                f"{statistics.median(sub):.3f} ({max(sub):.3f}) | |"
             )
     print(f"| median wall seconds per sample (all types) | {statistics.median(r[3].seconds for r in rows):.3f} | |")
     print(f"| machine load average during the run | {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores | |")
@@ -193,14 +195,17 @@ def report_capture(capture: str, rows: list, verbose: bool) -> None:
     print("\n| goal | result | target |")
     print("| --- | --- | --- |")
     print(
-        f"| frauds flagged with >= 1 planted indicator | {flagged_ok}/{fraud} ({flagged_ok / max(fraud, 1):.0%}) | {goal[0]} |"
+        f"| frauds flagged with >= 1 planted indicator | {flagged_ok}/{fraud} "
+        f"({flagged_ok / max(fraud, 1):.0%}) | {goal[0]} |"
     )
     print(
-        f"| genuine samples with a failing finding | {genuine_fail}/{genuine} ({genuine_fail / max(genuine, 1):.0%}) | {goal[1]} |"
+        f"| genuine samples with a failing finding | {genuine_fail}/{genuine} "
+        f"({genuine_fail / max(genuine, 1):.0%}) | {goal[1]} |"
     )
     if mrz_known:
         print(
-            f"| MRZ read exactly | {mrz_exact}/{mrz_known} ({mrz_exact / mrz_known:.0%}) | {'100%' if capture == 'scan' else '>= 95%'} |"
+            f"| MRZ read exactly | {mrz_exact}/{mrz_known} ({mrz_exact / mrz_known:.0%}) | "
+            f"{'100%' if capture == 'scan' else '>= 95%'} |"
         )
     print(f"| unreadable samples | {errors} | 0 |")
     if verbose and misses:

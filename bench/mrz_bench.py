@@ -131,7 +131,8 @@ def reason(ours, lines: list[str]) -> str:
         if "country_unknown" in codes:
             return ("a code outside ISO 3166-1 + Doc 9303's list (e.g. BOS, COU, INP, ASU): the check digits hold; "
                     "ours keeps it valid and warns country_unknown (indicator doc.issuer_unknown / mrz.field), "
-                    "`mrz` fails it. Doc 9303 requires a listed code, so `mrz` is stricter here; both flag it")  # fmt: skip
+                    "`mrz` fails it. Doc 9303 requires a listed code, so `mrz` is stricter here; "
+                    "both flag it")  # fmt: skip
         if "sex_x" in codes:
             return "sex X: ours valid with warning sex_x (Doc 9303 lists M, F, <), `mrz` rejects -> both flag it"
         if ours.format == "TD3" and lines[1][42] in "<0" and not lines[1][28:42].strip("<"):
@@ -204,7 +205,7 @@ def main() -> None:
         print(f"- {len(names)} x {why}\n  e.g. {', '.join(names[:4])}")
 
     # ---- speed ----
-    sample = [v for v in composed(random.Random(1), args.single)]
+    sample = list(composed(random.Random(1), args.single))
     joined = ["\n".join(v) for v in sample]
     fmts = [parse(v, today=TODAY).format for v in sample]
 
@@ -218,12 +219,12 @@ def main() -> None:
         return min(times)
 
     def run_theirs() -> None:
-        for fmt, text in zip(fmts, joined):
+        for fmt, text in zip(fmts, joined, strict=True):
             bool(checkers[fmt](text))
 
     def run_ours() -> None:
         for v in sample:
-            parse(v, today=TODAY).valid
+            _ = parse(v, today=TODAY).valid
 
     t_theirs = best(run_theirs) / len(sample)
     t_ours = best(run_ours) / len(sample)

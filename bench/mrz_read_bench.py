@@ -91,8 +91,8 @@ def score(read: tuple[str, ...] | None, truth: list[str]) -> tuple[bool, int]:
         return False, 0
     for i, line in enumerate(truth):
         got = read[i] if i < len(read) else ""
-        total_right += sum(1 for a, b in zip(got, line) if a == b)
-    exact = len(read) == len(truth) and all(a == b for a, b in zip(read, truth))
+        total_right += sum(1 for a, b in zip(got, line, strict=False) if a == b)
+    exact = len(read) == len(truth) and all(a == b for a, b in zip(read, truth, strict=True))
     return exact, total_right
 
 

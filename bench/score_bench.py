@@ -30,7 +30,7 @@ from doc_check.indicators import VERDICTS, ids
 def build_project(root: Path, n_samples: int, rng: random.Random) -> Path:
     """A project with n hand-made sample folders, an exercise over all of them and its key."""
     img = np.full((16, 24, 3), 200, np.uint8)
-    ok, png = cv2.imencode(".png", img)
+    _ok, png = cv2.imencode(".png", img)
     key_lines = []
     sample_ids = []
     all_ids = ids()

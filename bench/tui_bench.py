@@ -25,10 +25,12 @@ T0 = time.perf_counter()
 
 def _process_age() -> float:
     """Seconds since this process was created (Linux; else since this module started)."""
+    import os
+    from pathlib import Path
+
     try:
-        with open("/proc/self/stat") as f:
+        with Path("/proc/self/stat").open() as f:
             start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
-        import os
 
         return time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, AttributeError):
@@ -194,13 +196,13 @@ def main() -> None:
                 channels = [c for c in exercise.channels if c in screen.available_channels()]
                 keys = {"visible": "w", "uv": "u", "ir": "i"}
                 switch, switch_handler = [], []
-                for k in range(args.repeat):
+                for _k in range(args.repeat):
                     for ch in channels:
                         total, handler = await key_to_frame(keys[ch])
                         switch.append(total)
                         switch_handler.append(handler)
                 zoom, zoom_handler = [], []
-                for k in range(args.repeat):
+                for _k in range(args.repeat):
                     for key in ("plus", "plus", "plus", "minus", "minus", "minus"):
                         total, handler = await key_to_frame(key)
                         zoom.append(total)
@@ -211,7 +213,7 @@ def main() -> None:
                 screen.go_to(0)
                 await pilot.pause()
                 form = screen.query_one(VerdictForm)
-                for i in range(len(exercise.samples)):
+                for _i in range(len(exercise.samples)):
                     for ch in screen.available_channels():
                         await pilot.press(keys[ch], "plus", "plus", "0")
                     form.set_verdict("genuine")

@@ -51,7 +51,7 @@ def clamp_zoom(zoom: float) -> float:
 def view_geometry(
     img_w: int, img_h: int, zoom: float, center: tuple[float, float] | None, out_w: int, out_h: int
 ) -> ViewGeometry:
-    """The view of an image at ``zoom`` (1 = whole image fits) around ``center`` (None = middle), clamped to the page."""
+    """The view of an image at ``zoom`` (1 = the whole image fits) around ``center`` (None = middle), clamped."""
     if img_w <= 0 or img_h <= 0 or out_w <= 0 or out_h <= 0:
         raise ValueError("image and view must have positive sizes")
     zoom = clamp_zoom(zoom)
@@ -77,7 +77,7 @@ def render_view(
     boxes: Iterable[Box] = (),
     box_color: Sequence[int] = (0, 0, 255),
 ) -> np.ndarray:
-    """The ``out_h x out_w`` picture of ``image`` at ``zoom`` around ``center``, with ``boxes`` (image x,y,w,h) outlined."""
+    """The ``out_h x out_w`` picture of ``image`` at ``zoom`` around ``center``; ``boxes`` (image x,y,w,h) outlined."""
     img_h, img_w = image.shape[:2]
     g = view_geometry(img_w, img_h, zoom, center, out_w, out_h)
     # Integer crop of the source that covers the visible window, then one resize of just that crop.
@@ -88,9 +88,9 @@ def render_view(
     # Output rectangle the crop maps to.
     u_a, v_a = g.to_view(x_a, y_a)
     u_b, v_b = g.to_view(x_b, y_b)
-    u_a, v_a = int(round(u_a)), int(round(v_a))
-    dst_w = max(1, min(out_w, int(round(u_b))) - max(0, u_a))
-    dst_h = max(1, min(out_h, int(round(v_b))) - max(0, v_a))
+    u_a, v_a = round(u_a), round(v_a)
+    dst_w = max(1, min(out_w, round(u_b)) - max(0, u_a))
+    dst_h = max(1, min(out_h, round(v_b)) - max(0, v_a))
     interp = cv2.INTER_AREA if g.scale < 1 else (cv2.INTER_LINEAR if g.scale < 4 else cv2.INTER_NEAREST)
     if crop.ndim == 2:
         crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
@@ -104,8 +104,8 @@ def render_view(
         p2 = g.to_view(x + w, y + h)
         cv2.rectangle(
             out,
-            (int(round(p1[0])), int(round(p1[1]))),
-            (int(round(p2[0])) - 1, int(round(p2[1])) - 1),
+            (round(p1[0]), round(p1[1])),
+            (round(p2[0]) - 1, round(p2[1]) - 1),
             tuple(int(c) for c in box_color),
             1,
         )

@@ -1,4 +1,5 @@
-"""A small, freshly generated sample set for the analyser's tests (150 dpi scans, a 200 dpi photo; seeds other than samples/)."""
+"""A small, freshly generated sample set for the analyser's tests (150 dpi scans, a 200 dpi photo; seeds other than
+samples/)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def fresh(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pages(fresh):
-    root, samples = fresh
+    _root, samples = fresh
     out = {}
     for name, (folder, _) in samples.items():
         ref = load_sample(reference_folder(folder.parent, "td3"))
@@ -46,7 +46,7 @@ def test_scan_registers_onto_the_reference(pages) -> None:
 
 
 def test_photo_capture_is_found_and_rectified(fresh, pages) -> None:
-    root, samples = fresh
+    _root, _samples = fresh
     page = pages["genuine_photo"]
     reg = page.registrations["visible"]
     assert reg.ok and reg.method.startswith(("quad", "features")), (reg.method, reg.score)
@@ -137,12 +137,12 @@ def test_mrz_check_digit_tampering_is_reported(fresh) -> None:
     folder, planted = fresh[1]["check_digit"]
     report = analyze_sample(folder)
     failing = {f.indicator for f in report.findings if f.status == "fail"}
-    assert set(p for p in planted if p.startswith("mrz.check_digit")) <= failing
+    assert {p for p in planted if p.startswith("mrz.check_digit")} <= failing
     assert report.verdict == "forged"
 
 
 def test_full_reports_and_verdicts(fresh) -> None:
-    root, samples = fresh
+    _root, samples = fresh
     expected = {
         "genuine": "genuine",
         "colour_copy": "counterfeit",

@@ -60,7 +60,7 @@ def render_document(
 ) -> np.ndarray:
     """A document-like BGR image: textured tinted paper, some printed data above, the MRZ in OCR-B below."""
     face = ocrb_face()
-    size = int(round(cap_px / 0.78))
+    size = round(cap_px / 0.78)
     pitch = size * 0.72
     width = int(len(lines[0]) * pitch + 8 * pitch)  # margins keep the MRZ inside the page when skewed
     height = int(width * 0.68)
@@ -129,7 +129,7 @@ def test_region_covers_the_mrz():
     image = render_document(lines, rng)
     reading = read_mrz(image, today=TODAY)
     assert reading is not None
-    x, y, w, h = reading.region
+    _x, y, w, _h = reading.region
     # the MRZ is printed in the lower part of the page, across most of its width
     assert y > image.shape[0] * 0.5
     assert w > image.shape[1] * 0.8
@@ -183,7 +183,7 @@ def test_classifier_on_fresh_rendered_glyphs():
         text = random_text(rng, 44)
         image, grid = render_line(text, rng)
         _, best = clf.classify(cell_patches(image, grid))
-        right += sum(ALPHABET[i] == ch for i, ch in zip(best, text))
+        right += sum(ALPHABET[i] == ch for i, ch in zip(best, text, strict=True))
         total += len(text)
     assert right / total >= 0.97
 

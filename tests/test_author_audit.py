@@ -150,7 +150,7 @@ def test_deep_validate_real_reader_one_sample(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("DOC_CHECK_SAMPLE_ROOTS", str(SAMPLES))
     set_key = load_key(SAMPLES / "key.toml")
     draft = ExerciseDraft("uv-only", "UV only", channels=("uv",)).with_samples((FORGED_MRZ,), set_key)
-    ex, key = save_exercise(draft, tmp_path / "exercises" / "uv-only", SAMPLES)
+    ex, _key = save_exercise(draft, tmp_path / "exercises" / "uv-only", SAMPLES)
     res = CliRunner().invoke(cli, ["exercise", "validate", "--deep", str(ex.folder)])
     assert res.exit_code == 0, res.output
     assert f"warning: sample {FORGED_MRZ} (forged): the reader finds none of its indicators" in res.output

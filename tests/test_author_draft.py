@@ -63,7 +63,7 @@ def test_refused_drafts_write_nothing(tmp_path: Path) -> None:
     good = ExerciseDraft("ok", "OK").with_samples(("S1",), set_key)
     with pytest.raises(BadInput, match="pick at least one sample"):
         save_exercise(ExerciseDraft("none", "None"), ex_dir.parent / "none", samples)
-    with pytest.raises(BadInput, match="not a valid|letters, digits"):
+    with pytest.raises(BadInput, match=r"not a valid|letters, digits"):
         save_exercise(replace(good, id="a b"), ex_dir.parent / "a b", samples)
     with pytest.raises(BadInput, match="must be a percentage"):
         save_exercise(replace(good, policy=ScoringPolicy(pass_mark=120)), ex_dir.parent / "ok", samples)

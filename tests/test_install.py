@@ -1,4 +1,4 @@
-"""The install story: the lock covers the declared dependencies, and the built-ins are found without the checkout's cwd."""
+"""The install story: the lock covers the declared dependencies; the built-ins are found without the checkout's cwd."""
 
 from __future__ import annotations
 

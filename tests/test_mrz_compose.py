@@ -15,7 +15,7 @@ from doc_check.mrz import MrzValueError, compose, name_field, parse, translitera
 from doc_check.mrz.explain import check_spans
 
 TODAY = date(2026, 11, 28)
-ANNA = dict(issuing_state="UTO", surname="Eriksson", given_names="Anna María", sex="F")
+ANNA = {"issuing_state": "UTO", "surname": "Eriksson", "given_names": "Anna María", "sex": "F"}
 
 
 def test_specimens_rebuilt() -> None:
@@ -29,8 +29,9 @@ def test_specimens_rebuilt() -> None:
 
 
 def test_overflow_specimens_rebuilt() -> None:
-    peter = dict(issuing_state="UTO", surname="Stevenson", given_names="Peter John", sex="M", nationality="UTO",
-                 birth_date="340712", expiry_date="950712", document_number="D23145890734", document_code="I")  # fmt: skip
+    peter = {"issuing_state": "UTO", "surname": "Stevenson", "given_names": "Peter John", "sex": "M",
+             "nationality": "UTO", "birth_date": "340712", "expiry_date": "950712",
+             "document_number": "D23145890734", "document_code": "I"}  # fmt: skip
     assert compose("TD1", **peter) == TD1_LONG
     assert compose("TD2", **peter) == TD2_LONG
     with pytest.raises(MrzValueError):
@@ -59,8 +60,8 @@ def test_truncation_marks_the_last_position() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [dict(document_number="ABC#"), dict(birth_date="2001-02-30"), dict(birth_date="1/2/3"), dict(sex="Q"),
-     dict(issuing_state="U1O"), dict(optional_data="X" * 15)],
+    [{"document_number": "ABC#"}, {"birth_date": "2001-02-30"}, {"birth_date": "1/2/3"}, {"sex": "Q"},
+     {"issuing_state": "U1O"}, {"optional_data": "X" * 15}],
 )  # fmt: skip
 def test_bad_fields_raise(bad) -> None:
     fields = dict(ANNA, document_code="P", nationality="UTO", birth_date="740812", expiry_date="120415",
@@ -94,13 +95,13 @@ def mrz_fields(draw):
         number = number.rjust(10, "0")
     overflow = len(number) > 9
     optional = "" if overflow else draw(st.text(alphabet=string.ascii_uppercase + string.digits, max_size=6))
-    return fmt, dict(
-        document_code={"TD3": "P", "MRVA": "V", "MRVB": "V"}.get(fmt, draw(st.sampled_from(["I", "ID", "AC"]))),
-        issuing_state=draw(_code), nationality=draw(_code), surname=draw(_name), given_names=draw(_name),
-        document_number=number, birth_date=birth, expiry_date=expiry, sex=draw(st.sampled_from("MF<")),
-        optional_data=optional,
-        optional_data_2=draw(st.text(alphabet=string.digits, max_size=5)) if fmt == "TD1" else "",
-    )  # fmt: skip
+    return fmt, {
+        "document_code": {"TD3": "P", "MRVA": "V", "MRVB": "V"}.get(fmt, draw(st.sampled_from(["I", "ID", "AC"]))),
+        "issuing_state": draw(_code), "nationality": draw(_code), "surname": draw(_name), "given_names": draw(_name),
+        "document_number": number, "birth_date": birth, "expiry_date": expiry, "sex": draw(st.sampled_from("MF<")),
+        "optional_data": optional,
+        "optional_data_2": draw(st.text(alphabet=string.digits, max_size=5)) if fmt == "TD1" else "",
+    }  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -134,7 +134,7 @@ def test_tampered_exercise_is_refused(packed: Path, tmp_path: Path) -> None:
         return None if name == "+" else data
 
     bad = _rewrite(packed, tmp_path / "bad.zip", change)
-    with pytest.raises(BadInput, match="exercise.toml: .*tampered pack refused"):
+    with pytest.raises(BadInput, match=r"exercise\.toml: .*tampered pack refused"):
         open_pack(bad, tmp_path / "u")
 
 
@@ -142,7 +142,7 @@ def test_tampered_exercise_is_refused(packed: Path, tmp_path: Path) -> None:
 def test_zip_slip_is_refused(packed: Path, tmp_path: Path, extra: str) -> None:
     bad = _rewrite(packed, tmp_path / "slip.zip", lambda n, d: [(extra, b"x")] if n == "+" else d)
     dest = tmp_path / "deep" / "u"
-    with pytest.raises(BadInput, match="unsafe path|not in the manifest"):
+    with pytest.raises(BadInput, match=r"unsafe path|not in the manifest"):
         open_pack(bad, dest)
     assert not list((tmp_path / "deep").rglob("evil*"))
     assert not (tmp_path / "evil.txt").exists()
@@ -178,7 +178,7 @@ def test_not_a_pack(tmp_path: Path, packed: Path) -> None:
     with pytest.raises(BadInput, match="file not found"):
         verify_pack(tmp_path / "nope.zip")
     no_manifest = _rewrite(packed, tmp_path / "nm.zip", lambda n, d: None if n in (MANIFEST_FILE, "+") else d)
-    with pytest.raises(BadInput, match="no manifest.json"):
+    with pytest.raises(BadInput, match=r"no manifest\.json"):
         verify_pack(no_manifest)
     broken = _rewrite(
         packed, tmp_path / "bm.zip", lambda n, d: b"{not json" if n == MANIFEST_FILE else (None if n == "+" else d)
@@ -205,13 +205,13 @@ def test_leaky_sample_id_or_briefing_is_refused(tmp_path: Path) -> None:
     truth = {"genuine1": ("genuine", []), "S2": ("forged", ["print.erasure"])}
     ex = make_project(tmp_path / "a", truth)
     out = tmp_path / "a.zip"
-    with pytest.raises(BadInput, match="reveal the truth.*genuine"):
+    with pytest.raises(BadInput, match=r"reveal the truth.*genuine"):
         build_pack(ex, out)
     assert not out.exists()
     ex2 = make_project(tmp_path / "b")
     text = (ex2 / "exercise.toml").read_text().replace("Four documents", "Look for print.erasure on four documents")
     (ex2 / "exercise.toml").write_text(text)
-    with pytest.raises(BadInput, match="print.erasure"):
+    with pytest.raises(BadInput, match=r"print\.erasure"):
         build_pack(ex2, out)
     assert not out.exists()
 
@@ -244,7 +244,7 @@ def test_briefing_may_use_verdict_words_but_samples_may_not(tmp_path: Path) -> N
     assert members["exercises/ex1/exercise.toml"] == (ex / "exercise.toml").read_bytes()
     sample_toml = ex.parent.parent / "samples" / "S2" / "sample.toml"
     sample_toml.write_text(sample_toml.read_text() + "# forged on purpose\n")
-    with pytest.raises(BadInput, match="S2/sample.toml: would reveal the truth.*forged"):
+    with pytest.raises(BadInput, match=r"S2/sample\.toml: would reveal the truth.*forged"):
         build_pack(ex, tmp_path / "b.zip")
 
 

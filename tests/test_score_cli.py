@@ -157,7 +157,7 @@ def test_validate_ok_and_broken(tmp_path: Path) -> None:
 
 
 def test_exam_pack_layout_scored_with_a_separate_key(tmp_path: Path) -> None:
-    folder, subs = _generate(tmp_path, 2)
+    folder, _subs = _generate(tmp_path, 2)
     key = tmp_path / "instructor_key.toml"
     (folder / "key.toml").rename(key)
     runner = CliRunner()

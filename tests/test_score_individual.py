@@ -165,7 +165,7 @@ def test_property_bounds_and_order_independence(tmp_path: Path) -> None:
     ex, key = _setup(tmp_path)
     pol = ex.policy
     rng = random.Random(13)
-    indicator_ids = list(ids()) + ["mrz", "mrz.check_digit", "viz.mrz_mismatch", "print"]
+    indicator_ids = [*ids(), "mrz", "mrz.check_digit", "viz.mrz_mismatch", "print"]
     worst = pol.points_per_sample * (
         pol.verdict_weight * pol.accepted_fraud - pol.overtime_penalty - pol.confident_wrong_penalty
     )

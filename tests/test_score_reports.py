@@ -64,7 +64,7 @@ def test_parse_formats() -> None:
 
 
 def test_write_all_formats_and_read_json_back(tmp_path: Path, round_) -> None:
-    ex, key, reports, summary = round_
+    _ex, _key, reports, summary = round_
     out = tmp_path / "reports"
     written = write_reports(out, reports, summary, ("md", "csv", "json"))
     names = sorted(p.relative_to(out).as_posix() for p in written)

@@ -116,7 +116,9 @@ def test_summary_of_a_small_round(tmp_path: Path) -> None:
     assert by_id["S3"].share_detected == pytest.approx(2 / 3)  # P1 and P3 saw a fraud
     assert by_id["S4"].answered == 2 and by_id["S4"].share_correct == pytest.approx(2 / 3)
     cols = s.confusion_columns
-    conf = {label: dict(zip(cols, row)) for label, row in zip(s.confusion_labels, s.confusion)}
+    conf = {
+        label: dict(zip(cols, row, strict=True)) for label, row in zip(s.confusion_labels, s.confusion, strict=True)
+    }
     assert conf["genuine"] == {
         "genuine": 2,
         "counterfeit": 0,
@@ -152,7 +154,7 @@ def test_summary_of_a_small_round(tmp_path: Path) -> None:
     totals = [r.total for r in reports]
     med = statistics.median(totals)
     sigma = 1.483 * statistics.median([abs(t - med) for t in totals])
-    for p, t in zip(s.participants, totals):
+    for p, t in zip(s.participants, totals, strict=True):
         assert p.z == pytest.approx((t - med) / sigma)
     assert s.participants[0].participant == "P1" and s.participants[0].pct == 100
     assert s.pass_rate == pytest.approx(1 / 3)

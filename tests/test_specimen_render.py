@@ -114,7 +114,7 @@ def test_channels_pixel_aligned() -> None:
     ir = imgs["ir"].astype(np.float32)
     dark_v = (vis < 90).astype(np.float32)
     dark_i = (ir < 90).astype(np.float32)
-    shift, response = cv2.phaseCorrelate(cv2.GaussianBlur(dark_v, (0, 0), 1.5), cv2.GaussianBlur(dark_i, (0, 0), 1.5))
+    shift, _response = cv2.phaseCorrelate(cv2.GaussianBlur(dark_v, (0, 0), 1.5), cv2.GaussianBlur(dark_i, (0, 0), 1.5))
     assert abs(shift[0]) < 1.0 and abs(shift[1]) < 1.0
 
 
@@ -134,8 +134,8 @@ def test_capture_moves_every_channel_the_same_way(capture: str) -> None:
 
     def centroids(img: np.ndarray) -> np.ndarray:
         g = img if img.ndim == 2 else img.max(axis=2)
-        _, labels, stats, cents = cv2.connectedComponentsWithStats((g > 200).astype(np.uint8))
-        big = [c for c, s in zip(cents[1:], stats[1:]) if 30 < s[cv2.CC_STAT_AREA] < 400]
+        _, _labels, stats, cents = cv2.connectedComponentsWithStats((g > 200).astype(np.uint8))
+        big = [c for c, s in zip(cents[1:], stats[1:], strict=True) if 30 < s[cv2.CC_STAT_AREA] < 400]
         return np.array(sorted(map(tuple, big)))
 
     ref = centroids(out["visible"])

@@ -286,7 +286,7 @@ def test_key_records_how_each_sample_was_made(small_set: Path) -> None:
     key = load_key(small_set / "key.toml")
     specs = plan_specs(8, 7, dpi=80)
     checked = 0
-    for i, spec in enumerate(specs):
+    for i, _spec in enumerate(specs):
         sid = sample_id(7, i)
         x = key[sid].extra
         assert (x["seed"], x["index"], x["dpi"]) == (7, i, 80) and isinstance(x["print_seed"], int)

@@ -36,7 +36,7 @@ def test_zoom_shows_the_centre_region() -> None:
 
 def test_centre_is_clamped_to_the_page() -> None:
     g = view_geometry(400, 280, 2.0, (-1000, 5000), 100, 70)
-    x0, y0, w, h = g.visible
+    x0, y0, _w, h = g.visible
     assert x0 == pytest.approx(0) and y0 + h == pytest.approx(280)
 
 

@@ -135,7 +135,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             for child in sorted(p.iterdir()):
                 if child.name == REFERENCES_DIR or child.name.startswith("."):
                     continue
-                if (child.is_dir() and (child / SAMPLE_FILE).is_file()) or (child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES):
+                if (child.is_dir() and (child / SAMPLE_FILE).is_file()) or (
+                    child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES
+                ):
                     out.append(child)
         else:
             out.append(p)

@@ -8,7 +8,8 @@ from doc_check.analysis.findings import Finding
 from doc_check.analysis.page import Page, ink_mask, masked_correlation
 
 MIN_ABSORPTION = 0.4
-"""IR ink contrast, relative to the same ink's visible contrast and to the reference, below which ink counts as IR-transparent."""
+"""IR ink contrast, relative to the same ink's visible contrast and to the reference, below which ink counts as
+IR-transparent."""
 MAX_BACKGROUND_CORRELATION = 0.5
 """Correlation of the IR image with the visible background print above which the background counts as IR-visible."""
 MIN_MARK_CONTRAST = 0.15

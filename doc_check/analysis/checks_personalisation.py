@@ -1,4 +1,4 @@
-"""Personalisation technique: the colour of the data strokes' absorption against the laser-black of the reference's data."""
+"""Personalisation technique: the colour of the data strokes' absorption against the reference data's laser-black."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Photo checks: the ghost image shows the portrait's person, the background and UV overprint run on across the portrait's edge."""
+"""Photo checks: the ghost image shows the portrait's person; background and UV overprint run on across its edge."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Print checks against the reference: microprint sharpness, background print, font and position of each data field, erasure, personalisation technique."""
+"""Print checks against the reference: microprint sharpness, background print, font and position of each data field,
+erasure, personalisation technique."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from doc_check.analysis.page import Page, masked_correlation
 from doc_check.specimen.layout import LABEL_GAP_MM
 
 MICROPRINT_MIN_SCORE = 0.3
-"""Microprint sharpness score (letter match minus half the modulation ratio, see microprint_score) below which it counts as blurred."""
+"""Microprint sharpness score (letter match minus half the modulation ratio, see microprint_score) below which it
+counts as blurred."""
 BACKGROUND_MIN_CORRELATION = {"scan": 0.4, "photo": 0.35}
 """Agreement of the background print with the reference below which it counts as different."""
 BACKGROUND_MAX_COLOUR = {"scan": 5.0, "photo": 18.0}
 """Mean colour distance (Lab) of the background from the reference above which it counts as different
 (a photo's lighting and white balance shift colours, so the bar is higher)."""
 ALIGN_MAX_MM = 0.25
-"""How far (mm) a field's text may sit from its place (relative to its printed label, against the reference) before it counts as misplaced."""
+"""How far (mm) a field's text may sit from its place (relative to its printed label, against the reference) before
+it counts as misplaced."""
 ALIGN_MAX_MM_PHOTO = 0.5
 """The same for every field at once on a photo (its registration is less exact than a scan's)."""
 ALIGN_REL_MM_PHOTO = 0.28
@@ -68,7 +71,7 @@ def microprint_match(page: Page) -> float:
     r = page.fine("visible", box, MICRO_PX_PER_MM, reference=True)
     if s is None or r is None:
         return 1.0
-    m = int(round(0.45 * MICRO_PX_PER_MM))
+    m = round(0.45 * MICRO_PX_PER_MM)
     scores = []
     # a few pieces along the line, so that a slight rotation or stretch costs nothing
     n = 6
@@ -207,7 +210,7 @@ def text_line(gray: np.ndarray, px_per_mm: float, *, min_cap_mm: float = 0.5) ->
         return None
     heights = np.array([stats[i, cv2.CC_STAT_HEIGHT] for i in tall], float)
     cap = float(np.median(heights))
-    glyphs = [i for i, hgt in zip(tall, heights) if abs(hgt - cap) <= 0.2 * cap] or tall
+    glyphs = [i for i, hgt in zip(tall, heights, strict=True) if abs(hgt - cap) <= 0.2 * cap] or tall
     # the mean over the line's glyphs: finer than one glyph's whole pixels (a 12% larger face is 2-3 pixels)
     cap = float(np.mean([stats[i, cv2.CC_STAT_HEIGHT] for i in glyphs]))
     bottoms = [stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in glyphs]
@@ -247,7 +250,7 @@ def _field_measures(page: Page, name: str, *, reference: bool) -> tuple[TextLine
     crop = page.fine("visible", box, FIELD_PX_PER_MM, reference=reference)
     if crop is None:
         return None, None
-    split = int(round((b.y - top - 0.1) * FIELD_PX_PER_MM))
+    split = round((b.y - top - 0.1) * FIELD_PX_PER_MM)
     data = text_line(crop[split:], FIELD_PX_PER_MM, min_cap_mm=0.6 * min(b.h * 0.6, 1.85) * 0.7)
     label = text_line(crop[:split], FIELD_PX_PER_MM, min_cap_mm=0.4)
     if data is not None:
@@ -386,7 +389,7 @@ def _uv_patch_glow(page: Page, name: str) -> float:
         return 0.0
     diff = cv2.subtract(v[Y : Y + H, X : X + W], r[Y : Y + H, X : X + W], dtype=cv2.CV_16S)
     diff = np.clip(diff + 128, 0, 255).astype(np.uint8)
-    diff = cv2.medianBlur(diff, max(3, int(round(0.6 * page.px_per_mm)) | 1))
+    diff = cv2.medianBlur(diff, max(3, round(0.6 * page.px_per_mm) | 1))
     inner = np.zeros(diff.shape, bool)
     inner[y - Y : y - Y + h, x - X : x - X + w] = True
     if inner.all():

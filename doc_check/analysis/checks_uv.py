@@ -128,7 +128,7 @@ def fibre_signal(uv: np.ndarray, px_per_mm: float) -> np.ndarray:
         raise ValueError(f"fibre_signal needs a uint8 image, got {uv.dtype}")
     if uv.ndim == 2:
         return np.zeros_like(uv)
-    k = int(round(px_per_mm * 1.5)) | 1
+    k = round(px_per_mm * 1.5) | 1
     se = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     b, g, r = (cv2.morphologyEx(c, cv2.MORPH_TOPHAT, se) for c in cv2.split(uv))
     return cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
@@ -140,7 +140,7 @@ def _count_fibres(page: Page, *, reference: bool = False) -> int:
     signal = fibre_signal(img, page.px_per_mm)
     mask = (signal > FIBRE_CHROMA).astype(np.uint8) * 255
     mask = cv2.bitwise_and(mask, page.background_mask())
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     min_area = max(3, int(page.px_per_mm**2 * 0.05))
     areas = stats[1:, cv2.CC_STAT_AREA]
     return int((areas >= min_area).sum())

@@ -49,7 +49,7 @@ LETTERS = string.ascii_uppercase
 
 
 def expected_values(result: MrzResult) -> dict[str, str]:
-    """What the data page should print for each VIZ field, derived from the MRZ (fields the MRZ cannot tell left out)."""
+    """What the data page should print for each VIZ field, derived from the MRZ (fields it cannot tell left out)."""
     out: dict[str, str] = {}
     if result.surname:
         out["surname"] = result.surname
@@ -82,8 +82,9 @@ def _offsets(text: str, cap_px: float) -> tuple[float, ...]:
     Measured at that size: the typeface's advances are whole pixels at the size drawn, so offsets measured large
     and scaled down drift from the drawn glyphs by several pixels over a line.
     """
-    return (0.0,) + tuple(
-        float(glyphs.text_width(text[: i + 1], cap_px, face=FACE, weight=WEIGHT)) for i in range(len(text))
+    return (
+        0.0,
+        *(float(glyphs.text_width(text[: i + 1], cap_px, face=FACE, weight=WEIGHT)) for i in range(len(text))),
     )
 
 
@@ -148,8 +149,8 @@ def _printed_cell(
 ) -> tuple[int, int, np.ndarray]:
     """The i-th character cell of a printed line (shifted by ``drift`` pixels): its left and right x and its ink
     between rows ``y0`` and ``y1``."""
-    xa = int(round(left_px + adv[i])) + drift
-    xb = int(round(left_px + adv[i + 1])) + drift
+    xa = round(left_px + adv[i]) + drift
+    xb = round(left_px + adv[i + 1]) + drift
     return xa, xb, ink[y0:y1, max(0, xa) : max(0, xb)]
 
 
@@ -163,7 +164,7 @@ def _own_scores(
     for i, ch in enumerate(expected):
         if ch not in DIGITS and ch not in LETTERS:
             continue
-        xa, xb, cell = _printed_cell(ink, adv, left_px, drift, i, y0, y1)
+        _xa, _xb, cell = _printed_cell(ink, adv, left_px, drift, i, y0, y1)
         if cell.size == 0 or cell.shape[1] < 2:
             continue
         own, shift = _score(cell, ch, cap, base, pad)
@@ -176,8 +177,8 @@ def _own_scores(
 def glyph_run(ink: np.ndarray, left_px: float, baseline_px: float, cap_px: float) -> tuple[int, float, float]:
     """(glyphs, left, right) of the text run printed from ``left_px``: ink blobs of a glyph's size standing on the
     baseline, the run ending at the first gap wider than a capital (background print beyond it is not counted)."""
-    y0 = max(0, int(round(baseline_px - 1.15 * cap_px)))
-    y1 = min(ink.shape[0], int(round(baseline_px + 0.15 * cap_px)))
+    y0 = max(0, round(baseline_px - 1.15 * cap_px))
+    y1 = min(ink.shape[0], round(baseline_px + 0.15 * cap_px))
     band = (ink[y0:y1] > 0.5).astype(np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
     base = baseline_px - y0
@@ -242,12 +243,12 @@ def read_against(
     ``left_px``, re-anchored on every confidently read character; each cell is matched against its expected
     character and, when that is not convincing, against every character of its class.
     """
-    cap = max(6, int(round(cap_px)))
+    cap = max(6, round(cap_px))
     adv = [a * stretch for a in _offsets(expected, round(cap_px, 1))]
-    pad = max(2, int(round(cap * 0.2)))
-    y0 = max(0, int(round(baseline_px - cap * 1.3)))
-    y1 = min(ink.shape[0], int(round(baseline_px + cap * 0.3)))
-    base = int(round(baseline_px)) - y0
+    pad = max(2, round(cap * 0.2))
+    y0 = max(0, round(baseline_px - cap * 1.3))
+    y1 = min(ink.shape[0], round(baseline_px + cap * 0.3))
+    base = round(baseline_px) - y0
     wrong = []
     drift = 0
     owns = _own_scores(ink, adv, left_px, y0, y1, base, cap, pad, expected)
@@ -281,8 +282,8 @@ def read_against(
             wrong.append((i, ch, alone_c))
             continue
         # ... or, not convincing alone: judge the character in context, its neighbours drawn as expected around it
-        lo = max(0, int(round(left_px + adv[i] - 0.5 * cap)) + drift)
-        hi = min(ink.shape[1], int(round(left_px + adv[i + 1] + 0.5 * cap)) + drift)
+        lo = max(0, round(left_px + adv[i] - 0.5 * cap) + drift)
+        hi = min(ink.shape[1], round(left_px + adv[i + 1] + 0.5 * cap) + drift)
         window = ink[y0:y1, lo:hi]
         if window.shape[1] < 4:
             continue
@@ -366,7 +367,8 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
                     Finding(
                         indicator,
                         "fail",
-                        f"printed {label} differs from the MRZ's {expected!r} ({seen} letters printed where the MRZ gives {letters})",
+                        f"printed {label} differs from the MRZ's {expected!r} "
+                        f"({seen} letters printed where the MRZ gives {letters})",
                         region,
                         page.side,
                         "visible",
@@ -380,7 +382,8 @@ def viz_findings(page: Page, result: MrzResult) -> list[Finding]:
                 Finding(
                     indicator,
                     "fail",
-                    f"printed {label} differs from the MRZ's {expected!r} (character {i + 1}: {seen} where the MRZ gives {ch!r})",
+                    f"printed {label} differs from the MRZ's {expected!r} "
+                    f"(character {i + 1}: {seen} where the MRZ gives {ch!r})",
                     region,
                     page.side,
                     "visible",

@@ -52,7 +52,7 @@ def _glyph_inks() -> dict[tuple[str, int], tuple[tuple[np.ndarray, int], ...]]:
     pad = 12
     for ch in ALPHABET:
         canvas = np.zeros((size + 2 * pad, int(adv) + 2 * pad), np.uint8)
-        cv2.putText(canvas, ch, (pad, pad + int(round(CAP_RATIO * size))), 255, ocrb_face(), size, 400)
+        cv2.putText(canvas, ch, (pad, pad + round(CAP_RATIO * size)), 255, ocrb_face(), size, 400)
         variants = []
         for sx, sy in _VARIANTS.get(ch, ((1.0, 1.0),)):
             if sx == sy == 1.0:
@@ -90,8 +90,8 @@ def render_line(text: str, rng: np.random.Generator) -> tuple[np.ndarray, LineGr
     for i, ch in enumerate(text):
         options = inks[ch, weight]
         ink, pad = options[int(rng.integers(len(options)))] if len(options) > 1 else options[0]
-        x = int(round(pad_x + i * pitch)) - pad
-        y = pad_y - pad + int(round(rng.normal(0, jitter)))
+        x = round(pad_x + i * pitch) - pad
+        y = pad_y - pad + round(rng.normal(0, jitter))
         h, w = ink.shape
         np.maximum(canvas[y : y + h, x : x + w], ink, out=canvas[y : y + h, x : x + w])
     # resolution of the capture: capitals were `eff` pixels tall before the zone was normalised

@@ -207,7 +207,7 @@ def _groups(chains: list[_Chain]) -> list[tuple[list[_Chain], float]]:
             pair = [chains[i], chains[j]]
             third = next((chains[k] for k in range(j + 1, n) if companion(chains[j], chains[k])), None)
             if third is not None:
-                out.append((pair + [third], _score(pair + [third])))
+                out.append(([*pair, third], _score([*pair, third])))
             out.append((pair, _score(pair) * (0.7 if third is not None else 1.0)))
     return out
 
@@ -231,7 +231,7 @@ def _normalise(
     small_size: tuple[int, int],
 ) -> MrzZone | None:
     """Warp the zone from the full-resolution input into an upright, deskewed crop and grid its characters."""
-    sw, sh = small_size
+    sw, _sh = small_size
     height = float(np.median([c.height for c in group]))
     slope = float(np.median([c.slope for c in group]))
     angle = math.degrees(math.atan(slope))
@@ -245,7 +245,7 @@ def _normalise(
     margin_y = 1.4 * height
     half_w = (right - left) / 2 / math.cos(math.atan(slope)) + margin_x
     half_h = (ys[-1] - ys[0]) / 2 + 0.5 * height + margin_y
-    out_w, out_h = int(round(2 * half_w * k)), int(round(2 * half_h * k))
+    out_w, out_h = round(2 * half_w * k), round(2 * half_h * k)
     if out_w * out_h > 4_000_000 or out_w < 50:
         return None
     ca, sa = math.cos(-math.atan(slope)), math.sin(-math.atan(slope))
@@ -297,7 +297,7 @@ def _extend(crop: np.ndarray, grids: tuple[LineGrid, ...]) -> tuple[LineGrid, ..
     def mass(c: float) -> float:
         """Ink in the cell centred at c, in the line that has least of it: MRZ lines are left-aligned and
         equally long, so a character column holds a glyph in every line."""
-        a, b = int(round(c - 0.4 * pitch)), int(round(c + 0.4 * pitch))
+        a, b = round(c - 0.4 * pitch), round(c + 0.4 * pitch)
         if a < 0 or b > width:
             return 0.0
         return min(float(ink[b] - ink[a]) for ink in inks)
@@ -306,7 +306,7 @@ def _extend(crop: np.ndarray, grids: tuple[LineGrid, ...]) -> tuple[LineGrid, ..
 
     def glyph_like(c: float) -> bool:
         """A glyph leaves blank space before it in every line (unlike streaks, edges and shading)."""
-        a, b = int(round(c - 0.75 * pitch)), int(round(c + 0.25 * pitch))
+        a, b = round(c - 0.75 * pitch), round(c + 0.25 * pitch)
         if a < 0 or b > width:
             return False
         for col in cols:
@@ -371,7 +371,7 @@ def _refine(crop: np.ndarray, g: LineGrid) -> LineGrid:
     ks, xs = [], []
     bounds = np.concatenate([[xs_all[0] - p / 2], (xs_all[:-1] + xs_all[1:]) / 2, [xs_all[-1] + p / 2]])
     for k, b in enumerate(bounds):
-        a_, b_ = int(round(b - 0.3 * p)) - lo, int(round(b + 0.3 * p)) - lo + 1
+        a_, b_ = round(b - 0.3 * p) - lo, round(b + 0.3 * p) - lo + 1
         if a_ < 0 or b_ > len(col):
             continue
         seg = col[a_:b_]
@@ -397,7 +397,7 @@ def _refine(crop: np.ndarray, g: LineGrid) -> LineGrid:
     if np.abs(new - xs_all).max() > 0.6 * p or not 0.85 * p < float(np.median(np.diff(new))) < 1.15 * p:
         return g  # a different grid altogether: trust the blobs
     # locally, a cell lies between its own two gaps where both were seen close to where the curve puts them
-    gap_at = {int(round(k + 0.5)): x for k, x, ok in zip(ks_a, xs_a, keep) if ok}
+    gap_at = {round(k + 0.5): x for k, x, ok in zip(ks_a, xs_a, keep, strict=True) if ok}
     for i in range(n):
         left, right = gap_at.get(i), gap_at.get(i + 1)
         if left is not None and right is not None and 0.75 * p < right - left < 1.25 * p:
@@ -512,10 +512,7 @@ def _grids(
     start = min(f[1] for f in valid)
     span = max((f[2] - start) / pitch + 1 for f in valid)
     n_lines = len(group)
-    if n_lines == 3:
-        n = 30
-    else:
-        n = 44 if span > 39.5 else 36
+    n = 30 if n_lines == 3 else 44 if span > 39.5 else 36
     lines = []
     for f in fits:
         if f is None:

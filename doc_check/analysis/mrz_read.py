@@ -224,7 +224,7 @@ def _by_all_checks(fixed: Repair, layout, probs: np.ndarray, today: date | None)
         return fixed
     classes = char_classes(layout)
     lines = [list(line) for line in fixed.lines]
-    if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
+    if len(classes) != len(lines) or any(len(c) != len(ln) for c, ln in zip(classes, lines, strict=True)):
         return fixed
     alt_of = {a: b for pair in _PAIRS for a, b in (pair, pair[::-1])}
     offsets = np.cumsum([0] + [len(line) for line in lines])
@@ -269,7 +269,7 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
     them as this document's glyphs of one kind are to each other (else the classifier's reading stands).
     """
     classes = char_classes(layout)
-    if len(classes) != len(lines) or any(len(c) != len(l) for c, l in zip(classes, lines)):
+    if len(classes) != len(lines) or any(len(c) != len(ln) for c, ln in zip(classes, lines, strict=True)):
         return lines
     flat_cls = [c for row in classes for c in row]
     flat_chr = [c for line in lines for c in line]
@@ -283,14 +283,14 @@ def _settle_lookalikes(lines: list[str], patches: np.ndarray, probs: np.ndarray,
 
     for digit, letter in _PAIRS:
         pair = {digit, letter}
-        digit_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls)) if k == "digit" and c in pair]
-        letter_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls)) if k == "alpha" and c in pair]
+        digit_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls, strict=True)) if k == "digit" and c in pair]
+        letter_ix = [i for i, (c, k) in enumerate(zip(flat_chr, flat_cls, strict=True)) if k == "alpha" and c in pair]
         if not digit_ix and not letter_ix:
             continue
         # the pair's combined probability must dominate: only a real look-alike is re-decided
         todo = [
             i
-            for i, (c, k) in enumerate(zip(flat_chr, flat_cls))
+            for i, (c, k) in enumerate(zip(flat_chr, flat_cls, strict=True))
             if k == "alnum"
             and c in pair
             and probs[i, index[digit]] + probs[i, index[letter]] > 0.6

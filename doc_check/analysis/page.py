@@ -37,7 +37,7 @@ class Page:
         """A work-grid box resampled at ``px_per_mm`` from the full-resolution image (grey), or None."""
         scale = px_per_mm / self.px_per_mm
         x, y, w, h = box
-        size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
         crop_h = np.diag([scale, scale, 1.0]) @ np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1]], float)
         if reference:
             src = self.full_references.get(channel)
@@ -67,7 +67,7 @@ class Page:
 
     def mm(self, value: float) -> int:
         """A length in millimetres as whole pixels (at least 1)."""
-        return max(1, int(round(value * self.px_per_mm)))
+        return max(1, round(value * self.px_per_mm))
 
     def has(self, name: str) -> bool:
         """True when the layout has a box of this name."""
@@ -77,10 +77,10 @@ class Page:
         """The named layout box as (x, y, w, h) pixels, grown by ``grow_mm`` and clipped to the page."""
         b = self.layout.boxes[name]
         s = self.px_per_mm
-        x0 = int(round((b.x - grow_mm) * s))
-        y0 = int(round((b.y - grow_mm) * s))
-        x1 = int(round((b.x + b.w + grow_mm) * s))
-        y1 = int(round((b.y + b.h + grow_mm) * s))
+        x0 = round((b.x - grow_mm) * s)
+        y0 = round((b.y - grow_mm) * s)
+        x1 = round((b.x + b.w + grow_mm) * s)
+        y1 = round((b.y + b.h + grow_mm) * s)
         w, h = self.size
         x0, y0 = max(0, x0), max(0, y0)
         x1, y1 = min(w, x1), min(h, y1)
@@ -90,7 +90,7 @@ class Page:
         """``fn()`` computed once per page, or once per reference image across pages when ``reference``."""
         if reference:
             anchor = next(iter(self.references.values()))
-            full = (id(anchor), anchor.shape, self.side) + key
+            full = (id(anchor), anchor.shape, self.side, *key)
             hit = _REFERENCE_MEMO.get(full)
             if hit is None or hit[0] is not anchor:
                 if len(_REFERENCE_MEMO) > 256:
@@ -160,7 +160,7 @@ class Page:
         key = ("background",)
         if key not in self._cache:
             w, h = self.size
-            excluded = self.personal_names() + ["emblem", "uv_emblem", "ir_mark", "title", "microprint"]
+            excluded = [*self.personal_names(), "emblem", "uv_emblem", "ir_mark", "title", "microprint"]
             mask = 255 - self.mask_of(excluded, grow_mm=0.8)
             margin = self.mm(3.0)
             frame = np.zeros_like(mask)

@@ -24,7 +24,8 @@ COUNTERFEIT_SIGNS: frozenset[str] = frozenset(
 """Substrate and security printing that a genuine blank always has: failing one means a reproduction."""
 
 PERSONALISATION_SIGNS: frozenset[str] = frozenset({"print.personalisation", "ir.data", "ir.mrz"})
-"""Personal data (VIZ or MRZ) put on by the wrong technique: on a sound blank, a stolen blank personalised by a forger."""
+"""Personal data (VIZ or MRZ) put on by the wrong technique: on a sound blank, a stolen blank personalised by a
+forger."""
 
 SUBSTRATE_SIGNS: frozenset[str] = COUNTERFEIT_SIGNS - {"print.microprint", "print.background"}
 """Security features of the blank seen under UV and IR, which a forger's personalisation cannot spoil (unlike the
@@ -51,7 +52,7 @@ def _is_fraud_sign(indicator: str) -> bool:
 
 
 def suggest_verdict(findings: Iterable[Finding], *, analysed: bool = True) -> tuple[str, tuple[str, ...]]:
-    """Suggested verdict (genuine|counterfeit|forged|stolen_blank|pseudo|unknown) and its reasons, from a document's findings.
+    """Suggested verdict (genuine|counterfeit|forged|stolen_blank|pseudo|unknown) and its reasons, from findings.
 
     ``analysed`` is False when the document could not be examined properly (not registered, no MRZ read):
     then a clean set of findings gives ``unknown`` rather than ``genuine``.

@@ -90,15 +90,15 @@ def generate(
     given = [opt for opt, value in (("--variant", variant), ("--field", field_), ("--difficulty", difficulty)) if value]
     if given:
         raise click.UsageError(f"{', '.join(given)}: only with --from SAMPLE_ID")
-    kwargs = dict(
-        seed=seed,
-        count=count,
-        types=types or DOCUMENT_TYPES,
-        forgeries=forgeries,
-        captures=captures or CAPTURES,
-        genuine_share=genuine_share,
-        dpi=dpi,
-    )
+    kwargs = {
+        "seed": seed,
+        "count": count,
+        "types": types or DOCUMENT_TYPES,
+        "forgeries": forgeries,
+        "captures": captures or CAPTURES,
+        "genuine_share": genuine_share,
+        "dpi": dpi,
+    }
     if sys.stderr.isatty() and not as_json:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

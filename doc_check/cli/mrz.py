@@ -273,7 +273,7 @@ def repair_cmd(lines: tuple[str, ...], as_json: bool, today: datetime | None) ->
 def _show_explanation(e: CheckExplanation) -> None:
     verdict = click.style("ok", fg="green") if e.ok else click.style("FAIL", fg="red", bold=True)
     click.echo(f"{e.field.replace('_', ' ')}  (check digit at line {e.line} col {e.column}): {verdict}")
-    cells = [(c, str(v), str(w), str(p)) for c, v, w, p in zip(e.chars, e.values, e.weights, e.products)]
+    cells = [(c, str(v), str(w), str(p)) for c, v, w, p in zip(e.chars, e.values, e.weights, e.products, strict=True)]
     for start in range(0, len(cells), 15):
         chunk = cells[start : start + 15]
         for label, k in (("char", 0), ("value", 1), ("weight", 2), ("product", 3)):

@@ -64,7 +64,7 @@ def _idle(updated: str, now: datetime | None = None) -> str:
 
 
 def _mmss(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 60}:{s % 60:02d}"
 
 
@@ -92,7 +92,7 @@ def render_table(res: ClassResults, title: str = "") -> Table:
         table.add_column(name, justify="right" if right else "left", min_width=len(name))
     for r in res.rows:
         bar_len = 5
-        filled = int(round(bar_len * r.answered / r.total)) if r.total else 0
+        filled = round(bar_len * r.answered / r.total) if r.total else 0
         progress = Text(f"{r.answered}/{r.total} ") + Text("█" * filled, "cyan") + Text("░" * (bar_len - filled), "dim")
         progress.no_wrap = True
         idle = _idle(r.updated) if r.state != "submitted" else ""

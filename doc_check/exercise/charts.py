@@ -78,7 +78,7 @@ def _zscore_chart(plt: Any, s: SummaryReport) -> str:
 def _confusion_chart(plt: Any, s: SummaryReport) -> str:
     m = np.array(s.confusion, dtype=float)
     keep = m.sum(axis=1) > 0
-    rows = [lab for lab, k in zip(s.confusion_labels, keep) if k]
+    rows = [lab for lab, k in zip(s.confusion_labels, keep, strict=True) if k]
     m = m[keep]
     cols = list(s.confusion_columns)
     share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)

@@ -128,7 +128,7 @@ def save_exercise(draft: ExerciseDraft, folder: str | Path, sample_root: str | P
         load_exercise_key(stage / KEY_FILE, staged)
         folder.mkdir(exist_ok=True)
         for name in (KEY_FILE, EXERCISE_FILE):
-            os.replace(stage / name, folder / name)
+            (stage / name).replace(folder / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     exercise = load_exercise(folder)

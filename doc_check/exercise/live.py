@@ -102,7 +102,7 @@ def class_results(
     ids = [aid for aid, (score, *_rest) in scored.items() if score is not None]
     totals = np.array([scored[aid][0] for aid in ids], dtype=float)
     stats = robust_stats(totals, method) if len(ids) else None
-    zs = dict(zip(ids, z_scores(totals, stats))) if stats is not None and stats.n >= 2 else {}
+    zs = dict(zip(ids, z_scores(totals, stats), strict=True)) if stats is not None and stats.n >= 2 else {}
     rows = []
     for p in progress:
         score, max_score, passed, problem = scored.get(p.attempt_id, (None, None, None, ""))

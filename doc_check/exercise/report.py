@@ -179,7 +179,7 @@ def _json_compact(d: dict[str, Any], lists: tuple[str, ...] = ("results",)) -> s
 
 
 def _f(x: float | None, digits: int = 1) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
+    return "\u2013" if x is None else f"{x:.{digits}f}"
 
 
 def _verdict(v: str | None) -> str:
@@ -201,7 +201,7 @@ def _md_cell(text: str) -> str:
 
 
 def _secs(s: float) -> str:
-    s = int(round(s))
+    s = round(s)
     return f"{s // 60}:{s % 60:02d}"
 
 
@@ -298,7 +298,8 @@ def summary_markdown(s: SummaryReport) -> str:
         "",
         f"- Exercise: `{s.exercise_id}` version {s.exercise_version}; participants: {s.n_participants}",
         f"- Mean {s.mean_pct:.1f} %, median {s.median_pct:.1f} %, passed {100 * s.pass_rate:.0f} %",
-        f"- z-scores (ISO 13528, {_METHOD_NAMES.get(st.method, st.method)}): assigned value x* = {_f(st.assigned, 2)} points, "
+        f"- z-scores (ISO 13528, {_METHOD_NAMES.get(st.method, st.method)}): "
+        f"assigned value x* = {_f(st.assigned, 2)} points, "
         f"robust SD s* = {_f(st.sigma, 2)} (start from {st.sigma_source})"
         + (f", {st.iterations} iterations" if st.iterations else ""),
         "- Classes: |z| <= 2 satisfactory, 2 < |z| < 3 questionable, |z| >= 3 unsatisfactory",
@@ -336,7 +337,7 @@ def summary_markdown(s: SummaryReport) -> str:
         "| key \\ answer | " + " | ".join(_verdict(c) if c != "unanswered" else "unanswered" for c in cols) + " |",
         "|---" * (len(cols) + 1) + "|",
     ]
-    for label, row in zip(s.confusion_labels, s.confusion):
+    for label, row in zip(s.confusion_labels, s.confusion, strict=True):
         lines.append(f"| {_verdict(label)} | " + " | ".join(str(v) for v in row) + " |")
     lines += [
         "",
@@ -480,7 +481,7 @@ def summary_csv(s: SummaryReport) -> dict[str, str]:
             ]
         )
     conf = [["key", *s.confusion_columns]]
-    for label, row in zip(s.confusion_labels, s.confusion):
+    for label, row in zip(s.confusion_labels, s.confusion, strict=True):
         conf.append([label, *row])
     ind = [["indicator", "expected", "detected", "partial", "rate", "false_alarms"]]
     for i in s.indicators:
@@ -714,7 +715,8 @@ def summary_html(s: SummaryReport) -> str:
     if charts:
         body.append(f'<div class="chart">{charts["confusion"]}</div>')
     rows = [
-        [f"<b>{_e(_verdict(label))}</b>", *(str(v) for v in row)] for label, row in zip(s.confusion_labels, s.confusion)
+        [f"<b>{_e(_verdict(label))}</b>", *(str(v) for v in row)]
+        for label, row in zip(s.confusion_labels, s.confusion, strict=True)
     ]
     body.append(
         _table(
@@ -818,7 +820,7 @@ def _write_reports(
         progress(done, total)
     renderers = {"md": individual_markdown, "html": individual_html}
     step = max(1, total // 100)
-    for r, name in zip(individual, names):
+    for r, name in zip(individual, names, strict=True):
         for f in per_file:
             put(out / INDIVIDUAL_DIR / f"{name}.{f}", renderers[f](r))
             done += 1

@@ -137,7 +137,7 @@ def score_indicators(given: Iterable[str], expected: Iterable[str], parent_credi
     if g and e:
         table = [[indicator_credit(a, k, parent_credit) for k in e] for a in g]
         best_for_given = [max(row) for row in table]
-        best_for_key = [max(col) for col in zip(*table)]
+        best_for_key = [max(col) for col in zip(*table, strict=True)]
     else:
         best_for_given = [0.0] * len(g)
         best_for_key = [0.0] * len(e)
@@ -157,10 +157,10 @@ def score_indicators(given: Iterable[str], expected: Iterable[str], parent_credi
         precision=round(precision, 9),
         recall=round(recall, 9),
         f1=round(f1, 9),
-        matched=tuple(k for k, c in zip(e, best_for_key) if c >= 1.0),
-        partial=tuple(k for k, c in zip(e, best_for_key) if 0.0 < c < 1.0),
-        missed=tuple(k for k, c in zip(e, best_for_key) if c == 0.0),
-        extra=tuple(a for a, c in zip(g, best_for_given) if c == 0.0),
+        matched=tuple(k for k, c in zip(e, best_for_key, strict=True) if c >= 1.0),
+        partial=tuple(k for k, c in zip(e, best_for_key, strict=True) if 0.0 < c < 1.0),
+        missed=tuple(k for k, c in zip(e, best_for_key, strict=True) if c == 0.0),
+        extra=tuple(a for a, c in zip(g, best_for_given, strict=True) if c == 0.0),
     )
 
 

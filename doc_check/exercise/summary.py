@@ -148,7 +148,7 @@ def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[Individua
             correct=r.correct,
             brier=r.calibration.brier,
         )
-        for r, z in zip(reports, zs)
+        for r, z in zip(reports, zs, strict=True)
     )
 
     # Per-sample matrices: verdict codes (index into VERDICTS, len = unanswered), points.
@@ -171,10 +171,7 @@ def _summarize(exercise: Exercise, key: ExerciseKey, reports: Sequence[Individua
         counts = np.bincount(col, minlength=un + 1)
         answered = int(n - counts[un])
         correct = int(counts[truth])
-        if truth == genuine:
-            detected = int(counts[genuine])
-        else:
-            detected = int(answered - counts[genuine])
+        detected = int(counts[genuine]) if truth == genuine else int(answered - counts[genuine])
         if answered:
             top = int(np.argmax(counts[:un]))
             consensus, consensus_share = VERDICTS[top], float(counts[top]) / answered

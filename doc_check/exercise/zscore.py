@@ -72,7 +72,8 @@ def robust_stats(
     if method == "mad" or sigma == 0.0 or x.size < 2:
         return RobustStats(method, centre, sigma, source, int(x.size))
     it = 0
-    for it in range(1, max_iter + 1):
+    while it < max_iter:
+        it += 1
         delta = 1.5 * sigma
         w = np.clip(x, centre - delta, centre + delta)
         new_centre = float(w.mean())

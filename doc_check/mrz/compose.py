@@ -87,7 +87,7 @@ def _alnum(value: str, what: str) -> str:
 
 def _code(value: str, what: str, width: int) -> str:
     text = value.strip().upper()
-    if not re.fullmatch(r"[A-Z<]{1,%d}" % width, text):
+    if not re.fullmatch(rf"[A-Z<]{{1,{width}}}", text):
         raise MrzValueError(f"{what} {value!r} must be 1 to {width} letters")
     return text.ljust(width, "<")
 

@@ -46,7 +46,7 @@ def explain_text(field: str, text: str, printed: str, line: int = 0, column: int
     chars = tuple(text)
     values = tuple(VALUES.get(c, 0) for c in chars)
     weights = tuple(WEIGHTS[i % 3] for i in range(len(chars)))
-    products = tuple(v * w for v, w in zip(values, weights))
+    products = tuple(v * w for v, w in zip(values, weights, strict=True))
     total = sum(products)
     mod = total % 10
     ok = printed == str(mod)

@@ -33,8 +33,8 @@ def indicator_ids(result: MrzResult) -> tuple[str, ...]:
     """The registry ids a result's errors and warnings map to, each once, in order of first appearance.
 
     check_digit -> ``mrz.check_digit.<field>``; line_count/length/charset -> ``mrz.format``; date_invalid,
-    sex_invalid, field_charset, document_code_invalid, name_format, unknown nationality -> ``mrz.field``; unknown issuing
-    state -> ``doc.issuer_unknown``; expired -> ``doc.expired``. Other warnings (sex_x, name_truncated,
+    sex_invalid, field_charset, document_code_invalid, name_format, unknown nationality -> ``mrz.field``; unknown
+    issuing state -> ``doc.issuer_unknown``; expired -> ``doc.expired``. Other warnings (sex_x, name_truncated,
     birth_date_partial, check_digit_deviation, ...) are no indicator.
     """
     out: dict[str, None] = {}

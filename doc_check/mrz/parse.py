@@ -287,9 +287,9 @@ def _parse_fast(text: list[str], lay: Layout, today: date) -> MrzResult | None:
     optional_ok: bool | None = None
     if i_opt >= 0:
         digit = flat[i_opt]
-        if not (digit in ("<", "0") and optional.strip("<") == ""):
-            if digit not in _DIGITS or try_check_digit(optional) != ord(digit) - 48:
-                return None
+        blank = digit in ("<", "0") and optional.strip("<") == ""
+        if not blank and (digit not in _DIGITS or try_check_digit(optional) != ord(digit) - 48):
+            return None
         optional_ok = True
     composite_ok: bool | None = None
     if i_comp >= 0:

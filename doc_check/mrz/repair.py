@@ -138,7 +138,7 @@ def _candidates(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
     for k in range(1, len(spots) + 1):
         for combo in itertools.combinations(spots, k):
             for picks in itertools.product(*(alts for _, alts in combo)):
-                out.append((k, [(i, new) for (i, _), new in zip(combo, picks)]))
+                out.append((k, [(i, new) for (i, _), new in zip(combo, picks, strict=True)]))
                 if len(out) >= MAX_CANDIDATES:
                     return out
     return out
@@ -146,7 +146,7 @@ def _candidates(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
 
 def _by_check(rows: list[list[str]], lay: Layout, set_char) -> None:
     lines = ["".join(r) for r in rows]
-    for field, text, digit, dspan in check_spans(lines):
+    for field, text, digit, _dspan in check_spans(lines):
         if field in ("birth_date", "expiry_date", "composite") or digit not in "0123456789":
             continue
         if field == "optional_data" and not text.strip("<"):

@@ -92,7 +92,7 @@ def _noise(shape: tuple[int, ...], sigma: float, rng: np.random.Generator) -> np
         tile = np.tile(tile, (h // NOISE_TILE + 1, flat_w // NOISE_TILE + 1))
     oy = int(rng.integers(0, tile.shape[0] - h + 1))
     ox = int(rng.integers(0, tile.shape[1] - flat_w + 1))
-    noise = tile[oy : oy + h, ox : ox + flat_w].reshape(shape) * int(round(sigma * 16))  # a new array
+    noise = tile[oy : oy + h, ox : ox + flat_w].reshape(shape) * round(sigma * 16)  # a new array
     noise >>= 8
     return noise
 

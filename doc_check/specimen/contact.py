@@ -53,9 +53,9 @@ def write_contact_sheet(set_dir: str | Path, path: str | Path, *, tile_width: in
     import os
 
     img = contact_sheet(set_dir, tile_width=tile_width, columns=columns) & 0xF8
-    ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    _ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(buf.tobytes())
-    os.replace(tmp, path)
+    tmp.replace(path)
     return len(buf)

@@ -43,17 +43,17 @@ def text(
     align: str = "left",
 ) -> int:
     """Draw ``s`` into a uint8 coverage mask with capitals ``cap_px`` high; returns the end x."""
-    size = max(1, int(round(cap_px / cap_ratio(face, 400))))
+    size = max(1, round(cap_px / cap_ratio(face, 400)))
     flags = {"left": cv2.PUT_TEXT_ALIGN_LEFT, "center": cv2.PUT_TEXT_ALIGN_CENTER, "right": cv2.PUT_TEXT_ALIGN_RIGHT}[
         align
     ]
-    out = cv2.putText(mask, s, (int(round(x)), int(round(baseline))), value, font(face), size, weight, flags)
+    out = cv2.putText(mask, s, (round(x), round(baseline)), value, font(face), size, weight, flags)
     return int(out[0][0]) if isinstance(out, tuple) else int(x)
 
 
 def text_width(s: str, cap_px: float, *, face: str = "sans", weight: int = 400) -> int:
     """Advance width in pixels of ``s`` drawn with capitals ``cap_px`` high."""
-    size = max(1, int(round(cap_px / cap_ratio(face, 400))))
+    size = max(1, round(cap_px / cap_ratio(face, 400)))
     return int(cv2.getTextSize((0, 0), s, (0, 1000), font(face), size, weight)[2])
 
 
@@ -136,7 +136,7 @@ def emblem(mask: np.ndarray, box: tuple[int, int, int, int], *, kind: str = "uto
     x0, y0, x1, y1 = box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     r = min(x1 - x0, y1 - y0) / 2
-    lw = max(1, int(round(r / 28)))
+    lw = max(1, round(r / 28))
     if kind == "utopia":
         cv2.circle(mask, (int(cx), int(cy)), int(r * 0.96), value, lw, AA)
         cv2.circle(mask, (int(cx), int(cy)), int(r * 0.86), value, lw, AA)
@@ -231,7 +231,7 @@ def uv_emblem(mask: np.ndarray, box: tuple[int, int, int, int], value: int = 255
     x0, y0, x1, y1 = box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     r = min(x1 - x0, y1 - y0) / 2
-    lw = max(1, int(round(r / 20)))
+    lw = max(1, round(r / 20))
     cv2.circle(mask, (int(cx), int(cy)), int(r * 0.95), value, lw * 2, AA)
     pts = []
     for i in range(16):
@@ -266,9 +266,9 @@ def dot_matrix(mask: np.ndarray, s: str, box: tuple[int, int, int, int], value: 
     cols = max(1, width // cell)
     grid = cv2.resize(small[:, : cols * cell], (cols, rows), interpolation=cv2.INTER_AREA)
     pitch = min((y1 - y0) / rows, (x1 - x0) / cols)
-    radius = max(1, int(round(pitch * 0.36)))
+    radius = max(1, round(pitch * 0.36))
     oy = y0 + ((y1 - y0) - rows * pitch) / 2
-    for r, c in zip(*np.nonzero(grid > 70)):
+    for r, c in zip(*np.nonzero(grid > 70), strict=True):
         cv2.circle(mask, (int(x0 + (c + 0.5) * pitch), int(oy + (r + 0.5) * pitch)), radius, value, -1, AA)
 
 

@@ -39,7 +39,7 @@ LABEL_GAP_MM = 2.2
 
 def mm_to_px(mm: float, dpi: int) -> int:
     """A length in millimetres as whole pixels at ``dpi``."""
-    return int(round(mm * dpi / MM_PER_INCH))
+    return round(mm * dpi / MM_PER_INCH)
 
 
 @dataclass(frozen=True)

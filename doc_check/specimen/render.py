@@ -173,10 +173,8 @@ def ink(img: Image, coverage: Image, colour: np.ndarray | float, strength: float
     target = img[box]
     if img.ndim == 3:
         col = np.asarray(colour, np.float32)
-        if col.ndim == 3:  # a gradient (1, width, 3): cut to the box's columns
-            col = col[:, box[1], :]
-        else:
-            col = col.reshape(1, 1, -1)
+        # a gradient (1, width, 3) is cut to the box's columns; a single colour broadcasts
+        col = col[:, box[1], :] if col.ndim == 3 else col.reshape(1, 1, -1)
         target *= 1.0 - cov[..., None] * (1.0 - col)
     else:
         target *= 1.0 - cov * (1.0 - float(colour))
@@ -397,7 +395,7 @@ def _draw_mrz(
     ppm = dpi / 25.4
     box = lay.boxes["mrz"]
     cap = MRZ_CAP_HEIGHT_MM * ppm
-    for line, base in zip(lines, lay.mrz_baselines_mm()):
+    for line, base in zip(lines, lay.mrz_baselines_mm(), strict=False):
         for i, ch in enumerate(line):
             cx = (box.x + (i + 0.5) * MRZ_PITCH_MM + dx_mm) * ppm
             g.text(mask, ch, cx, (base + dy_mm) * ppm, cap, face="ocrb", align="center")
@@ -443,7 +441,7 @@ def _fibres(shape: tuple[int, int], rng: np.random.Generator, dpi: int, area_mm2
         px = x + length * t * ca - bend * length * (t**2 - 0.25) * sa
         py = y + length * t * sa + bend * length * (t**2 - 0.25) * ca
         polys = list(np.stack([px, py], axis=2).round().astype(np.int32))
-        cv2.polylines(layer, polys, False, tuple(int(c * 255) for c in colour), max(1, int(round(0.09 * ppm))), g.AA)
+        cv2.polylines(layer, polys, False, tuple(int(c * 255) for c in colour), max(1, round(0.09 * ppm)), g.AA)
     return layer
 
 
@@ -520,7 +518,7 @@ def render_side(doc: DocumentData, side: str, dpi: int, plan: RenderPlan = Rende
     sig = np.zeros(shape, np.uint8)
     if "signature" in lay.boxes:
         strokes = g.signature_path(np.random.default_rng(doc.signature_seed), lay.boxes["signature"].px(dpi))
-        cv2.polylines(sig, strokes, False, 255, max(1, int(round(0.22 * ppm))), g.AA)
+        cv2.polylines(sig, strokes, False, 255, max(1, round(0.22 * ppm)), g.AA)
 
     technique = plan.personalisation
     data_cov = _texture(data, technique, rng, dpi)

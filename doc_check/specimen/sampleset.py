@@ -66,7 +66,8 @@ class SampleSpec:
             and self.variant not in FORGERY_KINDS[self.forgery].variants
         ):
             raise BadInput(
-                f"variant {self.variant!r} of {self.forgery}: choose from {', '.join(FORGERY_KINDS[self.forgery].variants)}"
+                f"variant {self.variant!r} of {self.forgery}: "
+                f"choose from {', '.join(FORGERY_KINDS[self.forgery].variants)}"
             )
         if self.field is not None and self.field not in ALTERABLE_FIELDS:
             raise BadInput(f"field {self.field!r}: choose from {', '.join(ALTERABLE_FIELDS)}")
@@ -211,8 +212,8 @@ def _write_folder(
         old = None
         if target.exists():
             old = target.parent / f".old-{target.name}-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(tmp, target)
+            target.replace(old)
+        tmp.replace(target)
         if old is not None:
             shutil.rmtree(old)
     except BaseException:
@@ -244,7 +245,7 @@ def write_key(set_dir: str | Path, entries: dict[str, KeyEntry], *, merge: bool 
     table.update({sid: key_table(e) for sid, e in entries.items()})
     tmp = path.with_name(f".{KEY_FILE}.tmp-{os.getpid()}")
     tmp.write_bytes(tomli_w.dumps({"samples": dict(sorted(table.items()))}).encode())
-    os.replace(tmp, path)
+    tmp.replace(path)
     return path
 
 
@@ -330,7 +331,7 @@ def plan_specs(
             raise BadInput(f"capture {c!r}: choose from {', '.join(CAPTURES)}")
     fraud_kinds = [k for k in forgeries if k in FRAUD_KINDS] if forgeries else list(FRAUD_KINDS)
     trap_kinds = [k for k in forgeries if k in TRAP_KINDS]
-    n_genuine = int(round(count * genuine_share))
+    n_genuine = round(count * genuine_share)
     if forgeries and not fraud_kinds:
         n_genuine = count
     if not fraud_kinds:

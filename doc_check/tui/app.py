@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from doc_check.errors import BadInput
 from doc_check.exercise.model import Exercise
@@ -31,7 +33,7 @@ class TrainApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "doc-check train"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f12", "svg_screenshot", "Screenshot", show=False),
@@ -237,10 +239,9 @@ class TrainApp(App):
 
     def on_unmount(self) -> None:
         if self.session is not None and self.session.attempt.is_open:
-            try:
+            # the database may already be gone at exit; the last tick saved the clocks
+            with contextlib.suppress(Exception):
                 self.session.leave()
-            except Exception:  # the database may already be gone at exit; the last tick saved the clocks
-                pass
 
 
 def find_exercises(root: Path) -> tuple[list[Exercise], list[tuple[str, str]]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from doc_check.exercise.draft import ExerciseDraft
@@ -49,7 +51,7 @@ class AuthorApp(App):
 
     CSS = CSS
     TITLE = "doc-check author"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "tab('library')", "Library"),
         Binding("f3", "tab('maker')", "Make sample"),
         Binding("f4", "tab('builder')", "Build exercise"),
@@ -108,7 +110,6 @@ class AuthorApp(App):
         lib.reload()
         self._share_key()
         table = lib.query_one("#lib-table")
-        try:
+        # the row is not there when the folder could not be read back
+        with contextlib.suppress(Exception):
             table.move_cursor(row=table.get_row_index(message.sample_id))
-        except Exception:  # the row is not there when the folder could not be read back
-            pass

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -21,7 +22,7 @@ from doc_check.tui.author.viewer import SampleViewer
 class LibraryPane(Horizontal):
     """Browse a sample set: list, preview, truth and findings; ``a`` runs the reader, ``e`` adds to the exercise."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "analyse", "Analyse"),
         Binding("e", "add", "Add to exercise"),
         Binding("f", "forge", "Forge it"),

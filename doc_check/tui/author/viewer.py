@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import cv2
 import numpy as np
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -40,7 +41,7 @@ def side_by_side(images: list[np.ndarray]) -> np.ndarray | None:
 class SampleViewer(Vertical):
     """Shows one side of a sample under one light; w/u/i switch the light, b the side, + - 0 the magnifier."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "channel('visible')", "White"),
         Binding("u", "channel('uv')", "UV"),
         Binding("i", "channel('ir')", "IR"),

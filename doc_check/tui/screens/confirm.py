@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
@@ -14,7 +16,7 @@ from doc_check.tui.session import AttemptSession
 class ConfirmSubmitScreen(ModalScreen[bool]):
     """Ask before closing the attempt for good."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", "Submit"),
         Binding("escape,n", "cancel", "Back", key_display="n"),
     ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from pathlib import Path
+from typing import ClassVar
 
 import cv2
 import numpy as np
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -72,7 +74,7 @@ class ExamineScreen(Screen):
     LIGHT = Binding.Group("Light ", compact=True)
     ZOOM = Binding.Group("Zoom ", compact=True)
     MOVE = Binding.Group("Sample ", compact=True)
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "channel('visible')", "White", group=LIGHT),
         Binding("u", "channel('uv')", "UV", group=LIGHT),
         Binding("i", "channel('ir')", "IR", group=LIGHT),
@@ -144,10 +146,8 @@ class ExamineScreen(Screen):
         if self._settled:
             return
         self._settled = True
-        try:
+        with contextlib.suppress(BadInput):
             self.prefetch(self.sample)
-        except BadInput:
-            pass
         await self.query_one(VerdictForm).build_checklists()
         self.ready = True
 
@@ -228,7 +228,7 @@ class ExamineScreen(Screen):
     def reference_sample(self) -> Sample | None:
         """The reference specimen of the current sample's document type, if the set has one."""
         try:
-            self.sample
+            _ = self.sample
         except BadInput:
             return None
         folder = reference_folder(self.exercise.sample(self.sample_id).folder.parent, self.sample.document_type)
@@ -284,7 +284,7 @@ class ExamineScreen(Screen):
         for key in sample.images:
             if worker.is_cancelled:
                 return
-            side, channel = key.split(".", 1)
+            _side, channel = key.split(".", 1)
             if channel in self.exercise.channels:
                 path = sample.path / sample.images[key]
                 if path not in self.images:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
@@ -72,7 +73,7 @@ def sample_markdown(r: SampleResult) -> str:
 class FeedbackScreen(Screen):
     """The individual report of one submitted attempt."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "reader", "Reader findings"),
         Binding("h", "history", "History"),
         Binding("escape", "close", "Exercises"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -15,7 +17,7 @@ from doc_check.tui.session import AttemptSession
 class GoToScreen(ModalScreen[int]):
     """The exercise's samples; Enter (or a click) returns the chosen sample's index."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Back")]
 
     def __init__(self, session: AttemptSession) -> None:
         super().__init__()

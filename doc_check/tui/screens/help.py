@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
@@ -23,7 +25,8 @@ then submit to get your report. Everything is saved the moment it changes: quit 
 | arrows | image | pan the magnifier (click the image first); drag with the mouse; click to centre |
 | `r` | examine | reference specimen side by side (follows your zoom) |
 | `m` | examine | MRZ tool: check digits explained step by step; in it, `Ctrl+R` reads the MRZ off the image |
-| `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt); Enter on a finding zooms onto its region |
+| `d` | examine | document reader: findings listed, regions outlined in red (fail) and yellow (doubt); \
+Enter on a finding zooms onto its region |
 | `s` | examine | save the current view as a PNG and show its path |
 | `n` `p` | examine | next, previous sample (PageDown, PageUp) |
 | `g` | examine | go to any sample (the list shows each answer so far) |
@@ -50,7 +53,7 @@ Terminals: Kitty graphics or Sixel where supported, colour half-blocks elsewhere
 class HelpScreen(ModalScreen[None]):
     """Keys and a short guide."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", key_display="Esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close", key_display="Esc")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

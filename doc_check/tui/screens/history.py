@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Sparkline
 
@@ -13,7 +15,7 @@ from doc_check.tui.screens.examine import clock_text
 class HistoryScreen(Screen):
     """Every attempt of the participant, newest first; Enter re-opens a submitted attempt's report."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Report", priority=True),
         Binding("escape", "close", "Back"),
     ]

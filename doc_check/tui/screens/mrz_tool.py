@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static, TextArea
@@ -67,7 +68,7 @@ def explanation_text(e: CheckExplanation) -> str:
 class MrzToolScreen(ModalScreen[str]):
     """Type or correct the MRZ; every change re-checks it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "read", "Read MRZ from the image"),
         Binding("escape", "close", "Close"),
     ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, OptionList
@@ -26,7 +28,7 @@ def limits_text(ex: Exercise) -> str:
 class PickerScreen(Screen):
     """Choose an exercise to take (Enter); an open attempt is resumed."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start / resume", priority=True),
         Binding("h", "history", "History"),
         Binding("ctrl+q", "app.quit", "Quit"),

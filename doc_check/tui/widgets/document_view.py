@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.css.scalar import Scalar
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,7 +26,7 @@ PAN_FRACTION = 0.25
 class DocumentView(Widget, can_focus=True):
     """Shows one image at the widget's size; with the magnifier, zoom and pan by keys and mouse."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "pan(-1, 0)", "Pan", key_display="←↑↓→"),
         Binding("right", "pan(1, 0)", "Pan", show=False),
         Binding("up", "pan(0, -1)", "Pan", show=False),

@@ -86,7 +86,7 @@ class ArrayHalfcellImage(HalfcellImage, Renderable=HalfcellRenderable):
         ends = np.concatenate((change, [row.shape[0]]))
         styles = self._styles
         segments = []
-        for s, e, key in zip(starts.tolist(), ends.tolist(), row[starts].tolist()):
+        for s, e, key in zip(starts.tolist(), ends.tolist(), row[starts].tolist(), strict=True):
             style = styles.get(key)
             if style is None:
                 style = Style.from_color(_color(key >> 24), _color(key & 0xFFFFFF))
