@@ -51,6 +51,24 @@ def _open_for_reading(db: str | None) -> Store:
     return Store(path, read_only=not writable)
 
 
+def _write_histories(store: Store, folder: Path, participants: list[str]) -> list[Path]:
+    """Each reported participant's rounds page with the trend chart (`history/<code>.html`)."""
+    from doc_check.exercise.history_report import history_html
+    from doc_check.exercise.rounds import participant_rounds
+    from doc_check.store import write_text_atomic
+
+    out = []
+    for code in sorted(set(participants)):
+        who = store.participant(code)
+        path = folder / f"{code}.html"
+        try:
+            write_text_atomic(path, history_html(code, who.cohort if who else None, participant_rounds(store, code)))
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+        out.append(path)
+    return out
+
+
 def _idle(updated: str, now: datetime | None = None) -> str:
     """``idle 3m`` when the last change is a minute or more ago, else empty."""
     try:
@@ -181,8 +199,8 @@ def _to_json(res: ClassResults) -> dict:
     "report_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write the summary and individual reports (md, html, csv, json) of the submitted "
-    "attempts into this folder (needs the exercise's key); with --watch, rewritten whenever "
-    "someone submits.",
+    "attempts into this folder, and each participant's rounds with a trend chart (history/CODE.html; needs the "
+    "exercise's key); with --watch, rewritten whenever someone submits.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (no table).")
 def results(
@@ -233,6 +251,7 @@ def results(
 
             assert exercise is not None and key is not None
             written = write_reports(report_dir, res.reports, res.summary(exercise, key))
+            written += _write_histories(store, report_dir / "history", [r.participant for r in res.reports])
             reported.append(done)
             return (
                 f"{time.strftime('%H:%M:%S')} wrote {len(written)} report files for {len(res.reports)} "
