@@ -25,7 +25,7 @@ from doc_check.tui.session import AttemptSession
 PASS_RE = re.compile(r"\b([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})\b")
 
 
-def _enrol(db: Path, tmp_path: Path, cohort: str = "C1", *codes: str) -> dict[str, str]:
+def _enrol(db: Path | str, tmp_path: Path, cohort: str = "C1", *codes: str) -> dict[str, str]:
     res = CliRunner().invoke(cli, ["class", "enrol", "--db", str(db), "--cohort", cohort, *codes])
     assert res.exit_code == 0, res.output
     found = {}
@@ -78,9 +78,36 @@ def test_serve_allow_remote_needs_enrolled_participants(tmp_path: Path) -> None:
     assert "no enrolled participants" in res.output and len(res.output.strip().splitlines()) == 1
 
 
-async def test_sign_in_refuses_others_and_wrong_passphrases(tmp_path: Path) -> None:
+def test_serve_on_postgresql_needs_enrolment_and_hides_the_url(pg_url: str, tmp_path: Path) -> None:
+    import shlex
+    import socket
+
+    from doc_check.cli.serve import child_command
+
+    ex = make_project(tmp_path / "p")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    args = ["serve", "--exercise", str(ex), "--host", "0.0.0.0", "--allow-remote", "--port", port, "--db", pg_url]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2 and "no enrolled participants" in res.output, res.output
+    cmd = child_command(pg_url, exercise=ex)
+    env, _, rest = cmd.partition(" exec ")
+    assert pg_url not in rest and "--db" not in shlex.split(rest)
+    assert shlex.split(env) == ["DOC_CHECK_IMAGE=halfcell", f"DOC_CHECK_DB={pg_url}"]
+
+
+def test_unreachable_server_is_a_one_line_error(tmp_path: Path) -> None:
+    url = f"postgresql://nobody@/x?host={tmp_path}&port=1"
+    res = CliRunner().invoke(cli, ["results", "--db", url])
+    assert res.exit_code == 2 and res.output.startswith("doc-check: error:") and len(res.output.splitlines()) == 1
+    assert "cannot connect" in res.output
+
+
+async def test_sign_in_refuses_others_and_wrong_passphrases(store_spec, tmp_path: Path) -> None:
+    """On both backends: the trainee app of `serve` signs in; nobody answers as another."""
     ex = load_exercise(make_project(tmp_path / "p"))
-    db = tmp_path / "class.sqlite"
+    db = store_spec()
     words = _enrol(db, tmp_path, "C1", "T01", "T02")
     store = Store(db, class_mode=True)
     # the trainee types someone else's code (T02) and their own passphrase: refused; then the right pair

@@ -123,6 +123,11 @@ def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert json.loads(summary.read_text())["n_participants"] == 2
         assert a2.is_file()
+        for _ in range(100):  # each participant's rounds page with the trend chart, written with the reports
+            if (rep / "history" / "A2.html").is_file():
+                break
+            time.sleep(0.1)
+        assert "<svg" in (rep / "history" / "A2.html").read_text()
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)

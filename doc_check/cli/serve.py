@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from doc_check.errors import BadInput
-from doc_check.store import Store, default_db_spec, is_postgres_url
+from doc_check.store import DB_ENV, Store, default_db_spec, is_postgres_url
 
 IMAGE_ENV = "DOC_CHECK_IMAGE"
 
@@ -44,13 +44,19 @@ def _check_port(host: str, port: int) -> None:
 
 def child_command(db: Path | str, exercise: Path | None = None, pack: Path | None = None) -> str:
     """The shell command textual-serve runs once per browser: `doc-check train` in class mode on the shared
-    database, with the half-cell image renderer (Kitty graphics would break textual-serve's stream)."""
-    args = [sys.executable, "-m", "doc_check", "train", "--db", str(db), "--class-mode"]
+    database, with the half-cell image renderer (Kitty graphics would break textual-serve's stream). A
+    PostgreSQL URL goes in the environment, not the arguments (a password would show in the process list)."""
+    args = [sys.executable, "-m", "doc_check", "train", "--class-mode"]
+    env = f"{IMAGE_ENV}=halfcell"
+    if is_postgres_url(str(db)):
+        env += f" {DB_ENV}={shlex.quote(str(db))}"
+    else:
+        args += ["--db", str(db)]
     if pack is not None:
         args += ["--pack", str(pack)]
     elif exercise is not None:
         args += ["--exercise", str(exercise)]
-    return f"{IMAGE_ENV}=halfcell exec " + shlex.join(args)
+    return f"{env} exec " + shlex.join(args)
 
 
 @click.command("serve")

@@ -50,7 +50,10 @@ class PostgresStore(Store):
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "doc-check"
         digest = hashlib.sha256(_redact(self.url).encode()).hexdigest()[:12]
         self.path = base / f"postgresql-{digest}" / "database"
-        self._conn = self._connect()
+        try:
+            self._conn = self._connect()
+        except StoreUnavailable as exc:  # at open time an unreachable server is bad input (later: reconnecting)
+            raise BadInput(str(exc)) from None
         try:
             self._migrate()
         except BaseException:
