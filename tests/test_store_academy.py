@@ -251,23 +251,35 @@ def test_database_in_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> Non
     assert not (tmp_path / "nonexistent").exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
 def test_results_reads_a_read_only_database(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    db = folder / "class.sqlite"
-    with Store(db) as store:
-        aid = _start(store, "R1")
-        store.save_answer(aid, StoredAnswer("S1", "forged"))
-    db.chmod(stat.S_IRUSR)
-    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    """A database in a folder the reader cannot write (as root: read by `nobody`, who cannot write it)."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="doc-check-ro-"))  # not under tmp_path: `nobody` must reach it
     try:
-        res = CliRunner().invoke(cli, ["results", "--db", str(db), "--json"])
-        assert res.exit_code == 0, res.output
-        assert json.loads(res.output)[0]["participants"][0]["participant"] == "R1"
+        db = folder / "class.sqlite"
+        with Store(db) as store:
+            aid = _start(store, "R1")
+            store.save_answer(aid, StoredAnswer("S1", "forged"))
+        db.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        folder.chmod(0o555)
+        cmd = [sys.executable, "-m", "doc_check", "results", "--db", str(db), "--json"]
+        if os.geteuid() == 0:
+            if shutil.which("runuser") is None:
+                pytest.skip("root without runuser: cannot read as an unprivileged user")
+            cmd = ["runuser", "-u", "nobody", "--", *cmd]
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=120, cwd="/", env={**os.environ, "PYTHONPATH": str(Path.cwd())}
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)[0]["participants"][0]["participant"] == "R1"
+        assert sorted(p.name for p in folder.iterdir()) == ["class.sqlite"]  # nothing written beside it
     finally:
-        folder.chmod(stat.S_IRWXU)
-        db.chmod(stat.S_IRUSR | stat.S_IWUSR)
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_results_reads_a_read_only_database_opened_read_only(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ class PickerScreen(Screen):
     def refresh_list(self) -> None:
         app = self.app
         self.query_one("#who", Label).update(
-            f"[b]doc-check train[/b] · participant [b]{app.participant}[/b] · database {app.store.path}"
+            f"[b]doc-check train[/b] · participant [b]{app.participant}[/b] · database {app.store.label}"
         )
         options = self.query_one("#exercises", OptionList)
         highlighted = options.highlighted
