@@ -184,8 +184,8 @@ async def test_second_session_is_asked_to_take_over(tmp_path: Path) -> None:
     first_store.close()
 
 
-def test_results_by_cohort_and_history_page(tmp_path: Path) -> None:
-    db = tmp_path / "class.sqlite"
+def test_results_by_cohort_and_history_page(store_spec, tmp_path: Path) -> None:
+    db = store_spec()
     with Store(db) as store:
         for code, cohort in (("A1", "alpha"), ("A2", "alpha"), ("B1", "beta")):
             store.ensure_participant(code, remember=False)
