@@ -219,3 +219,39 @@ def test_class_errors_are_one_line(tmp_path: Path, bad: list[str]) -> None:
         bad = [*bad[:2], "--db", str(tmp_path / "y.sqlite"), *bad[2:]]
     res = CliRunner().invoke(cli, bad)
     assert res.exit_code == 2 and res.output.startswith("doc-check: error:") and len(res.output.splitlines()) == 1
+
+
+async def test_picker_says_reconnecting_while_the_server_is_down(tmp_path: Path) -> None:
+    import os
+
+    from pg_cluster import Cluster
+
+    from doc_check.tui.screens.picker import PickerScreen
+
+    try:
+        cluster = Cluster()
+        url = cluster.start()
+    except (RuntimeError, OSError) as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"cannot start a private PostgreSQL cluster for the outage test: {exc}")
+    try:
+        ex = load_exercise(make_project(tmp_path / "p"))
+        store = Store(url)
+        app = TrainApp(store, [ex], participant="P1", image_mode="halfcell")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, PickerScreen)
+            cluster.stop()
+            app.screen.refresh_list()  # as on every return to the picker
+            await pilot.pause()
+            assert app.sub_title == "reconnecting…" and isinstance(app.screen, PickerScreen)
+            cluster.start()
+            for _ in range(100):  # the retry 2 s later reconnects
+                await pilot.pause(0.1)
+                if app.sub_title == "":
+                    break
+            assert app.sub_title == "" and isinstance(app.screen, PickerScreen)
+        store.close()
+    finally:
+        cluster.destroy()

@@ -146,6 +146,21 @@ class TrainApp(App):
             self.notify(f"This session stopped: {message}.", severity="error", timeout=30)
             self.call_later(self._leave_lost_exercise)
 
+    def store_call(self, call: Callable[[], object], retry: Callable[[], object] | None = None) -> bool:
+        """Run a screen's database reads; while the server is unreachable say "reconnecting" (and try again in
+        2 s when ``retry`` is given) instead of failing. False when the call could not be made."""
+        try:
+            call()
+        except StoreUnavailable:
+            self.sub_title = "reconnecting…"
+            self.notify("Database unreachable: reconnecting…", severity="warning", timeout=4)
+            if retry is not None:
+                self.set_timer(2.0, retry)
+            return False
+        if self.sub_title == "reconnecting…" and (self.session is None or not self.session.offline):
+            self.sub_title = ""
+        return True
+
     def _leave_lost_exercise(self) -> None:
         if isinstance(self.screen, ExamineScreen):
             self.back_to_picker()

@@ -27,6 +27,10 @@ class HistoryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not self.app.store_call(self._fill):
+            self.app.pop_screen()  # the database is unreachable: back, with "reconnecting" shown
+
+    def _fill(self) -> None:
         app = self.app
         attempts = app.store.history(app.participant)
         scored = [a for a in reversed(attempts) if a.score is not None and a.max_score]

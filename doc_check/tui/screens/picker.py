@@ -50,6 +50,10 @@ class PickerScreen(Screen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
+        """The list, with best scores and attempts in progress (retried while the database is unreachable)."""
+        self.app.store_call(self._refresh_list, retry=self.refresh_list)
+
+    def _refresh_list(self) -> None:
         app = self.app
         self.query_one("#who", Label).update(
             f"[b]doc-check train[/b] · participant [b]{app.participant}[/b] · database {app.store.label}"
@@ -88,6 +92,10 @@ class PickerScreen(Screen):
         self.action_start()
 
     def show_details(self) -> None:
+        """The highlighted exercise's briefing and the participant's record of it."""
+        self.app.store_call(self._show_details, retry=self.show_details)
+
+    def _show_details(self) -> None:
         ex = self.selected()
         md = self.query_one("#briefing", Markdown)
         if ex is None:
