@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from exercise_helpers import make_project
 
 from doc_check.cli import cli
-from doc_check.cli.serve import ClassStore, child_command, is_loopback
+from doc_check.cli.serve import child_command, is_loopback
 from doc_check.exercise import load_exercise
 from doc_check.store import Store, StoredAnswer
 from doc_check.tui.session import AttemptSession
@@ -49,7 +49,7 @@ def test_loopback_and_child_command(tmp_path: Path) -> None:
 
 
 def test_class_store_never_remembers(tmp_path: Path) -> None:
-    with ClassStore(tmp_path / "c.sqlite") as store:
+    with Store(tmp_path / "c.sqlite", class_mode=True) as store:
         store.ensure_participant("A1")
         assert store.remembered_participant() is None
         assert "A1" in store.participants()
@@ -86,6 +86,7 @@ def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
         first.submit()
         second = AttemptSession(store, exercise, "A2")
         second.save_answer(StoredAnswer("S1", "forged"))
+        second.leave()  # else its lease keeps a second session out for LEASE_SECONDS
     rep = tmp_path / "rep"
     proc = subprocess.Popen(
         [
@@ -122,6 +123,11 @@ def test_watch_rewrites_the_report_when_someone_submits(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert json.loads(summary.read_text())["n_participants"] == 2
         assert a2.is_file()
+        for _ in range(100):  # each participant's rounds page with the trend chart, written with the reports
+            if (rep / "history" / "A2.html").is_file():
+                break
+            time.sleep(0.1)
+        assert "<svg" in (rep / "history" / "A2.html").read_text()
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)

@@ -1,4 +1,6 @@
-"""The SQLite store: WAL, answers upserted, immutable submissions, history, class progress, many writers."""
+"""The store on both backends (SQLite, PostgreSQL): answers upserted field by field, immutable submissions enforced
+in the database, history, class progress, leases, sign-in, cohorts, many writers; SQLite specifics (WAL, upgrade of
+a first-release database, foreign and read-only files)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,22 @@ from doc_check.errors import BadInput
 from doc_check.store import AttemptClosed, Store, StoredAnswer, default_db_path
 
 IDS = ("S1", "S2", "S3")
+
+
+def _raw_refused(spec: str, sql: str, aid: int) -> None:
+    """Raw SQL on a second connection, past the store: the database itself refuses."""
+    if spec.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(spec, autocommit=True) as raw, pytest.raises(psycopg.errors.IntegrityConstraintViolation):
+            raw.execute(sql.replace("?", "%s"), (aid,))
+    else:
+        raw = sqlite3.connect(spec)
+        try:
+            with pytest.raises(sqlite3.IntegrityError):
+                raw.execute(sql, (aid,))
+        finally:
+            raw.close()
 
 
 def _start(store: Store, who: str = "T1", sha: str = "abc") -> int:
@@ -33,15 +51,15 @@ def test_default_path_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert default_db_path() == tmp_path / "xdg" / "doc-check" / "doc-check.sqlite"
 
 
-def test_answers_upsert_and_resume_the_same_attempt(tmp_path: Path) -> None:
-    store = Store(tmp_path / "a.sqlite")
+def test_answers_upsert_and_resume_the_same_attempt(store_spec) -> None:
+    store = Store(store_spec())
     aid = _start(store)
     store.save_answer(aid, StoredAnswer("S1", "forged", ("print.erasure", "mrz.format"), 70, "odd font", 12.5))
     store.save_answer(aid, StoredAnswer("S1", "counterfeit", ("mrz.format",), 90, "", 20.0))
     store.record_time(aid, 33.0, "S2", 4.0)
     store.set_current_sample(aid, "S2")
     store.close()
-    store = Store(tmp_path / "a.sqlite")
+    store = Store(store_spec())
     assert _start(store) == aid  # open attempt at the same exercise file is resumed
     got = store.answers(aid)
     assert got["S1"] == StoredAnswer("S1", "counterfeit", ("mrz.format",), 90, "", 20.0)
@@ -51,8 +69,8 @@ def test_answers_upsert_and_resume_the_same_attempt(tmp_path: Path) -> None:
     assert _start(store, sha="changed") != aid  # another exercise file: a new attempt
 
 
-def test_submitted_attempt_is_immutable(tmp_path: Path) -> None:
-    store = Store(tmp_path / "a.sqlite")
+def test_submitted_attempt_is_immutable(store_spec, tmp_path: Path) -> None:
+    store = Store(store_spec())
     aid = _start(store)
     store.save_answer(aid, StoredAnswer("S1", "genuine"))
     sub = store.submission(aid, submitted="2026-01-01T00:00:00+00:00")
@@ -71,18 +89,19 @@ def test_submitted_attempt_is_immutable(tmp_path: Path) -> None:
         store.submit(aid, "{}", tmp_path / "again.json")
     assert not (tmp_path / "again.json").exists()
     # Even raw SQL cannot change it: triggers guard the rows.
-    raw = sqlite3.connect(tmp_path / "a.sqlite")
-    with pytest.raises(sqlite3.IntegrityError):
-        raw.execute("UPDATE answers SET verdict = 'forged' WHERE attempt_id = ?", (aid,))
-    with pytest.raises(sqlite3.IntegrityError):
-        raw.execute("DELETE FROM attempts WHERE id = ?", (aid,))
-    raw.close()
+    for sql in (
+        "UPDATE answers SET verdict = 'forged' WHERE attempt_id = ?",
+        "DELETE FROM answers WHERE attempt_id = ?",
+        "UPDATE attempts SET state = 'open' WHERE id = ?",
+        "DELETE FROM attempts WHERE id = ?",
+    ):
+        _raw_refused(store_spec(), sql, aid)
     assert store.answers(aid)["S1"].verdict == "genuine"
     assert _start(store) != aid  # a new attempt after a submitted one
 
 
-def test_history_best_and_progress(tmp_path: Path) -> None:
-    store = Store(tmp_path / "a.sqlite")
+def test_history_best_and_progress(store_spec, tmp_path: Path) -> None:
+    store = Store(store_spec())
     for who, score in (("T1", 10.0), ("T1", 25.0), ("T1", 20.0), ("T2", 5.0)):
         aid = _start(store, who)
         store.save_answer(aid, StoredAnswer("S1", "genuine"))
@@ -99,8 +118,8 @@ def test_history_best_and_progress(tmp_path: Path) -> None:
     assert rows["T3"].answered == 2 and rows["T3"].total == 3 and rows["T3"].state == "open"
 
 
-def test_participant_codes(tmp_path: Path) -> None:
-    store = Store(tmp_path / "a.sqlite")
+def test_participant_codes(store_spec) -> None:
+    store = Store(store_spec())
     assert store.remembered_participant() is None
     store.ensure_participant("T-07")
     assert store.remembered_participant() == "T-07"
@@ -128,8 +147,8 @@ def _writer(db: str, who: str, n: int) -> None:
     store.close()
 
 
-def test_many_processes_write_one_file(tmp_path: Path) -> None:
-    db = str(tmp_path / "class.sqlite")
+def test_many_processes_write_one_database(store_spec) -> None:
+    db = store_spec()
     Store(db).close()
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_writer, args=(db, f"P{k}", 40)) for k in range(6)]
@@ -142,4 +161,5 @@ def test_many_processes_write_one_file(tmp_path: Path) -> None:
     rows = store.progress("ex")
     assert [r.participant for r in rows] == [f"P{k}" for k in range(6)]
     assert all(r.answered == 40 and r.total == 40 for r in rows)
-    assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if store.backend == "sqlite":
+        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "serve": "doc_check.cli.serve:serve",
     "results": "doc_check.cli.results:results",
     "library": "doc_check.cli.library:library",
+    "class": "doc_check.cli.classroom:class_group",
 }
 
 HELP: dict[str, str] = {
@@ -41,6 +42,7 @@ HELP: dict[str, str] = {
     "serve": "Serve the trainee UI to browsers (class mode).",
     "results": "Live table of a class's progress and scores.",
     "library": "Write the annotated reference library (HTML) of every document type.",
+    "class": "Enrol a class (sign-in), assign exercises to cohorts, release feedback, rounds.",
 }
 
 

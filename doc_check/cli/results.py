@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 import time
@@ -21,7 +22,7 @@ from doc_check.exercise import load_exercise_key
 from doc_check.exercise.live import ClassResults, class_results, exercise_ids
 from doc_check.exercise.model import Exercise, ExerciseKey
 from doc_check.samples import KEY_FILE
-from doc_check.store import Store
+from doc_check.store import Store, default_db_spec, is_postgres_url
 
 Z_STYLE = {"satisfactory": "green", "questionable": "yellow", "unsatisfactory": "bold red", "n/a": "dim"}
 
@@ -39,6 +40,34 @@ def _find_exercise(spec: str) -> tuple[str, Exercise | None, ExerciseKey | None]
     key_path = exercise.folder / KEY_FILE
     key = load_exercise_key(key_path, exercise) if key_path.is_file() else None
     return exercise.id, exercise, key
+
+
+def _open_for_reading(db: str | None) -> Store:
+    """The database, read-only when the file or its folder cannot be written (results never need to write)."""
+    spec = db or default_db_spec()
+    if is_postgres_url(str(spec)):
+        return Store(spec)
+    path = Path(spec).expanduser()
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return Store(path, read_only=not writable)
+
+
+def _write_histories(store: Store, folder: Path, participants: list[str]) -> list[Path]:
+    """Each reported participant's rounds page with the trend chart (`history/<code>.html`)."""
+    from doc_check.exercise.history_report import history_html
+    from doc_check.exercise.rounds import participant_rounds
+    from doc_check.store import write_text_atomic
+
+    out = []
+    for code in sorted(set(participants)):
+        who = store.participant(code)
+        path = folder / f"{code}.html"
+        try:
+            write_text_atomic(path, history_html(code, who.cohort if who else None, participant_rounds(store, code)))
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+        out.append(path)
+    return out
 
 
 def _idle(updated: str, now: datetime | None = None) -> str:
@@ -150,9 +179,9 @@ def _to_json(res: ClassResults) -> dict:
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite database [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].",
+    help="SQLite file or postgresql:// URL [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].",
 )
+@click.option("--cohort", help="Only this cohort's participants (z-scores among them).")
 @click.option("--watch", is_flag=True, help="Keep the table live, refreshing until Ctrl+C.")
 @click.option(
     "--interval",
@@ -166,12 +195,18 @@ def _to_json(res: ClassResults) -> dict:
     "report_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write the summary and individual reports (md, html, csv, json) of the submitted "
-    "attempts into this folder (needs the exercise's key); with --watch, rewritten whenever "
-    "someone submits.",
+    "attempts into this folder, and each participant's rounds with a trend chart (history/CODE.html; needs the "
+    "exercise's key); with --watch, rewritten whenever someone submits.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (no table).")
 def results(
-    spec: str | None, db: Path | None, watch: bool, interval: float, report_dir: Path | None, as_json: bool
+    spec: str | None,
+    db: str | None,
+    cohort: str | None,
+    watch: bool,
+    interval: float,
+    report_dir: Path | None,
+    as_json: bool,
 ) -> None:
     """Show the class's participants, progress, scores and robust z-scores, read live from the database the
     trainees write (`doc-check serve`, `doc-check train --db`).
@@ -179,7 +214,7 @@ def results(
     \b
     Exit codes: 0 done, 2 bad input (unknown exercise, no key for --report, unusable database).
     """
-    if db is not None and not db.exists():
+    if db is not None and not is_postgres_url(db) and not Path(db).exists():
         raise BadInput(f"{db}: database not found")
     targets: list[tuple[str, Exercise | None, ExerciseKey | None]] = []
     if spec:
@@ -188,15 +223,17 @@ def results(
         raise BadInput("--report needs --exercise naming an exercise folder with its key.toml")
     if watch and as_json:
         raise click.UsageError("--watch and --json do not go together")
-    store = Store(db)
+    store = _open_for_reading(db)
     try:
         if targets and targets[0][1] is None and not watch and targets[0][0] not in exercise_ids(store):
             raise BadInput(f"--exercise {spec}: no such exercise folder or built-in exercise, and no attempt at it "
                            "in the database")  # fmt: skip
+        if cohort is not None and cohort not in store.cohorts():
+            raise BadInput(f"--cohort {cohort}: no such cohort in {store.label}")
 
         def snapshot() -> list[ClassResults]:
-            todo = targets or [(eid, None, None) for eid in exercise_ids(store)]
-            return [class_results(store, eid, ex, key) for eid, ex, key in todo]
+            todo = targets or [(eid, None, None) for eid in exercise_ids(store, cohort)]
+            return [class_results(store, eid, ex, key, cohort=cohort) for eid, ex, key in todo]
 
         reported: list[frozenset] = []
 
@@ -213,6 +250,7 @@ def results(
 
             assert exercise is not None and key is not None
             written = write_reports(report_dir, res.reports, res.summary(exercise, key))
+            written += _write_histories(store, report_dir / "history", [r.participant for r in res.reports])
             reported.append(done)
             return (
                 f"{time.strftime('%H:%M:%S')} wrote {len(written)} report files for {len(res.reports)} "

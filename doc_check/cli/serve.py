@@ -10,22 +10,9 @@ from pathlib import Path
 import click
 
 from doc_check.errors import BadInput
-from doc_check.store import Store, default_db_path
+from doc_check.store import DB_ENV, Store, default_db_spec, is_postgres_url
 
 IMAGE_ENV = "DOC_CHECK_IMAGE"
-
-
-class ClassStore(Store):
-    """The shared class database: participant codes are asked of every trainee, never remembered as a default
-    (the next browser would otherwise start as the previous trainee)."""
-
-    def remembered_participant(self) -> str | None:
-        """Always None: in class mode each trainee gives a code."""
-        return None
-
-    def ensure_participant(self, code: str, remember: bool = True) -> str:
-        """Register a participant code without making it the database's default."""
-        return super().ensure_participant(code, remember=False)
 
 
 def is_loopback(host: str) -> bool:
@@ -55,15 +42,21 @@ def _check_port(host: str, port: int) -> None:
             raise BadInput(f"--port {port}: cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def child_command(db: Path, exercise: Path | None = None, pack: Path | None = None) -> str:
+def child_command(db: Path | str, exercise: Path | None = None, pack: Path | None = None) -> str:
     """The shell command textual-serve runs once per browser: `doc-check train` in class mode on the shared
-    database, with the half-cell image renderer (Kitty graphics would break textual-serve's stream)."""
-    args = [sys.executable, "-m", "doc_check", "train", "--db", str(db), "--class-mode"]
+    database, with the half-cell image renderer (Kitty graphics would break textual-serve's stream). A
+    PostgreSQL URL goes in the environment, not the arguments (a password would show in the process list)."""
+    args = [sys.executable, "-m", "doc_check", "train", "--class-mode"]
+    env = f"{IMAGE_ENV}=halfcell"
+    if is_postgres_url(str(db)):
+        env += f" {DB_ENV}={shlex.quote(str(db))}"
+    else:
+        args += ["--db", str(db)]
     if pack is not None:
         args += ["--pack", str(pack)]
     elif exercise is not None:
         args += ["--exercise", str(exercise)]
-    return f"{IMAGE_ENV}=halfcell exec " + shlex.join(args)
+    return f"{env} exec " + shlex.join(args)
 
 
 @click.command("serve")
@@ -83,13 +76,14 @@ def child_command(db: Path, exercise: Path | None = None, pack: Path | None = No
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The class database every trainee writes [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/...].",
+    help="The class database every trainee writes: a SQLite file or a postgresql:// URL "
+    "[$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/...].",
 )
 @click.option(
     "--allow-remote",
     is_flag=True,
-    help="Allow a non-loopback --host (a classroom LAN). There is no login: trust the network.",
+    help="Allow a non-loopback --host (a classroom LAN); needs enrolled participants (`doc-check class enrol`), "
+    "who sign in with their passphrases.",
 )
 @click.option("--title", default=None, help="Browser tab title [the exercise's title].")
 @click.option(
@@ -119,7 +113,7 @@ def serve(
     pack_file: Path | None,
     host: str,
     port: int,
-    db: Path | None,
+    db: str | None,
     allow_remote: bool,
     title: str | None,
     child_memory: int,
@@ -127,7 +121,8 @@ def serve(
     max_trainees: int,
 ) -> None:
     """Serve the trainee UI to browsers (class mode). Each browser tab runs its own `doc-check train`
-    process; every trainee gives a participant code and all answers go into one SQLite database (WAL, one
+    process; every trainee gives a participant code (and a passphrase once the class is enrolled) and all answers
+    go into one database (SQLite in WAL mode, or PostgreSQL; one
     transaction per answer), so a closed tab loses nothing: reopening and giving the same code resumes.
     Follow the class with `doc-check results --exercise ID --watch --db PATH`.
 
@@ -143,7 +138,8 @@ def serve(
         raise click.UsageError("give exactly one of --exercise or --pack")
     if not is_loopback(host) and not allow_remote:
         raise BadInput(f"--host {host}: not a loopback address; add --allow-remote to serve a classroom network")
-    db_path = (db or default_db_path()).expanduser().resolve()
+    spec_db = db or default_db_spec()
+    db_path: Path | str = str(spec_db) if is_postgres_url(str(spec_db)) else Path(spec_db).expanduser().resolve()
     if pack_file is not None:
         from doc_check.exercise.pack import verify_pack
 
@@ -157,11 +153,19 @@ def serve(
         label = f"{exercise.id}: {exercise.title}"
         command = child_command(db_path, exercise=exercise.path.resolve().parent)
     _check_port(host, port)
-    Store(db_path).close()  # create the database (WAL) once, before the first trainee connects
+    with Store(db_path, class_mode=True) as store:  # create (or upgrade) the database before the first trainee
+        if allow_remote and not store.enrolled():
+            raise BadInput(
+                f"--allow-remote: no enrolled participants in {store.label}; enrol the class first "
+                "(`doc-check class enrol --db DB --cohort NAME CODE...`) so that trainees sign in"
+            )
+        db_label = store.label
     from doc_check.cli.class_server import ChildLimits, ClassServer
 
     limits = ChildLimits(memory_mb=child_memory, idle_seconds=idle_minutes * 60.0, max_children=max_trainees)
 
-    click.echo(f"doc-check serve: {label}; database {db_path}", err=True)
-    click.echo(f"results: doc-check results --exercise {spec or manifest.exercise_id} --watch --db {db_path}", err=True)
+    click.echo(f"doc-check serve: {label}; database {db_label}", err=True)
+    click.echo(
+        f"results: doc-check results --exercise {spec or manifest.exercise_id} --watch --db {db_label}", err=True
+    )
     ClassServer(command, limits=limits, host=host, port=port, title=title or f"doc-check: {label}").serve()

@@ -34,10 +34,9 @@ def make_app(
         gc.freeze()
         gc.enable()
 
-    if class_mode:  # `doc-check serve`: many trainees share one database, so no code is remembered
-        from doc_check.cli.serve import ClassStore as Store
-    store = Store(db)
-    if participant is not None:
+    # class mode (`doc-check serve`): many trainees share one database, so no code is remembered
+    store = Store(db, class_mode=class_mode)
+    if participant is not None and not store.enrolled():  # with sign-in the code is checked on the sign-in screen
         participant = store.ensure_participant(participant)
     errors: list[tuple[str, str]]
     if class_mode and start is not None:  # a served class sees only the served exercise
@@ -69,7 +68,7 @@ def launch(
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
-    help="SQLite database [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].",
+    help="SQLite file or postgresql:// URL [$DOC_CHECK_DB or $XDG_DATA_HOME/doc-check/doc-check.sqlite].",
 )
 @click.option(
     "--image",

@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from doc_check.exercise.summary import SummaryReport
 from doc_check.exercise.zscore import z_class
+
+if TYPE_CHECKING:
+    from doc_check.exercise.rounds import Round
 
 CLASS_COLOURS = {"satisfactory": "#2e7d32", "questionable": "#f9a825", "unsatisfactory": "#c62828", "n/a": "#9e9e9e"}
 MAX_BARS = 400
@@ -143,3 +147,38 @@ def render_summary_charts(s: SummaryReport) -> dict[str, str]:
         out[name] = re.sub(r"#([A-Za-z][\w.-]*)\)", rf"#{name}-\1)", out[name])
         out[name] = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{name}-\1"', out[name])
     return out
+
+
+def render_trend_chart(rounds: Sequence[Round]) -> str:
+    """A participant's trend over rounds as inline SVG: percentage per round (bars) and robust z-score (line,
+    with the |z| = 2 and 3 limits). ChartsUnavailable without matplotlib."""
+    plt = _pyplot()
+    with plt.rc_context({"svg.hashsalt": "doc-check", "svg.fonttype": "none"}):
+        svg = _trend_chart(plt, rounds)
+    svg = re.sub(r'id="([^"]+)"', r'id="trend-\1"', svg)
+    svg = re.sub(r"#([A-Za-z][\w.-]*)\)", r"#trend-\1)", svg)
+    return re.sub(r'xlink:href="#([^"]+)"', r'xlink:href="#trend-\1"', svg)
+
+
+def _trend_chart(plt: Any, rounds: Sequence[Round]) -> str:
+    n = len(rounds)
+    x = np.arange(n)
+    pct = np.array([np.nan if r.pct is None else r.pct for r in rounds], dtype=float)
+    z = np.array([np.nan if r.z is None else r.z for r in rounds], dtype=float)
+    fig, ax = plt.subplots(figsize=(min(12.0, max(5.0, 0.9 * n + 2)), 3.6))
+    ax.bar(x, np.nan_to_num(pct), color="#90caf9", width=0.6, label="% of points")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of points")
+    ax.set_xticks(x, [r.exercise_id for r in rounds], rotation=30, ha="right", fontsize=8)
+    zax = ax.twinx()
+    for y, style in ((2, "--"), (-2, "--"), (3, "-"), (-3, "-")):
+        zax.axhline(y, color="#777777", linestyle=style, linewidth=0.7)
+    zax.plot(x, z, color="#1a237e", marker="o", linewidth=1.5, label="z-score")
+    for xi, zi in zip(x, z, strict=True):
+        if not np.isnan(zi):
+            zax.plot(xi, zi, "o", color=CLASS_COLOURS[z_class(float(zi))], markersize=8)
+    lim = max(3.5, float(np.nanmax(np.abs(z))) + 0.5) if np.isfinite(z).any() else 3.5
+    zax.set_ylim(-lim, lim)
+    zax.set_ylabel("robust z-score")
+    ax.set_title("Rounds: % of points (bars) and z-score among the cohort (line)", fontsize=9)
+    return _svg(plt, fig)

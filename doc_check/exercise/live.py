@@ -60,9 +60,14 @@ class ClassResults:
         return summarize(exercise, key, self.reports)
 
 
-def exercise_ids(store: Store) -> list[str]:
-    """Every exercise id with an attempt in the database, sorted."""
-    return sorted({a.exercise_id for a in store.history()})
+def exercise_ids(store: Store, cohort: str | None = None) -> list[str]:
+    """Every exercise id with an attempt in the database (by the cohort's participants, or assigned to the
+    cohort, when given), sorted."""
+    if cohort is None:
+        return sorted({a.exercise_id for a in store.history()})
+    members = set(store.participants(cohort))
+    ids = {a.exercise_id for a in store.history() if a.participant in members}
+    return sorted(ids | {eid for _c, eid in store.assignments(cohort)})
 
 
 def class_results(
@@ -71,11 +76,13 @@ def class_results(
     exercise: Exercise | None = None,
     key: ExerciseKey | None = None,
     method: str = "algorithm_a",
+    cohort: str | None = None,
 ) -> ClassResults:
     """Each participant's latest attempt at ``exercise_id``; submitted ones scored with ``key`` when given (else
-    the score stored at submission), with robust z-scores of the points among the submitted."""
+    the score stored at submission), with robust z-scores of the points among the submitted (of one cohort
+    when given)."""
     scorer = Scorer(exercise, key) if exercise is not None and key is not None else None
-    progress = store.progress(exercise_id)
+    progress = store.progress(exercise_id, cohort)
     scored: dict[int, tuple[float | None, float | None, bool | None, str]] = {}
     reports: list[IndividualReport] = []
     for p in progress:

@@ -17,12 +17,14 @@ from textual.binding import Binding, BindingType
 from doc_check.errors import BadInput
 from doc_check.exercise.model import Exercise
 from doc_check.samples import KEY_FILE
-from doc_check.store import Store
+from doc_check.store import SessionConflict, Store, StoreUnavailable
 from doc_check.tui.host import TrainHost
 from doc_check.tui.images import image_mode as choose_image_mode
 from doc_check.tui.screens.examine import FULL_VIEW, ExamineScreen
 from doc_check.tui.screens.participant import ParticipantScreen
 from doc_check.tui.session import AttemptSession, SubmitResult
+
+WITHHELD = "Submitted. Feedback comes when your instructor releases it for this exercise."
 
 # The picker, feedback, history and help screens (Markdown, tables) are imported when first shown, so that
 # `doc-check train --exercise X` reaches its first document sooner.
@@ -68,6 +70,11 @@ class TrainApp(App):
         self.last_result: SubmitResult | None = None
 
     def on_mount(self) -> None:
+        if self.store.enrolled():  # sign-in: code and passphrase, whatever was given or remembered
+            from doc_check.tui.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(self.participant), self._participant_given)
+            return
         if self.participant:
             self.participant = self.store.ensure_participant(self.participant)
             self._begin()
@@ -85,6 +92,11 @@ class TrainApp(App):
             self._begin()
 
     def _begin(self) -> None:
+        who = self.store.participant(self.participant)
+        if who is not None and who.cohort and self.start is None:
+            assigned = {eid for _c, eid in self.store.assignments(who.cohort)}
+            if assigned:  # a cohort sees the exercises assigned to it
+                self.exercises = [e for e in self.exercises if e.id in assigned]
         if self.start is not None:
             self.open_exercise(self.start)  # the picker is made when the trainee leaves the exercise
         else:
@@ -98,15 +110,70 @@ class TrainApp(App):
 
     # -- navigation ---------------------------------------------------------------------------------------------
 
-    def open_exercise(self, exercise: Exercise) -> None:
-        """Start or resume the participant's attempt at an exercise on the examine screen."""
-        self.session = AttemptSession(self.store, exercise, self.participant, self.clock)
+    def open_exercise(self, exercise: Exercise, take_over: bool = False) -> None:
+        """Start or resume the participant's attempt at an exercise on the examine screen (asking first when
+        another live session holds it)."""
+        try:
+            self.session = AttemptSession(
+                self.store, exercise, self.participant, self.clock, take_over=take_over, on_event=self._session_event
+            )
+        except SessionConflict as exc:
+            from doc_check.tui.screens.take_over import TakeOverScreen
+
+            why = str(exc)
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.open_exercise(exercise, take_over=True)
+                elif len(self.screen_stack) <= 1:
+                    self.exit(message=f"doc-check: {why}; nothing changed")
+
+            self.push_screen(TakeOverScreen(why), answer)
+            return
+        except StoreUnavailable as exc:
+            self.notify(f"reconnecting: {exc}", severity="warning", timeout=10)
+            if len(self.screen_stack) <= 1:
+                self.set_timer(2.0, lambda: self.open_exercise(exercise, take_over))
+            return
         self.push_screen(ExamineScreen(self.session))
+
+    def _session_event(self, kind: str, message: str) -> None:
+        """The session lost or regained the database, or lost the attempt to another session."""
+        if kind == "offline":
+            self.sub_title = "reconnecting…"
+            self.notify("Database unreachable: reconnecting… Your answers are kept.", severity="warning", timeout=8)
+        elif kind == "online":
+            self.sub_title = ""
+            self.notify("Reconnected: every answer is saved.", timeout=5)
+        elif kind == "lost":
+            self.notify(f"This session stopped: {message}.", severity="error", timeout=30)
+            self.call_later(self._leave_lost_exercise)
+
+    def store_call(self, call: Callable[[], object], retry: Callable[[], object] | None = None) -> bool:
+        """Run a screen's database reads; while the server is unreachable say "reconnecting" (and try again in
+        2 s when ``retry`` is given) instead of failing. False when the call could not be made."""
+        try:
+            call()
+        except StoreUnavailable:
+            self.sub_title = "reconnecting…"
+            self.notify("Database unreachable: reconnecting…", severity="warning", timeout=4)
+            if retry is not None:
+                self.set_timer(2.0, retry)
+            return False
+        if self.sub_title == "reconnecting…" and (self.session is None or not self.session.offline):
+            self.sub_title = ""
+        return True
+
+    def _leave_lost_exercise(self) -> None:
+        if isinstance(self.screen, ExamineScreen):
+            self.back_to_picker()
 
     def back_to_picker(self) -> None:
         """Close every screen above the picker (making the picker if the app started on an exercise)."""
         from doc_check.tui.screens.picker import PickerScreen
 
+        if self.session is not None and self.session.attempt.is_open:
+            self.session.leave()
         stack = self.screen_stack
         if not any(isinstance(s, PickerScreen) for s in stack):
             while len(self.screen_stack) > 2:
@@ -126,7 +193,14 @@ class TrainApp(App):
         self.last_result = result
         from doc_check.tui.screens.feedback import FeedbackScreen
 
-        self.switch_screen(FeedbackScreen(session.exercise, result.report, result.path, result.key_error or ""))
+        report, message = result.report, result.key_error or ""
+        if self.withheld(session.exercise.id):
+            report, message = None, WITHHELD
+        self.switch_screen(FeedbackScreen(session.exercise, report, result.path, message))
+
+    def withheld(self, exercise_id: str) -> bool:
+        """True in class mode until the instructor releases the exercise's feedback (`doc-check class release`)."""
+        return self.store.class_mode and not self.store.feedback_released(exercise_id)
 
     def show_history(self) -> None:
         """The participant's attempts over time."""
@@ -161,7 +235,9 @@ class TrainApp(App):
         report, message = None, ""
         key_path = ex.folder / KEY_FILE
         try:
-            if key_path.is_file():
+            if self.withheld(ex.id):
+                message = WITHHELD
+            elif key_path.is_file():
                 report = score_submission(ex, load_exercise_key(key_path, ex), parse_submission(text))
             else:
                 message = "no key with this exercise"
@@ -197,7 +273,7 @@ class TrainApp(App):
         if self.session is not None and self.session.attempt.is_open:
             # the database may already be gone at exit; the last tick saved the clocks
             with contextlib.suppress(Exception):
-                self.session.pause()
+                self.session.leave()
 
 
 if TYPE_CHECKING:

@@ -29,6 +29,10 @@ class HistoryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not train_host(self).store_call(self._fill):
+            self.app.pop_screen()  # the database is unreachable: back, with "reconnecting" shown
+
+    def _fill(self) -> None:
         app = train_host(self)
         attempts = app.store.history(app.participant)
         pcts = [100 * max(a.score, 0) / a.max_score for a in reversed(attempts) if a.score is not None and a.max_score]

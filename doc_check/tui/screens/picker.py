@@ -53,9 +53,13 @@ class PickerScreen(Screen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
+        """The list, with best scores and attempts in progress (retried while the database is unreachable)."""
+        train_host(self).store_call(self._refresh_list, retry=self.refresh_list)
+
+    def _refresh_list(self) -> None:
         app = train_host(self)
         self.query_one("#who", Label).update(
-            f"[b]doc-check train[/b] · participant [b]{app.participant}[/b] · database {app.store.path}"
+            f"[b]doc-check train[/b] · participant [b]{app.participant}[/b] · database {app.store.label}"
         )
         options = self.query_one("#exercises", OptionList)
         highlighted = options.highlighted
@@ -93,6 +97,10 @@ class PickerScreen(Screen):
         self.action_start()
 
     def show_details(self) -> None:
+        """The highlighted exercise's briefing and the participant's record of it."""
+        self.app.store_call(self._show_details, retry=self.show_details)
+
+    def _show_details(self) -> None:
         ex = self.selected()
         md = self.query_one("#briefing", Markdown)
         if ex is None:
