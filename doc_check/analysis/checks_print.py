@@ -117,7 +117,7 @@ def check_microprint(page: Page) -> Finding:
     score, match, ratio = microprint_score(page)
     detail = f"letter match {match:.2f}, modulation {ratio:.0%} of the reference's"
     if score < MICROPRINT_MIN_SCORE and page.poor_capture:
-        why = ", ".join(page.quality.problems())
+        why = ", ".join(page.quality.problems() if page.quality else ())
         return Finding(
             "print.microprint",
             "warn",

@@ -235,7 +235,7 @@ def check_fibres(page: Page) -> Finding:
                 "uv.fibres",
                 "warn",
                 f"few security fibres seen ({s} vs {r} on the reference), but the capture is too poor to decide: "
-                + ", ".join(page.quality.problems()),
+                + ", ".join(page.quality.problems() if page.quality else ()),
                 region,
                 page.side,
                 "uv",

@@ -157,9 +157,10 @@ def jpeg_encoding(path: Path) -> tuple[dict, int] | None:
 
     try:
         with Image.open(path) as im:
-            if im.format != "JPEG" or not getattr(im, "quantization", None):
+            tables = getattr(im, "quantization", None)
+            if im.format != "JPEG" or not tables:
                 return None
-            return dict(im.quantization), int(JpegImagePlugin.get_sampling(im))
+            return dict(tables), int(JpegImagePlugin.get_sampling(im))
     except (OSError, ValueError):
         return None
 

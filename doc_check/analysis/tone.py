@@ -195,10 +195,10 @@ def fit_common_curve(sample: np.ndarray, reference: np.ndarray, mask: np.ndarray
             data.append((c, np.log(x / 255.0), np.log(y / 255.0), w))
     if not data:
         return fit_tone(sample, reference, mask, step=step)
-    best = (np.inf, 1.0, {})
+    best: tuple[float, float, dict[int, float]] = (np.inf, 1.0, {})
     for g in np.arange(GAMMA_BOUNDS[0], GAMMA_BOUNDS[1] + 1e-9, 0.025):
         cost = PRIOR_WEIGHT * (g - 1.0) ** 2 * sum(float(w.sum()) for *_, w in data)
-        logk = {}
+        logk: dict[int, float] = {}
         for c, x, y, w in data:
             a = float(np.clip((w * (y - g * x)).sum() / w.sum(), *np.log(GAIN_BOUNDS)))
             logk[c] = a

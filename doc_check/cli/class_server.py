@@ -240,7 +240,9 @@ class ClassServer(Server):
                 app_service.last_input = time.monotonic()
                 await app_service.send_bytes(data.encode("utf-8", "replace"))
             elif kind == "resize" and isinstance(data, dict):
-                await app_service.set_terminal_size(data.get("width"), data.get("height"))
+                width, height = data.get("width"), data.get("height")
+                if isinstance(width, int) and isinstance(height, int):
+                    await app_service.set_terminal_size(width, height)
             elif kind == "ping" and isinstance(data, str | int | float):
                 await websocket.send_json(["pong", data])
             elif kind == "blur":

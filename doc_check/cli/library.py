@@ -27,10 +27,10 @@ def library(out: Path, dpi: int, types: tuple[str, ...]) -> None:
     \b
     Exit codes: 0 written, 2 bad input (OUT is a file).
     """
-    from doc_check.cli.pack import progress_bar
+    from doc_check.cli.progress import progress_bars
     from doc_check.library.static_html import write_library
     from doc_check.samples import DOCUMENT_TYPES
 
-    with progress_bar("rendering specimens", True) as cb:
-        index = write_library(out, dpi, types or DOCUMENT_TYPES, progress=cb)
+    with progress_bars() as phase:
+        index = write_library(out, dpi, types or DOCUMENT_TYPES, progress=phase("rendering specimens"))
     click.echo(str(index))

@@ -6,9 +6,9 @@ import json
 import os
 import shutil
 import signal
-import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -90,7 +90,7 @@ def pack(
     if public_key is not None:
         if exercise or out or verify:
             raise click.UsageError("--public-key takes no other argument")
-        from doc_check.exercise.submission import atomic_write_bytes
+        from doc_check.atomic import atomic_write_bytes
 
         signer = signing_key(sign_key)
         atomic_write_bytes(public_key, public_pem(signer))

@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from doc_check.cluster.connect import check_workers_see, open_client, total_threads, wait_for_a_worker
 from doc_check.cluster.stream import Progress, run_ordered, window_for
@@ -92,7 +93,7 @@ def generate_set_on_cluster(
     secret: bytes | None = None,
     progress: Progress | None = None,
     client: object | None = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """:func:`doc_check.specimen.sampleset.generate_set` on the cluster at ``scheduler`` (or on ``client``):
     the same files and the same summary (with the same ``secret``; a new random one when None)."""
     secret = secret if secret is not None else new_secret()
@@ -122,7 +123,7 @@ def generate_set_on_cluster(
         return _generate(own, given, plan, count, keyed, types, dpi, progress)
 
 
-def _generate(client, given: Path, plan, count: int, keyed, types, dpi: int, progress) -> dict[str, object]:
+def _generate(client, given: Path, plan, count: int, keyed, types, dpi: int, progress) -> dict[str, Any]:
     seed, secret = keyed
     stream = stream_seed(secret, seed)
     out = given.absolute()  # workers get the absolute path: they do not share the client's working folder

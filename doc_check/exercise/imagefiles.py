@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 
 from doc_check.errors import BadInput
 
@@ -74,7 +75,7 @@ def strip_jpeg(data: bytes, name: str = "image") -> bytes:
         i = end
 
 
-def _png_chunks(data: bytes, name: str):
+def _png_chunks(data: bytes, name: str) -> Iterator[tuple[bytes, bytes]]:
     i = len(PNG_MAGIC)
     n = len(data)
     while i + 12 <= n:

@@ -25,11 +25,11 @@ from doc_check.atomic import atomic_write_bytes
 from doc_check.errors import BadInput
 from doc_check.exercise.imagefiles import PAD_MIN, pad_to, strip_metadata
 from doc_check.exercise.load import EXERCISE_FILE, load_exercise, load_exercise_key
-from doc_check.exercise.model import Exercise
+from doc_check.exercise.model import Exercise, ExerciseKey
 from doc_check.exercise.signing import check_signature, fingerprint, public_raw, sign, signing_key, trusted_keys
 from doc_check.indicators import VERDICTS
 from doc_check.indicators import ids as indicator_ids
-from doc_check.samples import CHANNELS, KEY_FILE, REFERENCES_DIR, SAMPLE_FILE, load_sample
+from doc_check.samples import CHANNELS, KEY_FILE, REFERENCES_DIR, SAMPLE_FILE, KeyEntry, load_sample
 
 PACK_FORMAT = "doc-check-pack/2"
 """The ``format`` tag of a pack's manifest."""
@@ -348,11 +348,11 @@ def build_pack(
 
 
 def _write_pack_key(
-    path: Path, key, mapping: Mapping[str, str], manifest: PackManifest, pack_sha: str, signer: bytes
+    path: Path, key: ExerciseKey, mapping: Mapping[str, str], manifest: PackManifest, pack_sha: str, signer: bytes
 ) -> None:
     """The instructor's key of one pack: the exercise key under the pack's ids, and which sample each id is."""
 
-    def key_table(entry) -> dict[str, object]:
+    def key_table(entry: KeyEntry) -> dict[str, object]:
         table: dict[str, object] = {
             "verdict": entry.verdict,
             "indicators": list(entry.indicators),

@@ -35,10 +35,11 @@ def _load_pem(path: Path) -> Ed25519PrivateKey | Ed25519PublicKey:
     except OSError as exc:
         raise BadInput(f"{path}: cannot read the key: {exc.strerror or exc}") from None
     try:
-        if b"PRIVATE KEY" in data:
-            key = serialization.load_pem_private_key(data, password=None)
-        else:
-            key = serialization.load_pem_public_key(data)
+        key: object = (
+            serialization.load_pem_private_key(data, password=None)
+            if b"PRIVATE KEY" in data
+            else serialization.load_pem_public_key(data)
+        )
     except (ValueError, TypeError) as exc:
         raise BadInput(f"{path}: not a PEM key ({exc})") from None
     if not isinstance(key, Ed25519PrivateKey | Ed25519PublicKey):
@@ -69,10 +70,10 @@ def signing_key(path: str | Path | None = None, create: bool = True) -> Ed25519P
                 tmp.replace(path)
         except OSError as exc:
             raise BadInput(f"{path}: cannot create the signing key: {exc.strerror or exc}") from None
-    key = _load_pem(path)
-    if not isinstance(key, Ed25519PrivateKey):
+    loaded = _load_pem(path)
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise BadInput(f"{path}: a public key cannot sign (give the instructor's private key)")
-    return key
+    return loaded
 
 
 def public_raw(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:

@@ -263,7 +263,7 @@ def _region(lay: SideLayout, region: str) -> Box | None:
 def callouts(document_type: str, side: str, channel: str, dpi: int) -> tuple[Callout, ...]:
     """The numbered callouts of one side under one light, boxes in pixels at ``dpi``."""
     lay = layout(document_type, side)
-    out = []
+    out: list[Callout] = []
     for feature in (f for f in FEATURES if f.channel == channel):
         box = _region(lay, feature.region)
         if box is None:

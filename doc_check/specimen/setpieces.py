@@ -13,6 +13,7 @@ import shutil
 import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -86,7 +87,7 @@ def merge_key_shards(set_dir: str | Path, shard_dir: str | Path) -> Path:
     """Merge the shards into the set's ``key.toml`` (entries already there are kept unless a shard replaces them),
     sorted by id exactly as ``write_key`` sorts them; written to a temporary file, then renamed into place."""
     path = Path(set_dir) / KEY_FILE
-    existing: dict[str, object] = {}
+    existing: dict[str, Any] = {}
     if path.exists():
         try:
             existing = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from doc_check.errors import BadInput
 from doc_check.exercise.load import ID_RE
@@ -341,7 +341,7 @@ class Store:
 
     def assignments(self, cohort: str | None = None) -> list[tuple[str, str]]:
         """(cohort, exercise id) pairs in the order they were assigned."""
-        sql, params = "SELECT cohort, exercise_id FROM assignments", ()
+        sql, params = "SELECT cohort, exercise_id FROM assignments", cast("tuple[str, ...]", ())
         if cohort is not None:
             sql, params = sql + " WHERE cohort = ?", (cohort,)
         return [(r["cohort"], r["exercise_id"]) for r in self._rows(sql + " ORDER BY assigned, exercise_id", params)]
@@ -650,9 +650,9 @@ class Store:
         for a in reversed(self.history(participant)):
             if a.state != "submitted" or a.score is None:
                 continue
-            frac = a.score / a.max_score if a.max_score else a.score
+            frac = (a.score or 0.0) / a.max_score if a.max_score else (a.score or 0.0)
             old = best.get(a.exercise_id)
-            if old is None or frac > (old.score / old.max_score if old.max_score else old.score or 0):
+            if old is None or frac > ((old.score or 0.0) / old.max_score if old.max_score else old.score or 0.0):
                 best[a.exercise_id] = a
         return best
 

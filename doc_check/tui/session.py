@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ class AttemptSession:
         for sid, fields in list(self._pending.items()):
             ans = self.answer(sid)
             if not self._guard(
-                lambda a=ans, f=fields: self.store.save_answer(self.attempt.id, a, sorted(f), self.lease)
+                functools.partial(self.store.save_answer, self.attempt.id, ans, sorted(fields), self.lease)
             ):
                 return False
             del self._pending[sid]

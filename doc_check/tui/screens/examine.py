@@ -526,7 +526,7 @@ class ExamineScreen(Screen):
     def make_full_view(self, method: str, parts: list[tuple], name: str) -> None:
         """Cut each image's window at its own resolution, put them side by side, encode the PNG, hand it over."""
         views = [full_resolution_view(*part) for part in parts]
-        view = views[0] if len(views) == 1 else side_by_side(*views)
+        view = views[0] if len(views) == 1 else side_by_side(views[0], views[1])
         self.app.call_from_thread(self._full_view_ready, method, name, encode_png(view), view.shape[:2])
 
     def _full_view_ready(self, method: str, name: str, data: bytes, shape: tuple[int, int]) -> None:
@@ -537,7 +537,7 @@ class ExamineScreen(Screen):
             )
             self.notify(f"Full resolution ({size}) opens in a new tab.", timeout=5)
             return
-        from doc_check.exercise.submission import atomic_write_bytes
+        from doc_check.atomic import atomic_write_bytes
 
         path = self.session.store.path.parent / "views" / name
         try:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList
@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from doc_check.library.callouts import CHANNEL_NAMES, DOCUMENT_NAMES, LIBRARY_DPI, LibraryPage, document_pages
 from doc_check.samples import CHANNELS, DOCUMENT_TYPES
 from doc_check.specimen.layout import sides
+from doc_check.tui.host import train_host
 from doc_check.tui.widgets.document_view import ZOOM_STEP, DocumentView
 from doc_check.tui.widgets.status_line import StatusLine
 
@@ -32,7 +33,7 @@ def notes_markdown(page: LibraryPage) -> str:
 class LibraryScreen(Screen):
     """Browse the annotated specimens (Enter or a click on a page; + - 0 and the mouse magnify)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("plus,equals_sign", "zoom(1)", "Zoom in", key_display="+"),
         Binding("minus", "zoom(-1)", "Zoom out", key_display="-"),
         Binding("0", "zoom(0)", "Fit"),
@@ -66,7 +67,7 @@ class LibraryScreen(Screen):
                 id="library-pages",
             )
             with Vertical(id="library-view"):
-                yield DocumentView(self.app.image_mode, True, id="library-doc")
+                yield DocumentView(train_host(self).image_mode, True, id="library-doc")
             with VerticalScroll(id="library-legend"):
                 yield Markdown(id="library-notes")
         yield Footer()

@@ -98,7 +98,7 @@ class PickerScreen(Screen):
 
     def show_details(self) -> None:
         """The highlighted exercise's briefing and the participant's record of it."""
-        self.app.store_call(self._show_details, retry=self.show_details)
+        train_host(self).store_call(self._show_details, retry=self.show_details)
 
     def _show_details(self) -> None:
         ex = self.selected()

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from doc_check.store import SignInRefused, StoreUnavailable
+from doc_check.tui.host import train_host
 
 FAILURE_PAUSE_S = 1.0
 """Every refused sign-in also waits this long in the UI (the store holds a code back longer as failures grow)."""
@@ -41,7 +42,7 @@ class SignInScreen(ModalScreen[str]):
             return
         problem = self.query_one("#problem", Label)
         try:
-            signed = self.app.store.sign_in(code, secret.value)
+            signed = train_host(self).store.sign_in(code, secret.value)
         except SignInRefused as exc:
             secret.value = ""
             problem.update(f"[red]{escape(str(exc))}[/]")
