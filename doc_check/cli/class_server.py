@@ -35,7 +35,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 class ChildLimits:
     """Bounds on every trainee process `serve` starts."""
 
-    memory_mb: int = 2048
+    memory_mb: int = 16384
     """Address space (RLIMIT_AS, `ulimit -v`): a child allocating past it fails with MemoryError and ends."""
     cpu_seconds: int = 4 * 3600
     """CPU time (RLIMIT_CPU, `ulimit -t`): holds even for a child whose server was killed."""

@@ -141,7 +141,7 @@ def reset(db: str | None, sheet: Path | None, codes: tuple[str, ...]) -> None:
 @click.argument("exercises", nargs=-1, required=True)
 def assign(db: str | None, cohort: str, exercises: tuple[str, ...]) -> None:
     """Assign exercises (ids or folders) to a cohort: its trainees' picker lists only those."""
-    from doc_check.cli.train import builtin_exercises_dir, resolve_exercise
+    from doc_check.cli.common import builtin_exercises_dir, resolve_exercise
 
     ids = []
     for spec in exercises:

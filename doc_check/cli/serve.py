@@ -89,7 +89,7 @@ def child_command(db: Path | str, exercise: Path | None = None, pack: Path | Non
 @click.option(
     "--child-memory",
     type=click.IntRange(256, 65536),
-    default=2048,
+    default=16384,
     show_default=True,
     metavar="MB",
     help="Address space of each trainee process (it ends with MemoryError past it).",
