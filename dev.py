@@ -207,6 +207,7 @@ def _build_requirement() -> str:
 def test_latest(args: list[str]) -> int:
     """Run the suite in a throwaway venv with the newest release of every dependency; name what moved."""
     env = Path(tempfile.mkdtemp(prefix="doc-check-latest-"))
+    env.chmod(0o755)  # tests run a command as an unprivileged user, who must reach this interpreter
     try:
         _make_venv(env)
         print("dev.py: installing the newest releases into a throwaway venv ...", file=sys.stderr)

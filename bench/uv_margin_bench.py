@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 import cv2  # noqa: E402
 
 from doc_check.analysis import checks_uv as uv  # noqa: E402
-from doc_check.analysis.report import register_side  # noqa: E402
+from doc_check.analysis.pipeline import register_side  # noqa: E402
 from doc_check.samples import load_sample, reference_folder  # noqa: E402
 from doc_check.specimen.sampleset import SampleSpec, generate_sample, write_references, write_sample  # noqa: E402
 

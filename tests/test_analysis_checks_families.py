@@ -12,8 +12,8 @@ from doc_check.analysis.checks_photo import photo_findings
 from doc_check.analysis.checks_print import print_findings
 from doc_check.analysis.checks_uv import uv_findings
 from doc_check.analysis.checks_viz import viz_findings
+from doc_check.analysis.pipeline import register_side
 from doc_check.analysis.register import register
-from doc_check.analysis.report import register_side
 from doc_check.mrz import parse
 from doc_check.samples import load_sample, reference_folder
 

@@ -8,7 +8,7 @@ import pytest
 from doc_check.analysis import analyze_sample
 from doc_check.analysis.checks_personalisation import MIN_NEUTRALITY, check_personalisation, ink_tint
 from doc_check.analysis.findings import Finding
-from doc_check.analysis.report import register_side
+from doc_check.analysis.pipeline import register_side
 from doc_check.analysis.verdict import suggest_verdict
 from doc_check.samples import load_sample, reference_folder
 from doc_check.specimen.sampleset import SampleSpec, generate_sample, write_references, write_sample

@@ -13,7 +13,7 @@ from PIL import Image
 from doc_check.analysis import analyze_sample, report
 from doc_check.analysis.checks_ir import _median
 from doc_check.analysis.load import load_image
-from doc_check.analysis.report import needed_channels
+from doc_check.analysis.pipeline import needed_channels
 from doc_check.samples import sample_folders
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

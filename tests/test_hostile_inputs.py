@@ -3,7 +3,7 @@ exactly one line `doc-check: error: ...` on stderr, no traceback, and nothing ha
 
 Classes: usage errors, MRZ text and fields, JSON/TOML structure (depth, huge numbers, non-strings), sample
 folders (dpi, sides, missing references), report targets (unwritable, blocked), Rich markup in names and
-Markdown injection in notes, unknown ids, and the store and pack classes (see the xfail notes)."""
+Markdown injection in notes, unknown ids, and the store and pack classes."""
 
 from __future__ import annotations
 
@@ -300,14 +300,12 @@ def assert_bad_process(proc: subprocess.CompletedProcess, needle: str = "") -> N
     assert len(lines) == 1 and lines[0].startswith("doc-check: error: ") and needle in lines[0], proc.stderr[-2000:]
 
 
-@pytest.mark.xfail(strict=False, reason="fixed by the store/pack work")
 def test_train_db_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     ex, _ = _project(tmp_path)
     assert_bad_process(_subprocess(["train", "--exercise", ex, "--db", tmp_path / "nonexistent" / "x.db"]))
     assert not (tmp_path / "nonexistent").exists()
 
 
-@pytest.mark.xfail(strict=False, reason="fixed by the store/pack work")
 def test_train_db_on_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     ex, _ = _project(tmp_path)
     foreign = tmp_path / "foreign.sqlite"
@@ -322,7 +320,6 @@ def test_train_db_on_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     assert tables == {"mine"}
 
 
-@pytest.mark.xfail(strict=False, reason="fixed by the store/pack work")
 @pytest.mark.skipif(os.geteuid() == 0, reason="root opens read-only files for writing")
 def test_results_reads_a_read_only_database(tmp_path: Path) -> None:
     ex, _ = _project(tmp_path)

@@ -271,6 +271,14 @@ def test_results_reads_a_read_only_database(tmp_path: Path) -> None:
             if shutil.which("runuser") is None:
                 pytest.skip("root without runuser: cannot read as an unprivileged user")
             cmd = ["runuser", "-u", "nobody", "--", *cmd]
+            probe = subprocess.run(
+                ["runuser", "-u", "nobody", "--", sys.executable, "-c", "import doc_check"],
+                capture_output=True,
+                cwd="/",
+                env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+            )
+            if probe.returncode != 0:
+                pytest.skip(f"`nobody` cannot run this interpreter or import the checkout: {probe.stderr[-200:]!r}")
         done = subprocess.run(
             cmd, capture_output=True, text=True, timeout=120, cwd="/", env={**os.environ, "PYTHONPATH": str(Path.cwd())}
         )

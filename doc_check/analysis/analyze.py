@@ -111,7 +111,7 @@ def analyze_sample(
     max_pixels: int | None = None,
 ) -> AnalysisReport:
     """Analyse a sample folder: every side and channel against the reference specimen of its document type."""
-    from doc_check.analysis.report import examine_sample
+    from doc_check.analysis.pipeline import examine_sample
 
     started = time.perf_counter()
     folder = Path(folder)
