@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from doc_check.analysis import analyze_sample, report
+from doc_check.analysis import analyze_sample, pipeline
 from doc_check.analysis.checks_ir import _median
 from doc_check.analysis.load import load_image
 from doc_check.analysis.pipeline import needed_channels
@@ -45,13 +45,13 @@ def full():
 def test_only_decodes_less_and_finds_what_the_full_run_finds(monkeypatch, full, only) -> None:
     folder = td1_sample()
     loaded: list[str] = []
-    real = report._load
+    real = pipeline._load
 
     def counting(path, max_pixels):
         loaded.append(Path(path).name)
         return real(path, max_pixels)
 
-    monkeypatch.setattr(report, "_load", counting)
+    monkeypatch.setattr(pipeline, "_load", counting)
     part = analyze_sample(folder, only=frozenset(only))
     kept = [f for f in full.findings if any(f.indicator == s or f.indicator.startswith(s + ".") for s in only)]
     assert part.findings == tuple(kept)
