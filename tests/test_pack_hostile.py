@@ -194,7 +194,7 @@ def test_train_pack_removes_its_folder_on_signal(tmp_path: Path, signum: int) ->
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from doc_check.cli.pack import train_from_pack\n"
+        "from doc_check.cli.common import train_from_pack\n"
         "def launch(exercise):\n"
         "    print(exercise.folder, flush=True)\n"
         "    time.sleep(60)\n"

@@ -82,7 +82,7 @@ def score(
     EXERCISE may be an exam pack: its signature is verified, and its own key (written next to it by `doc-check
     pack`, e.g. exam.key.toml) is the default key. A submission made on another version of the exercise file is
     refused (exit 2), as is any bad file; nothing is written then."""
-    from doc_check.cli.pack import exercise_from_pack
+    from doc_check.cli.common import exercise_from_pack
 
     with exercise_from_pack(exercise_path, signers) as (ex_path, pack_key), paused_gc():
         # paused_gc: thousands of reports: the collector's full passes would cost more than the scoring

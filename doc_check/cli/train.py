@@ -104,7 +104,7 @@ def train(
     Answers are saved as they change; quitting and running again resumes the attempt.
     """
     if pack_file is not None:
-        from doc_check.cli.pack import train_from_pack
+        from doc_check.cli.common import train_from_pack
 
         if exercise:
             raise click.UsageError("--pack and --exercise do not go together")
